@@ -1,0 +1,65 @@
+# Statusrapport for botilbud – run `make help` for the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= data/raw
+YEAR   ?=
+JOBS   ?=
+RUN_ARGS := $(if $(YEAR),--year $(YEAR)) $(if $(JOBS),--jobs $(JOBS))
+
+.PHONY: help venv demo-data validate report run render test test-fast lint format bench scheduled screenshots clean
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+	@echo "Miljøet i $(VENV) er klar."
+
+venv: $(STAMP) ## Create or update the virtual environment in .venv
+
+demo-data: $(STAMP) ## Write demo data to data/raw if it holds none
+	@if ls $(DATA)/*.csv >/dev/null 2>&1; then echo "$(DATA) har allerede data – demo-data springes over."; \
+	 else $(BIN)/statusrapport demo-data --out $(DATA); fi
+
+validate: $(STAMP) ## Validate the input data (Great Expectations)
+	$(BIN)/statusrapport validate --data $(DATA) $(if $(YEAR),--year $(YEAR))
+
+report: demo-data ## Set up, make demo data if none, run the pipeline for the latest year, render
+	$(BIN)/statusrapport run --data $(DATA) $(RUN_ARGS)
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Run the unit tests only (no notebooks, no pipeline)
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP) ## Check the code with ruff
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP) ## Format the code with ruff
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: $(STAMP) ## Benchmarks: validation at national scale, pipeline speed
+	$(BIN)/python benchmarks/run.py
+
+scheduled: demo-data ## Quiet run for cron/systemd; appends to logs/scheduled.log
+	@mkdir -p logs
+	@$(BIN)/statusrapport run --quiet --data $(DATA) $(RUN_ARGS) >> logs/scheduled.log 2>&1
+
+screenshots: $(STAMP) ## Screenshots of the built site at phone and desktop width
+	$(BIN)/python -m statusrapport.screenshots
+
+clean: ## Remove generated reports, site and caches (keeps data/raw and .venv)
+	rm -rf reports/[0-9]* reports/runs.jsonl _site _site.* .quarto .pytest_cache

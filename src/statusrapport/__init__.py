@@ -1,0 +1,10 @@
+"""Statusrapport for botilbud: data, validation, statistics and reports for Socialudvalget."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("statusrapport")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,518 @@
+"""Sickness absence (sygefravær): rates, days per FTE, long-term share, funnel and run charts.
+
+Definitions follow FLIS key figure 569 so the numbers can be compared with other municipalities:
+the absence rate is the sum of sick days over the sum of possible working days (never an average
+of facility rates, which would give a 5-person unit the same weight as a 150-person unit). Days per
+full-time employee (dage pr. fuldtidsstilling) is what Danmarks Statistik and Københavns Kommune
+publish, so the page can say "14,5 dage" next to the public reference.
+
+Long-term absence is absence in sickness periods longer than ``config.LANGTID_DAGE`` calendar
+days, as delivered in ``langtidssygefravaer_dagsvaerk``; short-term is the rest.
+
+All rates are fractions (0.062 = 6,2 %); format them with ``fmt.pct``. Changes are returned in
+percentage points (0.4 = 0,4 procentpoint), ready for ``fmt.point``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from statusrapport import config, disclosure, stats
+from statusrapport.data import Dataset
+
+#: Summed day counts; everything else is derived from these sums.
+DAYS: tuple[str, ...] = (
+    "mulige_dagsvaerk",
+    "sygefravaer_dagsvaerk",
+    "langtidssygefravaer_dagsvaerk",
+    "korttidssygefravaer_dagsvaerk",
+)
+#: Derived columns that disclosure control hides for too-small groups.
+RATE_COLUMNS: tuple[str, ...] = (
+    "fravaersprocent",
+    "langtid_procent",
+    "korttid_procent",
+    "andel_langtid",
+    "dage_pr_fuldtid",
+)
+
+MAANEDSNAVNE: tuple[str, ...] = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "maj",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+)
+
+#: Danish column headers for tables shown to readers (and in the CSV downloads).
+LABELS: dict[str, str] = {
+    "aar": "År",
+    "maaned": "Måned",
+    "maaned_nr": "Måned nr.",
+    "maanedsnavn": "Måned",
+    "tilbud_id": "Tilbud-id",
+    "navn": "Tilbud",
+    "maalgruppe": "Målgruppe",
+    "faggruppe": "Faggruppe",
+    "maaneder": "Måneder med data",
+    "fuldtidsstillinger": "Fuldtidsstillinger (gns.)",
+    "mulige_dagsvaerk": "Mulige dagsværk",
+    "sygefravaer_dagsvaerk": "Sygefraværsdage",
+    "langtidssygefravaer_dagsvaerk": "Langtidssygefraværsdage",
+    "korttidssygefravaer_dagsvaerk": "Korttidssygefraværsdage",
+    "fravaersprocent": "Sygefravær",
+    "fravaersprocent_forrige": "Sygefravær året før",
+    "aendring_procentpoint": "Ændring (procentpoint)",
+    "langtid_procent": "Langtidssygefravær",
+    "korttid_procent": "Korttidssygefravær",
+    "andel_langtid": "Langtidsfraværets andel",
+    "dage_pr_fuldtid": "Dage pr. fuldtidsstilling",
+    "placering": "Placering i tragtdiagram",
+    "nedre_95": "Nedre 95 %-grænse",
+    "oevre_95": "Øvre 95 %-grænse",
+    "nedre_998": "Nedre 99,8 %-grænse",
+    "oevre_998": "Øvre 99,8 %-grænse",
+    "saesonudsving_procentpoint": "Sæsonudsving (procentpoint)",
+    "laengste_serie": "Længste serie",
+    "laengste_serie_max": "Højst forventet serie",
+    "krydsninger": "Krydsninger af medianen",
+    "krydsninger_min": "Mindst forventede krydsninger",
+    "signal": "Signal",
+    "signaltype": "Hvilken regel",
+    "median": "Median",
+    "ucl": "Øvre kontrolgrænse",
+    "lcl": "Nedre kontrolgrænse",
+    "centerlinje": "Centerlinje",
+    "uden_for_graenser": "Uden for grænserne",
+    disclosure.FLAG: "Udeladt (diskretion)",
+}
+
+
+def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``columns`` of ``frame`` in that order, with Danish headers (for report.table)."""
+    return frame.loc[:, list(columns)].rename(columns=LABELS)
+
+
+# --- Core aggregation -----------------------------------------------------------------------
+
+
+def rows(data: Dataset, year: int | None = None, *, through: int | None = None) -> pd.DataFrame:
+    """Absence rows of one ``year`` (or all years up to ``through``), with the short-term days."""
+    frame = data.fravaer
+    if year is not None:
+        frame = frame.loc[frame["aar"] == year]
+    if through is not None:
+        frame = frame.loc[frame["aar"] <= through]
+    frame = frame.copy()
+    frame["korttidssygefravaer_dagsvaerk"] = (
+        frame["sygefravaer_dagsvaerk"] - frame["langtidssygefravaer_dagsvaerk"]
+    )
+    return frame
+
+
+def summarise(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Σ/Σ rates and days per FTE for each group in ``by`` (one row for no ``by``).
+
+    FTE is an average over the months the group has data: summed across the group's rows
+    within each month, then averaged over months. So days per FTE is an annual figure only when
+    ``maaneder`` is 12; a facility that opened in July gets the days of six months over its
+    average staffing in those months, and the page must say so.
+    """
+    keys = list(by)
+    work = frame.assign(_alle=1)
+    group_keys = keys or ["_alle"]
+    monthly = work.groupby([*group_keys, "maaned"], observed=True, sort=True)[
+        "fuldtidsstillinger"
+    ].sum()
+    fte = monthly.groupby(level=list(range(len(group_keys))), observed=True).agg(["mean", "size"])
+    fte.columns = ["fuldtidsstillinger", "maaneder"]
+    sums = work.groupby(group_keys, observed=True, sort=True)[list(DAYS)].sum()
+    out = sums.join(fte)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        possible = out["mulige_dagsvaerk"].where(out["mulige_dagsvaerk"] > 0)
+        out["fravaersprocent"] = out["sygefravaer_dagsvaerk"] / possible
+        out["langtid_procent"] = out["langtidssygefravaer_dagsvaerk"] / possible
+        out["korttid_procent"] = out["korttidssygefravaer_dagsvaerk"] / possible
+        sick = out["sygefravaer_dagsvaerk"].where(out["sygefravaer_dagsvaerk"] > 0)
+        out["andel_langtid"] = out["langtidssygefravaer_dagsvaerk"] / sick
+        staff = out["fuldtidsstillinger"].where(out["fuldtidsstillinger"] > 0)
+        out["dage_pr_fuldtid"] = out["sygefravaer_dagsvaerk"] / staff
+    out["maaneder"] = out["maaneder"].astype("int64")
+    out = out.reset_index()
+    if not keys:
+        out = out.drop(columns="_alle")
+    return out
+
+
+def total(data: Dataset, year: int) -> pd.Series:
+    """The whole centre in ``year`` as one row (empty frame → NaN rates, 0 months)."""
+    frame = rows(data, year)
+    if frame.empty:
+        return pd.Series({c: np.nan for c in (*DAYS, *RATE_COLUMNS)} | {"maaneder": 0})
+    return summarise(frame).iloc[0]
+
+
+def by_year(data: Dataset, through: int) -> pd.DataFrame:
+    """One row per year up to ``through``: the centre's rate, days per FTE and months covered."""
+    return summarise(rows(data, through=through), ["aar"])
+
+
+def monthly(data: Dataset, year: int) -> pd.DataFrame:
+    """Monthly rate in ``year`` and the year before, for the 'this year vs last year' figure."""
+    frame = rows(data).loc[lambda f: f["aar"].isin([year - 1, year])]
+    out = summarise(frame, ["aar", "maaned_nr"])
+    out["maanedsnavn"] = [MAANEDSNAVNE[m - 1] for m in out["maaned_nr"]]
+    return out
+
+
+def _suppress_groups(frame: pd.DataFrame, group_by: Sequence[str] | None) -> pd.DataFrame:
+    """Hide rates of groups with fewer than MIN_PERSONS FTE (complementary within ``group_by``)."""
+    return disclosure.suppress(
+        frame,
+        columns=list(RATE_COLUMNS),
+        denominators=["fuldtidsstillinger"],
+        group_by=list(group_by) if group_by else None,
+    )
+
+
+def by_group(data: Dataset, year: int, column: str) -> pd.DataFrame:
+    """The centre by ``column`` (maalgruppe or faggruppe): this year, last year, change.
+
+    The groups add up to the centre total shown on the page, so one hidden group would be
+    recoverable by subtraction: suppression is complementary across the groups.
+    """
+    now = summarise(rows(data, year), [column])
+    now["_alle"] = 1
+    now = _suppress_groups(now, ["_alle"]).drop(columns="_alle")
+    before = summarise(rows(data, year - 1), [column])
+    if not before.empty:
+        before["_alle"] = 1
+        before = _suppress_groups(before, ["_alle"])
+        prev = before.set_index(column)["fravaersprocent"]
+        now["fravaersprocent_forrige"] = now[column].map(prev).astype("float64")
+    else:
+        now["fravaersprocent_forrige"] = np.nan
+    now["aendring_procentpoint"] = (now["fravaersprocent"] - now["fravaersprocent_forrige"]) * 100
+    return now
+
+
+def by_facility(data: Dataset, year: int) -> pd.DataFrame:
+    """One row per facility in ``year``, rates hidden where the facility has < MIN_PERSONS FTE.
+
+    Complementary suppression is within target group, because target-group totals are shown.
+    """
+    frame = rows(data, year)
+    out = summarise(frame, ["tilbud_id"])
+    info = data.tilbud[["tilbud_id", "navn", "maalgruppe"]]
+    out = out.merge(info, on="tilbud_id", how="left", validate="1:1")
+    out = _suppress_groups(out, ["maalgruppe"])
+    return out.sort_values("navn", kind="stable").reset_index(drop=True)
+
+
+def by_facility_and_staff_group(data: Dataset, year: int) -> pd.DataFrame:
+    """Facility × staff group in ``year``; groups with < MIN_PERSONS FTE are hidden.
+
+    Complementary within the facility, since the facility's total is published: with one
+    group hidden, the smallest other group is hidden too.
+    """
+    out = summarise(rows(data, year), ["tilbud_id", "faggruppe"])
+    out = out.merge(data.tilbud[["tilbud_id", "navn"]], on="tilbud_id", how="left")
+    out = _suppress_groups(out, ["tilbud_id"])
+    return out.sort_values(["navn", "faggruppe"], kind="stable").reset_index(drop=True)
+
+
+def staff_group_table(data: Dataset, year: int) -> tuple[pd.DataFrame, int]:
+    """Facility rows × staff-group columns of absence rates, and the number of hidden cells."""
+    long = by_facility_and_staff_group(data, year)
+    wide = long.pivot_table(
+        index="navn",
+        columns="faggruppe",
+        values="fravaersprocent",
+        observed=True,
+        dropna=False,
+        aggfunc="first",
+    )
+    wide = wide.reindex(columns=[g for g in config.FAGGRUPPER if g in set(long["faggruppe"])])
+    wide.columns = [str(c) for c in wide.columns]
+    wide = wide.reset_index().rename(columns={"navn": "Tilbud"})
+    return wide, disclosure.n_suppressed(long)
+
+
+# --- Comparison between facilities: funnel plot --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Facilities' annual rates against their possible working days, with limits."""
+
+    table: pd.DataFrame  # one row per shown facility
+    curve: pd.DataFrame  # limits on a grid of sizes, for drawing
+    target: float
+    method: str
+    forklaring: str
+    n_hidden: int
+
+
+def funnel_explanation(attrs: dict[str, Any]) -> str:
+    """Plain-Danish sentence on whether the limits were widened (no Greek letters for readers).
+
+    ``attrs`` are the ``.attrs`` of a stats.funnel_table result.
+    """
+    od = attrs["overdispersion"]
+    if od.n < 3:
+        return "Der er for få tilbud til at vurdere spredningen, så grænserne er ikke justeret."
+    if attrs["method"] == "none":
+        return (
+            "Tilbuddene spreder sig ikke mere, end tilfældig variation kan forklare, "
+            "så grænserne er ikke gjort bredere."
+        )
+    return (
+        "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Derfor er grænserne "
+        "gjort bredere med et tillæg for den ekstra forskel mellem tilbud (additiv justering for "
+        "overdispersion, Spiegelhalter 2005). Uden det tillæg ville næsten alle tilbud ligge "
+        "uden for grænserne."
+        if attrs["method"] == "additive"
+        else "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Derfor er "
+        "grænserne gjort bredere med en faktor (multiplikativ justering for overdispersion)."
+    )
+
+
+def funnel(data: Dataset, year: int) -> Funnel:
+    """Funnel plot data: each facility's rate with 95 % and 99.8 % limits at its size.
+
+    Size is possible working days, but days are not independent trials: one long sickness
+    period is many consecutive days of one person, and sick days cluster in a few staff. The
+    binomial limits around thousands of days are therefore far too narrow, so the limits are
+    widened for overdispersion with an additive between-facility variance (τ², Spiegelhalter
+    2005, as stats.funnel_table decides). All facilities enter the estimate; facilities hidden
+    by disclosure control are not shown as points or named.
+    """
+    facilities = by_facility(data, year)  # day counts are kept; only the rates are hidden
+    usable = facilities.loc[facilities["mulige_dagsvaerk"] > 0].reset_index(drop=True)
+    table = stats.funnel_table(
+        usable,
+        "sygefravaer_dagsvaerk",
+        "mulige_dagsvaerk",
+        label="tilbud_id",
+        kind="proportion",
+        method="additive",
+    )
+    attrs = dict(table.attrs)
+    extra = usable[["navn", "maalgruppe", "fuldtidsstillinger", disclosure.FLAG]]
+    table = pd.concat([table, extra], axis=1)
+    table = table.rename(
+        columns={
+            "rate": "fravaersprocent",
+            "lower_95": "nedre_95",
+            "upper_95": "oevre_95",
+            "lower_998": "nedre_998",
+            "upper_998": "oevre_998",
+        }
+    )
+    sizes = usable["mulige_dagsvaerk"]
+    curve = stats.funnel_curve(
+        attrs["target"],
+        float(sizes.max()) * 1.05,
+        kind="proportion",
+        phi=attrs["phi"],
+        tau2=attrs["tau2"],
+        min_size=float(sizes.min()) * 0.8,
+    )
+    hidden = table[disclosure.FLAG]
+    shown = table.loc[~hidden].sort_values("navn", kind="stable").reset_index(drop=True)
+    return Funnel(
+        table=shown,
+        curve=curve,
+        target=float(attrs["target"]),
+        method=str(attrs["method"]),
+        forklaring=funnel_explanation(attrs),
+        n_hidden=int(hidden.sum()),
+    )
+
+
+def above_limit(result: Funnel, level: str = "998") -> list[str]:
+    """tilbud_id of shown facilities above the upper ``level`` limit ("95" or "998" = 99.8 %)."""
+    t = result.table
+    return sorted(t.loc[t["fravaersprocent"] > t[f"oevre_{level}"], "tilbud_id"].astype(str))
+
+
+def outside_limits(result: Funnel) -> pd.DataFrame:
+    """Shown facilities outside the 99.8 % limits (above or below): the ones to label."""
+    t = result.table
+    mask = (t["fravaersprocent"] > t["oevre_998"]) | (t["fravaersprocent"] < t["nedre_998"])
+    return t.loc[mask].reset_index(drop=True)
+
+
+# --- Change over time: season, run charts, P chart -----------------------------------------
+
+
+def monthly_series(data: Dataset, through: int, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Monthly sums and rate up to the end of ``through``, with a month-start ``dato`` column."""
+    out = summarise(rows(data, through=through), [*by, "maaned"])
+    out["dato"] = pd.to_datetime(out["maaned"], format="%Y-%m")
+    return out.sort_values([*by, "dato"]).reset_index(drop=True)
+
+
+def seasonal(data: Dataset, year: int) -> pd.DataFrame | None:
+    """Average seasonal swing per calendar month (percentage points), from STL on all months.
+
+    None when there are fewer than 24 gap-free months (STL needs two whole years to tell a
+    season from a trend).
+    """
+    series = monthly_series(data, year).set_index("dato")["fravaersprocent"]
+    try:
+        profile = stats.seasonal_profile(series)
+    except ValueError:
+        return None
+    by_month = stats.seasonal_by_month(profile)
+    out = pd.DataFrame(
+        {
+            "maaned_nr": by_month.index.astype("int64"),
+            "maanedsnavn": [MAANEDSNAVNE[m - 1] for m in by_month.index],
+            "saesonudsving_procentpoint": by_month.to_numpy() * 100,
+        }
+    )
+    out.attrs["udsving_procentpoint"] = float(stats.seasonal_amplitude(profile)) * 100
+    out.attrs["maaneder"] = len(profile)
+    out.attrs["fra"] = profile.index.min()
+    out.attrs["til"] = profile.index.max()
+    return out
+
+
+def run_window(year: int, months: int = 24) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The run-chart period: the ``months`` months ending in December of ``year``."""
+    end = pd.Timestamp(year, 12, 1)
+    return end - pd.DateOffset(months=months - 1), end
+
+
+def _signal_text(result: stats.AnhoejResult) -> str:
+    rules = []
+    if result.runs_signal:
+        rules.append("usædvanligt lang serie på samme side af medianen")
+    if result.crossings_signal:
+        rules.append("for få krydsninger af medianen")
+    return " og ".join(rules) if rules else "ingen"
+
+
+def run_charts(data: Dataset, year: int, months: int = 24) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Monthly rate per facility over the last ``months`` months, and Anhøj's rules for each.
+
+    Centre line is each facility's own median in the window; a signal means the level has
+    shifted (or drifted) within the window more than chance explains (Anhøj & Olesen 2014).
+    Facility-months with fewer than MIN_PERSONS FTE are left out (disclosure control).
+    Returns (points, summary); summary has one row per facility with the rule details.
+    """
+    start, end = run_window(year, months)
+    points = monthly_series(data, year, ["tilbud_id"])
+    points = points.loc[(points["dato"] >= start) & (points["dato"] <= end)].copy()
+    small = points["fuldtidsstillinger"] < config.MIN_PERSONS
+    points.loc[small, "fravaersprocent"] = np.nan
+    names = data.tilbud.set_index("tilbud_id")["navn"]
+    points["navn"] = points["tilbud_id"].map(names)
+    summary_rows: list[dict[str, Any]] = []
+    medians: dict[str, float] = {}
+    for tilbud_id, group in points.groupby("tilbud_id", sort=True):
+        result = stats.anhoej_rules(group["fravaersprocent"].to_numpy(float))
+        medians[str(tilbud_id)] = result.centre
+        summary_rows.append(
+            {
+                "tilbud_id": tilbud_id,
+                "navn": names.get(tilbud_id, tilbud_id),
+                "maaneder": result.n_obs,
+                "median": result.centre,
+                "laengste_serie": result.longest_run,
+                "laengste_serie_max": result.longest_run_max,
+                "krydsninger": result.n_crossings,
+                "krydsninger_min": result.n_crossings_min,
+                "signal": result.signal,
+                "signaltype": _signal_text(result),
+            }
+        )
+    summary = pd.DataFrame(summary_rows)
+    points["median"] = points["tilbud_id"].astype(str).map(medians)
+    summary = summary.sort_values("navn", kind="stable").reset_index(drop=True)
+    return points.reset_index(drop=True), summary
+
+
+def centre_p_chart(data: Dataset, year: int) -> pd.DataFrame:
+    """Laney P′ chart of the centre's monthly rate over all months up to ``year``.
+
+    Laney-adjusted because the denominators are tens of thousands of working days: plain
+    binomial limits would be so narrow that almost every month 'signals' (absence is
+    overdispersed). Columns from stats.p_chart plus ``dato``; attrs hold Anhøj's rules.
+    """
+    series = monthly_series(data, year)
+    chart = stats.p_chart(
+        series["sygefravaer_dagsvaerk"].set_axis(series["dato"]),
+        series["mulige_dagsvaerk"].set_axis(series["dato"]),
+        laney=True,
+    )
+    attrs = dict(chart.attrs)
+    chart = chart.rename_axis("dato").reset_index()
+    chart.attrs.update(attrs)
+    return chart
+
+
+# --- Key figures ------------------------------------------------------------------------------
+
+
+def _none_if_nan(value: Any) -> Any:
+    if value is None:
+        return None
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def _dict(frame: pd.DataFrame, key: str, value: str) -> dict[str, float | None]:
+    return {str(k): _none_if_nan(v) for k, v in zip(frame[key], frame[value], strict=True)}
+
+
+def key_figures(data: Dataset, year: int) -> dict[str, Any]:
+    """Headline numbers for ``year`` (fractions 0–1; the change in percentage points)."""
+    now = total(data, year)
+    before = total(data, year - 1)
+    rate = _none_if_nan(now["fravaersprocent"])
+    prev = _none_if_nan(before["fravaersprocent"])
+    change = None if rate is None or prev is None else (rate - prev) * 100
+    figures: dict[str, Any] = {
+        "fravaer.procent_samlet": rate,
+        "fravaer.procent_forrige_aar": prev,
+        "fravaer.aendring_procentpoint": change,
+        "fravaer.dage_pr_fuldtid": _none_if_nan(now["dage_pr_fuldtid"]),
+        "fravaer.maaneder_med_data": int(now["maaneder"]),
+        "fravaer.andel_langtid": _none_if_nan(now["andel_langtid"]),
+        "fravaer.procent_pr_maalgruppe": {},
+        "fravaer.procent_pr_faggruppe": {},
+        "fravaer.procent_pr_tilbud": {},
+        "fravaer.tilbud_over_998_graense": [],
+        "fravaer.tilbud_med_signal": [],
+    }
+    if rate is None:
+        return figures
+    figures["fravaer.procent_pr_maalgruppe"] = _dict(
+        by_group(data, year, "maalgruppe"), "maalgruppe", "fravaersprocent"
+    )
+    figures["fravaer.procent_pr_faggruppe"] = _dict(
+        by_group(data, year, "faggruppe"), "faggruppe", "fravaersprocent"
+    )
+    figures["fravaer.procent_pr_tilbud"] = _dict(
+        by_facility(data, year), "tilbud_id", "fravaersprocent"
+    )
+    figures["fravaer.tilbud_over_998_graense"] = above_limit(funnel(data, year))
+    _, summary = run_charts(data, year)
+    figures["fravaer.tilbud_med_signal"] = sorted(
+        summary.loc[summary["signal"], "tilbud_id"].astype(str)
+    )
+    return figures

@@ -1,0 +1,405 @@
+"""Staff turnover (personaleomsætning): rates, funnel plot, a model by target group and year.
+
+Definition (stated on the page, as DOMAIN.md asks): turnover = leavers in the year
+(``fratraadte``, people who left the facility; internal moves are not in the data) divided by the
+average headcount over the year (``gns_ansatte``, persons, not FTE). Totals are Σ leavers / Σ
+average staff, so a large facility weighs by its size.
+
+Turnover is treated as a *rate* (events per person-year of employment), not a proportion: a post
+can turn over more than once a year, so leavers can exceed the average headcount, which a
+binomial proportion forbids. Funnel limits are therefore Poisson-based and then widened for the
+between-facility overdispersion.
+
+Disclosure control: a facility's rate built on 1–4 leavers, or on fewer than 5 staff, could point
+to individuals, so it is hidden (``config.MIN_PERSONS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from statusrapport import config, disclosure, fmt, stats
+from statusrapport.analysis import fravaer
+from statusrapport.data import Dataset
+
+#: Danish column headers for tables shown to readers (and in the CSV downloads).
+LABELS: dict[str, str] = {
+    "aar": "År",
+    "tilbud_id": "Tilbud-id",
+    "navn": "Tilbud",
+    "maalgruppe": "Målgruppe",
+    "gns_ansatte": "Gns. antal ansatte",
+    "fratraadte": "Fratrådte",
+    "nyansatte": "Nyansatte",
+    "omsaetning": "Personaleomsætning",
+    "omsaetning_forrige": "Personaleomsætning året før",
+    "aendring_procentpoint": "Ændring (procentpoint)",
+    "fravaersprocent": "Sygefravær",
+    "placering": "Placering i tragtdiagram",
+    "nedre_95": "Nedre 95 %-grænse",
+    "oevre_95": "Øvre 95 %-grænse",
+    "nedre_998": "Nedre 99,8 %-grænse",
+    "oevre_998": "Øvre 99,8 %-grænse",
+    "label": "Sammenligning",
+    "forhold": "Forhold (rate ratio)",
+    "ki_nedre": "95 %-KI, nedre",
+    "ki_oevre": "95 %-KI, øvre",
+    "tolkning": "Betydning",
+    disclosure.FLAG: "Udeladt (diskretion)",
+}
+
+
+def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``columns`` of ``frame`` in that order, with Danish headers (for report.table)."""
+    return frame.loc[:, list(columns)].rename(columns=LABELS)
+
+
+# --- Rates ------------------------------------------------------------------------------------
+
+
+def rows(data: Dataset, year: int | None = None, *, through: int | None = None) -> pd.DataFrame:
+    """Facility-years of ``year`` (or all years up to ``through``) with the turnover rate."""
+    frame = data.personale
+    if year is not None:
+        frame = frame.loc[frame["aar"] == year]
+    if through is not None:
+        frame = frame.loc[frame["aar"] <= through]
+    frame = frame.copy()
+    for column in ("fratraadte", "nyansatte"):
+        frame[column] = frame[column].astype("float64")
+    staff = frame["gns_ansatte"].where(frame["gns_ansatte"] > 0)
+    frame["omsaetning"] = frame["fratraadte"] / staff
+    return frame.reset_index(drop=True)
+
+
+def summarise(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Σ leavers / Σ average staff per group in ``by`` (one row for no ``by``)."""
+    keys = list(by) or ["_alle"]
+    work = frame.assign(_alle=1)
+    out = work.groupby(keys, observed=True, sort=True)[
+        ["gns_ansatte", "fratraadte", "nyansatte"]
+    ].sum()
+    out["antal_tilbud"] = work.groupby(keys, observed=True, sort=True).size()
+    staff = out["gns_ansatte"].where(out["gns_ansatte"] > 0)
+    out["omsaetning"] = out["fratraadte"] / staff
+    out = out.reset_index()
+    return out.drop(columns="_alle") if not by else out
+
+
+def _suppress(frame: pd.DataFrame, group_by: Sequence[str] | None) -> pd.DataFrame:
+    """Hide rates built on 1–4 leavers or < MIN_PERSONS staff (complementary in ``group_by``)."""
+    return disclosure.suppress(
+        frame,
+        columns=["omsaetning"],
+        numerators=["fratraadte"],
+        denominators=["gns_ansatte"],
+        group_by=list(group_by) if group_by else None,
+    )
+
+
+def total(data: Dataset, year: int) -> pd.Series:
+    """The centre's turnover in ``year`` as one row (NaN rate when the year has no data)."""
+    frame = rows(data, year)
+    if frame.empty:
+        return pd.Series(
+            {"gns_ansatte": 0.0, "fratraadte": 0.0, "nyansatte": 0.0, "antal_tilbud": 0}
+            | {"omsaetning": np.nan}
+        )
+    return summarise(frame).iloc[0]
+
+
+def by_year(data: Dataset, through: int) -> pd.DataFrame:
+    """The centre's turnover per year up to ``through``."""
+    return summarise(rows(data, through=through), ["aar"])
+
+
+def by_target_group(data: Dataset, year: int) -> pd.DataFrame:
+    """Turnover per target group: this year, the year before and the change in points.
+
+    The groups add up to the published total, so suppression is complementary across them.
+    """
+
+    def one_year(y: int) -> pd.DataFrame:
+        out = summarise(rows(data, y), ["maalgruppe"])
+        if out.empty:
+            return out
+        out["_alle"] = 1
+        return _suppress(out, ["_alle"]).drop(columns="_alle")
+
+    now = one_year(year)
+    before = one_year(year - 1)
+    if before.empty:
+        now["omsaetning_forrige"] = np.nan
+    else:
+        prev = before.set_index("maalgruppe")["omsaetning"]
+        now["omsaetning_forrige"] = now["maalgruppe"].map(prev).astype("float64")
+    now["aendring_procentpoint"] = (now["omsaetning"] - now["omsaetning_forrige"]) * 100
+    return now
+
+
+def by_facility(data: Dataset, year: int) -> pd.DataFrame:
+    """One row per facility in ``year``; rates from 1–4 leavers or < 5 staff are hidden.
+
+    Complementary within target group, because the target-group totals are published.
+    """
+    out = rows(data, year)
+    out["maalgruppe"] = out["maalgruppe"].astype(str)
+    out = _suppress(out, ["maalgruppe"])
+    return out.sort_values("navn", kind="stable").reset_index(drop=True)
+
+
+# --- Funnel plot ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Facilities' turnover against their average headcount, with 95 % and 99.8 % limits."""
+
+    table: pd.DataFrame
+    curve: pd.DataFrame
+    target: float
+    method: str
+    forklaring: str
+    n_hidden: int
+
+
+def funnel(data: Dataset, year: int) -> Funnel:
+    """Funnel plot of turnover (kind="rate": Poisson limits with additive overdispersion).
+
+    Every facility enters the estimate of the centre line and of the overdispersion; facilities
+    hidden by disclosure control are not drawn or named (their point would reveal the count).
+    """
+    facilities = by_facility(data, year)
+    usable = facilities.loc[facilities["gns_ansatte"] > 0].reset_index(drop=True)
+    table = stats.funnel_table(
+        usable,
+        "fratraadte",
+        "gns_ansatte",
+        label="tilbud_id",
+        kind="rate",
+        method="additive",
+    )
+    attrs = dict(table.attrs)
+    table = pd.concat([table, usable[["navn", "maalgruppe", disclosure.FLAG]]], axis=1)
+    table = table.rename(
+        columns={
+            "rate": "omsaetning",
+            "lower_95": "nedre_95",
+            "upper_95": "oevre_95",
+            "lower_998": "nedre_998",
+            "upper_998": "oevre_998",
+        }
+    )
+    sizes = usable["gns_ansatte"]
+    curve = stats.funnel_curve(
+        attrs["target"],
+        float(sizes.max()) * 1.05,
+        kind="rate",
+        phi=attrs["phi"],
+        tau2=attrs["tau2"],
+        min_size=max(float(config.MIN_PERSONS), float(sizes.min()) * 0.8),
+    )
+    hidden = table[disclosure.FLAG]
+    shown = table.loc[~hidden].sort_values("navn", kind="stable").reset_index(drop=True)
+    return Funnel(
+        table=shown,
+        curve=curve,
+        target=float(attrs["target"]),
+        method=str(attrs["method"]),
+        forklaring=fravaer.funnel_explanation(attrs),
+        n_hidden=int(hidden.sum()),
+    )
+
+
+def outside_limits(result: Funnel) -> pd.DataFrame:
+    """Shown facilities outside the 99.8 % limits: the only ones named in the figure."""
+    t = result.table
+    mask = (t["omsaetning"] > t["oevre_998"]) | (t["omsaetning"] < t["nedre_998"])
+    return t.loc[mask].reset_index(drop=True)
+
+
+# --- Model: target group and year -------------------------------------------------------------
+
+
+def _ratio_words(ratio: float) -> str:
+    """1.23 → '23 % højere', 0.85 → '15 % lavere' (relative to the comparison)."""
+    change = ratio - 1
+    if abs(change) < 0.005:
+        return "på samme niveau"
+    return f"{fmt.pct(abs(change), 0)} {'højere' if change > 0 else 'lavere'}"
+
+
+def _certain(low: float, high: float) -> bool:
+    return low > 1 or high < 1
+
+
+@dataclass(frozen=True)
+class Model:
+    """The turnover GLM with a reader-facing table and sentences."""
+
+    glm: stats.GlmResult
+    table: pd.DataFrame  # label, forhold, ki_nedre, ki_oevre, tolkning
+    saetninger: list[str]
+    first_year: int
+    last_year: int
+
+
+def model(data: Dataset, year: int) -> Model:
+    """Quasi-Poisson GLM of leavers by target group and year, offset log(average staff).
+
+    Fitted on every facility-year up to ``year`` because one year of 36 facilities says little
+    about a trend. Target group is passed as plain text so the reference level is the first in
+    alphabetical order, as the model's labels state.
+    """
+    frame = rows(data, through=year)
+    frame = frame.loc[frame["gns_ansatte"] > 0].copy()
+    frame["maalgruppe"] = frame["maalgruppe"].astype(str)
+    glm = stats.turnover_glm(frame)
+    table = glm.table.loc[glm.table["term"] != "Intercept"].copy()
+    ratio = glm.ratio_column
+    words = []
+    sentences = []
+    for row in table.itertuples(index=False):
+        r, lo, hi = getattr(row, ratio), row.ci_low, row.ci_high
+        sure = _certain(lo, hi)
+        interval = f"95 %-sikkerhedsinterval {fmt.tal(lo, 2)}–{fmt.tal(hi, 2)}"
+        if row.term == "aar_c":
+            text = (
+                f"Når der tages højde for målgruppe, er personaleomsætningen {_ratio_words(r)} "
+                f"for hvert år, der går (forhold {fmt.tal(r, 2)}, {interval})."
+            )
+            words.append(f"{_ratio_words(r)} pr. år")
+        else:
+            level = row.term.split("[T.", 1)[1].rstrip("]")
+            reference = row.label.split("sammenlignet med ", 1)[-1].rstrip(")")
+            text = (
+                f"Tilbud for {level} har en personaleomsætning, der er {_ratio_words(r)} end "
+                f"tilbud for {reference} (forhold {fmt.tal(r, 2)}, {interval})."
+            )
+            words.append(f"{_ratio_words(r)} end {reference}")
+        subject = "Udviklingen" if row.term == "aar_c" else "Forskellen"
+        text += (
+            f" {subject} er større, end tilfældig variation kan forklare."
+            if sure
+            else f" {subject} kan skyldes tilfældig variation."
+        )
+        sentences.append(text)
+    shown = pd.DataFrame(
+        {
+            "label": table["label"].to_numpy(),
+            "forhold": table[ratio].to_numpy(),
+            "ki_nedre": table["ci_low"].to_numpy(),
+            "ki_oevre": table["ci_high"].to_numpy(),
+            "tolkning": words,
+        }
+    )
+    years = frame["aar"]
+    return Model(
+        glm=glm,
+        table=shown,
+        saetninger=sentences,
+        first_year=int(years.min()),
+        last_year=int(years.max()),
+    )
+
+
+# --- Association with sickness absence --------------------------------------------------------
+
+
+def with_absence(data: Dataset, year: int) -> pd.DataFrame:
+    """One row per facility in ``year``: turnover and sickness absence rate side by side.
+
+    One year only: pooling several years would count each facility several times and make the
+    confidence band look narrower than the data justify. ``undertrykt`` marks facilities whose
+    point must not be drawn (turnover from 1–4 leavers or < 5 staff, or absence hidden).
+    """
+    turnover = rows(data, year)
+    absence = fravaer.summarise(fravaer.rows(data, year), ["tilbud_id"])
+    out = turnover.merge(
+        absence[["tilbud_id", "fravaersprocent", "fuldtidsstillinger"]],
+        on="tilbud_id",
+        how="inner",
+        validate="1:1",
+    )
+    small = disclosure.suppress(
+        out[["fratraadte", "gns_ansatte", "fuldtidsstillinger"]].assign(x=0.0),
+        columns=["x"],
+        numerators=["fratraadte"],
+        denominators=["gns_ansatte", "fuldtidsstillinger"],
+    )[disclosure.FLAG]
+    out[disclosure.FLAG] = small.to_numpy()
+    return out.sort_values("navn", kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Association:
+    """Straight-line association of turnover (y) with absence (x) across facilities."""
+
+    points: pd.DataFrame  # all facilities (plot only rows where undertrykt is False)
+    band: pd.DataFrame  # x, mean, ci_low, ci_high on a grid, for the line and band
+    result: stats.AssociationResult
+
+
+def association(data: Dataset, year: int) -> Association | None:
+    """stats.association of turnover on absence rate (both fractions, so the slope is points per
+    point). None with fewer than 3 facilities. All facilities enter the line; hidden ones are
+    not drawn as points.
+    """
+    points = with_absence(data, year)
+    points = points.dropna(subset=["omsaetning", "fravaersprocent"])
+    if len(points) < 3 or points["fravaersprocent"].nunique() < 2:
+        return None
+    result = stats.association(points["fravaersprocent"], points["omsaetning"])
+    grid = np.linspace(points["fravaersprocent"].min(), points["fravaersprocent"].max(), 100)
+    return Association(points=points, band=result.prediction(grid), result=result)
+
+
+# --- Key figures ------------------------------------------------------------------------------
+
+
+def _none_if_nan(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def key_figures(data: Dataset, year: int) -> dict[str, Any]:
+    """Headline turnover numbers for ``year`` (fractions 0–1)."""
+    now = total(data, year)
+    before = total(data, year - 1)
+    figures: dict[str, Any] = {
+        "personaleomsaetning.procent_samlet": _none_if_nan(now["omsaetning"]),
+        "personaleomsaetning.procent_forrige_aar": _none_if_nan(before["omsaetning"]),
+        "personaleomsaetning.antal_fratraadte": int(now["fratraadte"]),
+        "personaleomsaetning.gns_ansatte": float(now["gns_ansatte"]),
+        "personaleomsaetning.procent_pr_maalgruppe": {},
+        "personaleomsaetning.procent_pr_tilbud": {},
+        "personaleomsaetning.sammenhaeng_fravaer_haeldning": None,
+        "personaleomsaetning.sammenhaeng_fravaer_haeldning_ci": None,
+    }
+    if figures["personaleomsaetning.procent_samlet"] is None:
+        return figures
+    groups = by_target_group(data, year)
+    figures["personaleomsaetning.procent_pr_maalgruppe"] = {
+        str(k): _none_if_nan(v)
+        for k, v in zip(groups["maalgruppe"], groups["omsaetning"], strict=True)
+    }
+    facilities = by_facility(data, year)
+    figures["personaleomsaetning.procent_pr_tilbud"] = {
+        str(k): _none_if_nan(v)
+        for k, v in zip(facilities["tilbud_id"], facilities["omsaetning"], strict=True)
+    }
+    assoc = association(data, year)
+    if assoc is not None:
+        figures["personaleomsaetning.sammenhaeng_fravaer_haeldning"] = assoc.result.slope
+        figures["personaleomsaetning.sammenhaeng_fravaer_haeldning_ci"] = [
+            assoc.result.ci_low,
+            assoc.result.ci_high,
+        ]
+    return figures

@@ -1,0 +1,159 @@
+"""The command line: ``statusrapport demo-data | validate | run``.
+
+Every expected failure ends in a short message on stderr and a documented exit code, never a
+traceback (see :mod:`statusrapport.errors`). Heavy imports (Great Expectations, papermill) happen
+inside the subcommands so that ``--help`` and usage errors answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from statusrapport import __version__, config
+from statusrapport.errors import DataError, ExitCode, StatusrapportError, UsageError
+
+
+def _years(text: str) -> tuple[int, int]:
+    """Parse '2019-2025' (or a single year) into an inclusive range."""
+    try:
+        if "-" in text:
+            first, last = (int(part) for part in text.split("-", 1))
+        else:
+            first = last = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et årsinterval som 2019-2025") from None
+    if not (1900 < first <= last < 2200):
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et gyldigt årsinterval")
+    return first, last
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et heltal") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("skal være mindst 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="statusrapport",
+        description="Statusrapport for botilbud: validér data, kør analyserne og byg rapporterne.",
+        epilog=(
+            "Exit-koder: 0 OK · 1 ugyldige inputdata · 2 forkert brug · 3 en notebook fejlede · "
+            "4 rendering fejlede · 5 en anden kørsel er i gang."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    demo = sub.add_parser("demo-data", help="skriv fiktive demodata (deterministiske)")
+    demo.add_argument("--out", type=Path, default=config.RAW_DIR, help="mappe (standard: data/raw)")
+    demo.add_argument("--seed", type=int, default=2025, help="frø; samme frø giver samme filer")
+    demo.add_argument("--years", type=_years, default=(2019, 2025), help="fx 2019-2025")
+    demo.add_argument(
+        "--facilities", type=_positive_int, default=36, help="antal tilbud (standard: 36)"
+    )
+    demo.add_argument("--force", action="store_true", help="overskriv eksisterende CSV-filer")
+
+    validate = sub.add_parser("validate", help="validér inputdata mod datakontrakten")
+    validate.add_argument("--data", type=Path, default=config.RAW_DIR, help="inputmappe")
+    validate.add_argument("--year", type=int, default=None, help="rapportår (standard: seneste)")
+
+    run = sub.add_parser("run", help="validér → kør notebooks → nøgletal → byg sitet")
+    run.add_argument("--data", type=Path, default=config.RAW_DIR, help="inputmappe")
+    run.add_argument("--year", type=int, default=None, help="rapportår (standard: seneste)")
+    run.add_argument(
+        "--jobs", type=_positive_int, default=os.cpu_count() or 1, help="parallelle kørsler"
+    )
+    run.add_argument("--force", action="store_true", help="kør alle notebooks igen")
+    run.add_argument("--quiet", action="store_true", help="kun advarsler og fejl (til cron)")
+    run.add_argument(
+        "--timeout", type=_positive_int, default=600, help="sekunder pr. notebook før den stoppes"
+    )
+    run.add_argument("--no-render", action="store_true", help="spring rendering af sitet over")
+    run.add_argument("--reports", type=Path, default=config.REPORTS_DIR, help=argparse.SUPPRESS)
+    run.add_argument("--site", type=Path, default=config.SITE_DIR, help=argparse.SUPPRESS)
+    return parser
+
+
+def _require_data_dir(path: Path) -> None:
+    if not path.is_dir():
+        raise DataError(
+            f"Datamappen {path} findes ikke. Læg inputfilerne dér (se data/raw/README.md), "
+            "eller lav fiktive demodata med: statusrapport demo-data"
+        )
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from statusrapport import demo
+
+    existing = sorted(args.out.glob("*.csv")) if args.out.is_dir() else []
+    if existing and not args.force:
+        raise UsageError(
+            f"{args.out} indeholder allerede CSV-filer ({', '.join(p.name for p in existing)}). "
+            "Brug --force for at overskrive dem med demodata."
+        )
+    paths = demo.write_demo_data(
+        args.out, seed=args.seed, years=args.years, n_facilities=args.facilities
+    )
+    print(f"Skrev {len(paths)} filer med fiktive demodata til {args.out} (frø {args.seed}).")
+    return ExitCode.OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from statusrapport import validation
+
+    _require_data_dir(args.data)
+    report = validation.validate(args.data, year=args.year)
+    if report.ok:
+        print(report.summary_text())
+        return ExitCode.OK
+    print(report.summary_text(), file=sys.stderr)
+    return ExitCode.INVALID_DATA
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from statusrapport import pipeline
+
+    _require_data_dir(args.data)
+    return pipeline.run(
+        data_dir=args.data,
+        year=args.year,
+        jobs=args.jobs,
+        force=args.force,
+        quiet=args.quiet,
+        timeout=args.timeout,
+        render=not args.no_render,
+        reports_dir=args.reports,
+        site_dir=args.site,
+    )
+
+
+COMMANDS = {"demo-data": cmd_demo_data, "validate": cmd_validate, "run": cmd_run}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on usage errors and 0 on --help
+        return int(exit_.code or 0)
+    try:
+        return int(COMMANDS[args.command](args))
+    except StatusrapportError as error:
+        print(f"statusrapport: {error}", file=sys.stderr)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        print("statusrapport: afbrudt.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,180 @@
+"""The one place for paths, targets and the vocabularies of the data contract.
+
+Notebooks and modules import from here instead of writing paths such as ``../data``; a scheduled
+run or a test moves the whole project by setting ``STATUSRAPPORT_ROOT`` (and optionally
+``STATUSRAPPORT_DATA`` for the input folder).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+
+def _find_root() -> Path:
+    """The project root: the env override, else the nearest folder above with ``_quarto.yml``."""
+    override = os.environ.get("STATUSRAPPORT_ROOT")
+    if override:
+        return Path(override).resolve()
+    for parent in [Path.cwd(), *Path.cwd().parents, *Path(__file__).resolve().parents]:
+        if (parent / "_quarto.yml").exists() and (parent / "pyproject.toml").exists():
+            return parent
+    return Path.cwd().resolve()
+
+
+PROJECT_ROOT: Path = _find_root()
+DATA_DIR: Path = PROJECT_ROOT / "data"
+RAW_DIR: Path = Path(os.environ.get("STATUSRAPPORT_DATA", DATA_DIR / "raw")).resolve()
+NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
+REPORTS_DIR: Path = PROJECT_ROOT / "reports"
+EXPECTATIONS_DIR: Path = PROJECT_ROOT / "expectations"
+SITE_DIR: Path = PROJECT_ROOT / "_site"
+
+#: Marker file the demo generator writes next to the CSVs; its presence labels every page
+#: built from the folder as fictive data.
+DEMO_MARKER = "FIKTIVE_DATA.json"
+DEMO_LABEL = "Fiktive data – ikke til beslutningsbrug"
+
+# --- The data contract: one CSV per dataset (UTF-8, comma-separated, long format) ----------
+
+FILES: dict[str, tuple[str, ...]] = {
+    "tilbud": (
+        "tilbud_id",
+        "navn",
+        "center",
+        "maalgruppe",
+        "paragraf",
+        "pladser",
+        "aktiv_fra",
+        "aktiv_til",
+    ),
+    "tilsyn": ("tilbud_id", "tilsynsdato", "tema", "score"),
+    "paabud": ("tilbud_id", "dato", "myndighed", "type", "beskrivelse"),
+    "fravaer": (
+        "tilbud_id",
+        "maaned",
+        "faggruppe",
+        "fuldtidsstillinger",
+        "mulige_dagsvaerk",
+        "sygefravaer_dagsvaerk",
+        "langtidssygefravaer_dagsvaerk",
+    ),
+    "personale": ("tilbud_id", "aar", "gns_ansatte", "fratraadte", "nyansatte"),
+    "bostedsundersoegelse": (
+        "anbefaling_id",
+        "omraade",
+        "anbefaling",
+        "aar",
+        "status",
+        "kommentar",
+        "fiktiv",
+    ),
+    "noegletal": ("tilbud_id", "aar", "indikator", "vaerdi"),
+}
+
+MAALGRUPPER: tuple[str, ...] = (
+    "socialpsykiatri",
+    "autisme",
+    "hjerneskade",
+    "synshandicap",
+    "multiple funktionsnedsættelser",
+)
+
+#: Kvalitetsmodellen's 7 themes before the 2025 reform (lov om socialtilsyn).
+TEMAER: tuple[str, ...] = (
+    "Uddannelse og beskæftigelse",
+    "Selvstændighed og relationer",
+    "Målgrupper, metoder og resultater",
+    "Sundhed og trivsel",
+    "Organisation og ledelse",
+    "Kompetencer",
+    "Fysiske rammer",
+)
+#: Themes repealed by L 200 (2024-25); inspections after the reform score the other five.
+TEMAER_OPHAEVET: tuple[str, ...] = ("Uddannelse og beskæftigelse", "Selvstændighed og relationer")
+TEMAER_EFTER_REFORM: tuple[str, ...] = tuple(t for t in TEMAER if t not in TEMAER_OPHAEVET)
+#: Date from which the demo data scores five themes (assumption; real data decides by itself).
+REFORM_DATO = date(2025, 7, 1)
+
+#: Follow-up statuses of the bostedsundersøgelse, lowest stage first.
+STATUSSER: tuple[str, ...] = (
+    "under overvejelse",
+    "delvist planlagt",
+    "planlagt",
+    "delvist imødekommet",
+    "imødekommet",
+)
+
+MYNDIGHEDER: tuple[str, ...] = (
+    "Socialtilsynet",
+    "Styrelsen for Patientsikkerhed",
+    "Arbejdstilsynet",
+    "Brandmyndigheden",
+    "Fødevarestyrelsen",
+)
+PAABUD_TYPER: tuple[str, ...] = ("påbud", "strakspåbud", "skærpet tilsyn", "sanktion")
+
+FAGGRUPPER: tuple[str, ...] = (
+    "pædagogisk personale",
+    "social- og sundhedspersonale",
+    "sundhedsfagligt personale",
+    "service og administration",
+    "ledelse",
+)
+
+INDIKATORER: tuple[str, ...] = (
+    "belaegningsprocent",
+    "budgetafvigelse_pct",
+    "trivsel",
+    "lederevaluering",
+)
+
+#: First year of the reporting period (the demo data starts here); nothing before is accepted.
+FOERSTE_AAR = 2019
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Effektmål from the CLB framework paper (rammepapir, June 2025)."""
+
+    tilsyn_min: float = 3.8  # average theme score per facility, of 5
+    paabud_max: int = 0  # orders or sanctions from statutory inspections
+    trivsel_min: float = 5.5  # wellbeing survey, of 7
+    lederevaluering_min: float = 6.0  # leader evaluation, of 7
+    belaegning_min: float = 94.0  # occupancy, per cent
+    budget_max_abs: float = 1.0  # budget deviation, +/- per cent
+
+
+TARGETS = Targets()
+
+#: Disclosure control: no published figure may concern fewer persons than this.
+MIN_PERSONS: int = int(os.environ.get("STATUSRAPPORT_MIN_PERSONS", "5"))
+
+#: Long-term absence: sickness periods longer than this many calendar days (stated on the site).
+LANGTID_DAGE: int = 28
+
+#: Working days in a year for a full-time employee (37 hours/week), used for days per FTE.
+ARBEJDSDAGE_PR_AAR: int = 227
+
+
+def is_demo(data_dir: Path | str | None = None) -> bool:
+    """True when the input folder was written by the demo generator."""
+    folder = Path(data_dir) if data_dir else RAW_DIR
+    return (folder / DEMO_MARKER).exists()
+
+
+# --- The report: pages per year (notebook stem → page title), in menu order -----------------
+
+REPORT_PAGES: tuple[tuple[str, str], ...] = (
+    ("resume", "Resumé"),
+    ("tilsyn", "Tilsyn og kvalitet"),
+    ("sygefravaer", "Sygefravær"),
+    ("personaleomsaetning", "Personaleomsætning"),
+    ("bostedsundersoegelse", "Opfølgning på bostedsundersøgelsen"),
+    ("maalopfyldelse", "Målopfyldelse"),
+    ("datakvalitet", "Datakvalitet"),
+)
+#: Executed once per active facility into reports/<year>/tilbud/<tilbud_id>.ipynb.
+PROFILE_NOTEBOOK = "tilbudsprofil"

@@ -1,0 +1,232 @@
+"""Execute report notebooks with papermill on a pool of warm kernels.
+
+Most of a papermill run is overhead, not analysis: ~0.7 s kernel start and ~2.4 s importing
+pandas/seaborn/statsmodels for every notebook (STACK.md). Each worker process here starts one
+kernel and keeps it; between notebooks the kernel's namespace is reset (``%reset -f``) and
+its working folder set, so imported modules and the parsed input data stay warm while no
+variables leak from one notebook to the next. A kernel that timed out or died is replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+KERNEL_NAME = "python3"
+
+#: papermill/nbclient metadata that changes on every run; removed so outputs are reproducible.
+_VOLATILE_CELL_KEYS = ("execution",)
+_VOLATILE_PAPERMILL_KEYS = ("start_time", "end_time", "duration", "exception", "status")
+
+
+@dataclass
+class Task:
+    """One notebook to execute: source, output (relative to the build folder), parameters."""
+
+    source: Path
+    output: str
+    parameters: dict[str, Any]
+    front_matter: dict[str, Any]
+    key: str = ""
+
+
+@dataclass
+class TaskResult:
+    output: str
+    ok: bool
+    seconds: float
+    error: str | None = None
+    cell: int | None = None
+    timed_out: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def front_matter_cell(front_matter: dict[str, Any]) -> nbformat.NotebookNode:
+    """A raw cell with YAML front matter: Quarto takes the page title from it (STACK.md)."""
+    lines = ["---"]
+    for key, value in front_matter.items():
+        if isinstance(value, list):
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+        else:
+            lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return nbformat.v4.new_raw_cell("\n".join(lines))
+
+
+def prepare_source(task: Task) -> nbformat.NotebookNode:
+    """The template with the page's front matter as first cell (sources carry no title)."""
+    nb = nbformat.read(task.source, as_version=4)
+    nb.cells.insert(0, front_matter_cell(task.front_matter))
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    return nb
+
+
+def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove run-specific metadata (timestamps, durations) so equal inputs give equal files."""
+    papermill_meta = nb.metadata.get("papermill", {})
+    for key in _VOLATILE_PAPERMILL_KEYS:
+        papermill_meta.pop(key, None)
+    for key in ("input_path", "output_path"):
+        papermill_meta.pop(key, None)
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            # A warm kernel keeps counting across notebooks; number each notebook from 1.
+            count += 1
+            cell.execution_count = count
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = count
+        for key in _VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+        cell_meta = cell.metadata.get("papermill")
+        if isinstance(cell_meta, dict):
+            for key in _VOLATILE_PAPERMILL_KEYS:
+                cell_meta.pop(key, None)
+            if not cell_meta:
+                cell.metadata.pop("papermill")
+    return nb
+
+
+class WarmKernel:
+    """One long-lived kernel, reset between notebooks."""
+
+    def __init__(self, build_dir: Path) -> None:
+        self.build_dir = build_dir
+        self.km: Any = None
+        self.start()
+
+    def start(self) -> None:
+        from jupyter_client.manager import KernelManager
+
+        env = dict(os.environ)
+        env["STATUSRAPPORT_BUILD"] = str(self.build_dir)
+        env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        env["PYTHONWARNINGS"] = "ignore"
+        self.km = KernelManager(kernel_name=KERNEL_NAME)
+        # Kernel chatter ("running over TCP without encryption") stays out of the user's log.
+        self.km.start_kernel(
+            env=env, cwd=str(self.build_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def reset(self, workdir: Path) -> None:
+        """Clear user variables, close figures and move to the notebook's output folder."""
+        client = self.km.blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            code = (
+                "%reset -f\n"
+                "import os as _os, matplotlib.pyplot as _plt\n"
+                f"_os.chdir({str(workdir)!r})\n"
+                "_plt.close('all')\n"
+                "del _os, _plt\n"
+            )
+            reply = client.execute_interactive(code, timeout=60, store_history=False)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError("kernel reset failed")
+        finally:
+            client.stop_channels()
+
+    def restart(self) -> None:
+        self.shutdown()
+        self.start()
+
+    def shutdown(self) -> None:
+        if self.km is not None and self.km.has_kernel:
+            with contextlib.suppress(Exception):  # a dying kernel must not stop the run
+                self.km.shutdown_kernel(now=True)
+
+
+_KERNEL: WarmKernel | None = None
+
+
+def _worker_init(build_dir: str) -> None:
+    """Process-pool initializer: start this worker's kernel once."""
+    global _KERNEL
+    import atexit
+
+    _KERNEL = WarmKernel(Path(build_dir))
+    atexit.register(_KERNEL.shutdown)
+
+
+def _error_summary(error: BaseException) -> tuple[str, int | None]:
+    """A one-line description and the failing cell's number (1 = first cell of the template).
+
+    The executed copy has two extra cells in front (front matter, injected parameters), so the
+    number is counted in the source notebook the analyst edits.
+    """
+    ename = getattr(error, "ename", type(error).__name__)
+    evalue = getattr(error, "evalue", str(error))
+    index = getattr(error, "cell_index", None)
+    cell = None if index is None else max(1, int(index) - 1)
+    text = f"{ename}: {evalue}".strip().splitlines()[0][:300] if (ename or evalue) else ename
+    source = (getattr(error, "source", "") or "").strip().splitlines()
+    if source:
+        text += f" (i cellen, der begynder: {source[0][:80]!r})"
+    return text, cell
+
+
+def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
+    """Run one notebook on this worker's warm kernel (called inside a worker process)."""
+    import papermill as pm
+
+    global _KERNEL
+    if _KERNEL is None:
+        _worker_init(build_dir)
+    assert _KERNEL is not None
+    started = time.perf_counter()
+    output = Path(build_dir) / task.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    source_copy = output.with_name(f".{output.stem}.src.ipynb")
+    nbformat.write(prepare_source(task), source_copy)
+    try:
+        _KERNEL.reset(output.parent)
+        pm.execute_notebook(
+            str(source_copy),
+            str(output),
+            parameters=task.parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            km=_KERNEL.km,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+            request_save_on_cell_execute=False,
+        )
+    except BaseException as error:  # every failure becomes a TaskResult
+        timed_out = "timed out" in str(error).lower() or type(error).__name__ == "CellTimeoutError"
+        text, cell = _error_summary(error)
+        if timed_out:
+            text = f"stoppet efter {timeout} s uden svar fra en celle (timeout)"
+        _KERNEL.restart()  # a kernel that failed may hold half-built state or be stuck
+        if output.exists():
+            nb = nbformat.read(output, as_version=4)
+            nbformat.write(scrub(nb), output)
+        return TaskResult(
+            output=task.output,
+            ok=False,
+            seconds=time.perf_counter() - started,
+            error=text,
+            cell=cell,
+            timed_out=timed_out,
+        )
+    finally:
+        source_copy.unlink(missing_ok=True)
+    nb = nbformat.read(output, as_version=4)
+    nbformat.write(scrub(nb), output)
+    return TaskResult(output=task.output, ok=True, seconds=time.perf_counter() - started)

@@ -1,0 +1,98 @@
+"""One look for every figure: colour-blind-safe palette, Danish number axes, target lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
+
+from statusrapport import config, fmt
+
+#: Okabe & Ito (2008) palette: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow (only on dark or with outline)
+    "#000000",  # black
+)
+PRIMARY = OKABE_ITO[0]
+ACCENT = OKABE_ITO[5]
+MUTED = "#767676"  # grey with 4.5:1 contrast on white
+TARGET_COLOUR = "#000000"
+
+MAALGRUPPE_FARVER: dict[str, str] = dict(zip(config.MAALGRUPPER, OKABE_ITO[:5], strict=True))
+#: Follow-up statuses from lowest to highest stage: light to dark blue, readable in greyscale.
+STATUS_FARVER: dict[str, str] = dict(
+    zip(config.STATUSSER, ("#D55E00", "#E69F00", "#9ecae1", "#4292c6", "#08519c"), strict=True)
+)
+#: Target scoreboard colours with a text label always shown next to them (never colour alone).
+MAAL_FARVER: dict[str, str] = {"opfyldt": "#009E73", "ikke opfyldt": "#D55E00", "ingen data": MUTED}
+
+
+def setup() -> None:
+    """Apply the house style; call once per notebook (``report.setup`` does it)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=list(OKABE_ITO))
+    plt.rcParams.update(
+        {
+            "figure.figsize": (8, 4.5),
+            "figure.dpi": 96,
+            "savefig.dpi": 144,
+            "axes.titlesize": 13,
+            "axes.titleweight": "bold",
+            "axes.labelsize": 11,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "legend.frameon": False,
+            "svg.hashsalt": "statusrapport",  # deterministic SVG ids
+            "path.simplify": True,
+        }
+    )
+
+
+def danish_axis(ax: Axes, axis: str = "y", *, decimals: int = 1, percent: bool = False) -> None:
+    """Tick labels with decimal comma (and '%' for fractions shown as per cent)."""
+    formatter: Callable[[float, int], str]
+    if percent:
+        formatter = lambda value, _pos: fmt.pct(value, decimals)  # noqa: E731
+    else:
+        formatter = lambda value, _pos: fmt.tal(value, decimals)  # noqa: E731
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(FuncFormatter(formatter))
+
+
+def target_line(
+    ax: Axes, value: float, label: str, *, axis: str = "y", percent: bool = False
+) -> None:
+    """A dashed target line with its label in the plot (not only in the legend)."""
+    text = f"{label} ({fmt.pct(value, 0) if percent else fmt.tal(value, 1)})"
+    if axis == "y":
+        ax.axhline(value, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, zorder=1)
+        ax.annotate(
+            text,
+            xy=(1, value),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 4),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=9,
+        )
+    else:
+        ax.axvline(value, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, zorder=1)
+        ax.annotate(
+            text,
+            xy=(value, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -4),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=9,
+        )

@@ -1,0 +1,274 @@
+"""Sickness absence: hand-computed rates on small frames, disclosure control, notebook smoke test.
+
+The small dataset (2 facilities × 4 staff groups × 12 months, 2024 and 2025):
+
+| facility | group | FTE | possible/month | sick/month | long/month |
+| A (socialpsykiatri) | pædagogisk personale | 10 | 200 | 10 | 4 |
+| A | ledelse | 3 | 60 | 6 | 0 |
+| B (autisme) | pædagogisk personale | 20 | 400 | 40 (2024: 30) | 20 |
+| B | social- og sundhedspersonale | 5 | 100 | 2 | 0 |
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from statusrapport import config, data
+from statusrapport.analysis import fravaer
+
+PAED, SOSU, LED = "pædagogisk personale", "social- og sundhedspersonale", "ledelse"
+
+
+def write_dataset(
+    folder: Path,
+    tilbud: list[dict[str, object]],
+    fravaer_rows: list[dict[str, object]],
+    personale_rows: list[dict[str, object]] | None = None,
+) -> data.Dataset:
+    """Write a minimal contract folder (other files header-only) and parse it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = {
+        "tilbud": pd.DataFrame(tilbud),
+        "fravaer": pd.DataFrame(fravaer_rows),
+        "personale": pd.DataFrame(personale_rows or []),
+    }
+    for key, columns in config.FILES.items():
+        frame = frames.get(key, pd.DataFrame())
+        frame = frame.reindex(columns=list(columns))
+        frame.to_csv(folder / f"{key}.csv", index=False)
+    return data.parse(folder)
+
+
+def facility(tilbud_id: str, navn: str, maalgruppe: str) -> dict[str, object]:
+    return {
+        "tilbud_id": tilbud_id,
+        "navn": navn,
+        "center": "Center for Længerevarende Boformer",
+        "maalgruppe": maalgruppe,
+        "paragraf": "§ 108",
+        "pladser": 20,
+        "aktiv_fra": "2019-01-01",
+        "aktiv_til": "",
+    }
+
+
+def month_rows(
+    tilbud_id: str,
+    group: str,
+    fte: float,
+    possible: float,
+    sick: float,
+    long: float,
+    months: list[str],
+) -> list[dict[str, object]]:
+    return [
+        {
+            "tilbud_id": tilbud_id,
+            "maaned": m,
+            "faggruppe": group,
+            "fuldtidsstillinger": fte,
+            "mulige_dagsvaerk": possible,
+            "sygefravaer_dagsvaerk": sick,
+            "langtidssygefravaer_dagsvaerk": long,
+        }
+        for m in months
+    ]
+
+
+def months_of(year: int, n: int = 12) -> list[str]:
+    return [f"{year}-{m:02d}" for m in range(1, n + 1)]
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> data.Dataset:
+    rows: list[dict[str, object]] = []
+    for year in (2024, 2025):
+        ms = months_of(year)
+        rows += month_rows("A", PAED, 10, 200, 10, 4, ms)
+        rows += month_rows("A", LED, 3, 60, 6, 0, ms)
+        rows += month_rows("B", PAED, 20, 400, 40 if year == 2025 else 30, 20, ms)
+        rows += month_rows("B", SOSU, 5, 100, 2, 0, ms)
+    tilbud = [facility("A", "Alfa", "socialpsykiatri"), facility("B", "Beta", "autisme")]
+    return write_dataset(tmp_path / "small", tilbud, rows)
+
+
+def test_rate_is_sum_over_sum_not_mean_of_rates(small: data.Dataset) -> None:
+    row = fravaer.total(small, 2025)
+    assert row["fravaersprocent"] == pytest.approx(58 / 760)  # 696 / 9120
+    facility_rates = fravaer.summarise(fravaer.rows(small, 2025), ["tilbud_id"])
+    mean_of_rates = facility_rates["fravaersprocent"].mean()  # (16/260 + 42/500) / 2
+    assert mean_of_rates == pytest.approx((16 / 260 + 42 / 500) / 2)
+    assert row["fravaersprocent"] != pytest.approx(mean_of_rates)
+
+
+def test_days_per_fte_uses_average_monthly_fte(small: data.Dataset) -> None:
+    row = fravaer.total(small, 2025)
+    assert row["fuldtidsstillinger"] == pytest.approx(38)
+    assert row["maaneder"] == 12
+    assert row["dage_pr_fuldtid"] == pytest.approx(696 / 38)
+    by_fac = fravaer.summarise(fravaer.rows(small, 2025), ["tilbud_id"]).set_index("tilbud_id")
+    assert by_fac.loc["A", "dage_pr_fuldtid"] == pytest.approx(16 * 12 / 13)
+
+
+def test_long_and_short_term_split(small: data.Dataset) -> None:
+    row = fravaer.total(small, 2025)
+    assert row["langtidssygefravaer_dagsvaerk"] == pytest.approx(24 * 12)
+    assert row["korttidssygefravaer_dagsvaerk"] == pytest.approx(34 * 12)
+    assert row["andel_langtid"] == pytest.approx(24 / 58)
+    assert row["langtid_procent"] + row["korttid_procent"] == pytest.approx(58 / 760)
+
+
+def test_key_figures_change_in_percentage_points(small: data.Dataset) -> None:
+    kf = fravaer.key_figures(small, 2025)
+    assert kf["fravaer.procent_samlet"] == pytest.approx(58 / 760)
+    assert kf["fravaer.procent_forrige_aar"] == pytest.approx(48 / 760)
+    assert kf["fravaer.aendring_procentpoint"] == pytest.approx(10 / 760 * 100)
+    assert kf["fravaer.dage_pr_fuldtid"] == pytest.approx(696 / 38)
+    assert kf["fravaer.andel_langtid"] == pytest.approx(24 / 58)
+    assert kf["fravaer.maaneder_med_data"] == 12
+    assert kf["fravaer.procent_pr_maalgruppe"] == pytest.approx(
+        {"socialpsykiatri": 16 / 260, "autisme": 42 / 500}
+    )
+    json.dumps(kf)  # key figures must be JSON-serialisable as they are
+
+
+def test_first_year_has_no_change(small: data.Dataset) -> None:
+    kf = fravaer.key_figures(small, 2024)
+    assert kf["fravaer.procent_forrige_aar"] is None
+    assert kf["fravaer.aendring_procentpoint"] is None
+
+
+def test_small_staff_group_is_suppressed_with_its_complement(small: data.Dataset) -> None:
+    cells = fravaer.by_facility_and_staff_group(small, 2025).set_index(["tilbud_id", "faggruppe"])
+    # ledelse at A has 3 FTE < 5: hidden; A's only other group is hidden too, since A's total
+    # is published and the ledelse figure could otherwise be derived by subtraction.
+    assert pd.isna(cells.loc[("A", LED), "fravaersprocent"])
+    assert pd.isna(cells.loc[("A", PAED), "fravaersprocent"])
+    assert cells.loc[("B", SOSU), "fravaersprocent"] == pytest.approx(0.02)  # 5 FTE is enough
+    assert cells.loc[("B", PAED), "fravaersprocent"] == pytest.approx(0.10)
+    wide, n_hidden = fravaer.staff_group_table(small, 2025)
+    assert n_hidden == 2
+    assert list(wide["Tilbud"]) == ["Alfa", "Beta"]
+
+
+def test_centre_staff_groups_suppressed_in_key_figures(small: data.Dataset) -> None:
+    kf = fravaer.key_figures(small, 2025)["fravaer.procent_pr_faggruppe"]
+    assert kf[LED] is None  # 3 FTE in the whole centre
+    assert kf[SOSU] is None  # complementary: the smallest other group
+    assert kf[PAED] == pytest.approx(50 / 600)
+
+
+def test_monthly_and_by_group_change(small: data.Dataset) -> None:
+    months = fravaer.monthly(small, 2025)
+    assert set(months["aar"]) == {2024, 2025}
+    assert len(months) == 24
+    jan = months.set_index(["aar", "maaned_nr"]).loc[(2025, 1)]
+    assert jan["fravaersprocent"] == pytest.approx(58 / 760)
+    assert jan["maanedsnavn"] == "jan"
+    groups = fravaer.by_group(small, 2025, "maalgruppe").set_index("maalgruppe")
+    assert groups.loc["autisme", "aendring_procentpoint"] == pytest.approx((42 - 32) / 500 * 100)
+    assert groups.loc["socialpsykiatri", "aendring_procentpoint"] == pytest.approx(0)
+
+
+def test_partial_year_reports_months(tmp_path: Path) -> None:
+    rows = month_rows("A", PAED, 10, 200, 10, 0, months_of(2025, 6))
+    ds = write_dataset(tmp_path / "partial", [facility("A", "Alfa", "autisme")], rows)
+    kf = fravaer.key_figures(ds, 2025)
+    assert kf["fravaer.maaneder_med_data"] == 6
+    assert kf["fravaer.dage_pr_fuldtid"] == pytest.approx(60 / 10)  # six months, not annual
+
+
+def test_facility_with_too_few_fte_is_none(tmp_path: Path) -> None:
+    rows = month_rows("A", PAED, 30, 600, 30, 0, months_of(2025))
+    rows += month_rows("B", PAED, 4, 80, 4, 0, months_of(2025))
+    tilbud = [facility("A", "Alfa", "autisme"), facility("B", "Beta", "autisme")]
+    ds = write_dataset(tmp_path / "tiny", tilbud, rows)
+    per_facility = fravaer.key_figures(ds, 2025)["fravaer.procent_pr_tilbud"]
+    assert per_facility["B"] is None
+    assert per_facility["A"] is None  # complementary within the target group
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> data.Dataset:
+    """Ten ordinary facilities, one with very high absence, one with a level shift."""
+    rows: list[dict[str, object]] = []
+    tilbud = []
+    months = months_of(2024) + months_of(2025)
+    for i in range(12):
+        tid = f"T{i:02d}"
+        tilbud.append(facility(tid, f"Tilbud {i:02d}", "socialpsykiatri"))
+        for j, m in enumerate(months):
+            if tid == "T10":
+                sick = 60.0  # 30 %
+            elif tid == "T11":
+                sick = 8.0 if j < 12 else 16.0  # 4 % then 8 %: a shift in the run chart
+            else:
+                sick = 10.0 + (j % 2)  # 5 % / 5.5 % alternating: no signal
+            rows += month_rows(tid, PAED, 10, 200, sick, 0, [m])
+    return write_dataset(tmp_path / "many", tilbud, rows)
+
+
+def test_funnel_flags_the_outlier(many: data.Dataset) -> None:
+    result = fravaer.funnel(many, 2025)
+    assert "T10" in fravaer.above_limit(result)
+    assert list(fravaer.outside_limits(result)["tilbud_id"]).count("T10") == 1
+    assert result.n_hidden == 0
+    assert {"nedre_998", "oevre_998", "placering"} <= set(result.table.columns)
+    assert result.forklaring
+
+
+def test_run_chart_signal(many: data.Dataset) -> None:
+    points, summary = fravaer.run_charts(many, 2025)
+    flagged = set(summary.loc[summary["signal"], "tilbud_id"])
+    assert "T11" in flagged
+    assert "T00" not in flagged
+    assert len(points.loc[points["tilbud_id"] == "T00"]) == 24
+    assert fravaer.key_figures(many, 2025)["fravaer.tilbud_med_signal"] == sorted(flagged)
+
+
+def test_centre_p_chart_is_laney(many: data.Dataset) -> None:
+    chart = fravaer.centre_p_chart(many, 2025)
+    assert len(chart) == 24
+    assert chart.attrs["laney"] is True
+    assert chart["centre"].iloc[0] == pytest.approx(
+        chart["numerator"].sum() / chart["denominator"].sum()
+    )
+
+
+def test_seasonal_needs_two_years(many: data.Dataset, small: data.Dataset) -> None:
+    profile = fravaer.seasonal(many, 2025)
+    assert profile is not None
+    assert list(profile["maaned_nr"]) == list(range(1, 13))
+    assert fravaer.seasonal(many, 2024) is None  # only 12 months up to 2024
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from statusrapport.demo import write_demo_data
+
+    folder = tmp_path_factory.mktemp("demo")
+    write_demo_data(folder, seed=2025, years=(2019, 2025), n_facilities=36)
+    return folder
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_demo_data(tmp_path: Path, demo_folder: Path) -> None:
+    import papermill as pm
+
+    out = tmp_path / "sygefravaer.ipynb"
+    pm.execute_notebook(
+        str(config.NOTEBOOKS_DIR / "sygefravaer.ipynb"),
+        str(out),
+        parameters={"year": 2025, "data_dir": str(demo_folder)},
+        kernel_name="python3",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
+    outputs = json.dumps(json.loads(out.read_text(encoding="utf-8"))["cells"])
+    assert "Warning" not in outputs
+    assert "Traceback" not in outputs
+    assert (tmp_path / "tabeller").is_dir()
