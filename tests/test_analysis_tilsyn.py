@@ -28,10 +28,7 @@ def _write_dataset(
     folder.mkdir(parents=True, exist_ok=True)
     frames = {key: pd.DataFrame(columns=list(cols)) for key, cols in config.FILES.items()}
     frames["tilbud"] = pd.DataFrame(
-        [
-            (tid, navn, "CLB", "autisme", "§ 108", 20, fra, til)
-            for tid, navn, fra, til in tilbud
-        ],
+        [(tid, navn, "CLB", "autisme", "§ 108", 20, fra, til) for tid, navn, fra, til in tilbud],
         columns=list(config.FILES["tilbud"]),
     )
     frames["tilsyn"] = pd.DataFrame(tilsyn_rows, columns=list(config.FILES["tilsyn"]))

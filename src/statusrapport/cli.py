@@ -108,9 +108,9 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    _require_data_dir(args.data)
     from statusrapport import validation
 
-    _require_data_dir(args.data)
     report = validation.validate(args.data, year=args.year)
     if report.ok:
         print(report.summary_text())
@@ -120,9 +120,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    _require_data_dir(args.data)
     from statusrapport import pipeline
 
-    _require_data_dir(args.data)
     return pipeline.run(
         data_dir=args.data,
         year=args.year,

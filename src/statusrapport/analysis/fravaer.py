@@ -406,6 +406,20 @@ def _signal_text(result: stats.AnhoejResult) -> str:
     return " og ".join(rules) if rules else "ingen"
 
 
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "tilbud_id",
+    "navn",
+    "maaneder",
+    "median",
+    "laengste_serie",
+    "laengste_serie_max",
+    "krydsninger",
+    "krydsninger_min",
+    "signal",
+    "signaltype",
+)
+
+
 def run_charts(data: Dataset, year: int, months: int = 24) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Monthly rate per facility over the last ``months`` months, and Anhøj's rules for each.
 
@@ -424,7 +438,10 @@ def run_charts(data: Dataset, year: int, months: int = 24) -> tuple[pd.DataFrame
     summary_rows: list[dict[str, Any]] = []
     medians: dict[str, float] = {}
     for tilbud_id, group in points.groupby("tilbud_id", sort=True):
-        result = stats.anhoej_rules(group["fravaersprocent"].to_numpy(float))
+        values = group["fravaersprocent"].to_numpy(float)
+        if np.isnan(values).all():
+            continue  # every month hidden by disclosure control: no chart for this facility
+        result = stats.anhoej_rules(values)
         medians[str(tilbud_id)] = result.centre
         summary_rows.append(
             {
@@ -440,8 +457,9 @@ def run_charts(data: Dataset, year: int, months: int = 24) -> tuple[pd.DataFrame
                 "signaltype": _signal_text(result),
             }
         )
-    summary = pd.DataFrame(summary_rows)
+    summary = pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS)
     points["median"] = points["tilbud_id"].astype(str).map(medians)
+    summary["signal"] = summary["signal"].astype(bool)
     summary = summary.sort_values("navn", kind="stable").reset_index(drop=True)
     return points.reset_index(drop=True), summary
 

@@ -226,12 +226,15 @@ def outside_limits(result: Funnel) -> pd.DataFrame:
 # --- Model: target group and year -------------------------------------------------------------
 
 
-def _ratio_words(ratio: float) -> str:
-    """1.23 → '23 % højere', 0.85 → '15 % lavere' (relative to the comparison)."""
+def _ratio_words(ratio: float, comparison: str = "") -> str:
+    """1.23 → '23 % højere end X', 0.85 → '15 % lavere end X', 2.1 → '2,1 gange så høj som X'."""
     change = ratio - 1
     if abs(change) < 0.005:
-        return "på samme niveau"
-    return f"{fmt.pct(abs(change), 0)} {'højere' if change > 0 else 'lavere'}"
+        return f"på niveau med {comparison}".strip()
+    if ratio >= 1.5:
+        return f"{fmt.tal(ratio, 1)} gange så høj som {comparison}".strip()
+    words = f"{fmt.pct(abs(change), 0)} {'højere' if change > 0 else 'lavere'}"
+    return f"{words} end {comparison}" if comparison else words
 
 
 def _certain(low: float, high: float) -> bool:
@@ -267,7 +270,7 @@ def model(data: Dataset, year: int) -> Model:
     for row in table.itertuples(index=False):
         r, lo, hi = getattr(row, ratio), row.ci_low, row.ci_high
         sure = _certain(lo, hi)
-        interval = f"95 %-sikkerhedsinterval {fmt.tal(lo, 2)}–{fmt.tal(hi, 2)}"
+        interval = f"95{fmt.NBSP}%-sikkerhedsinterval {fmt.tal(lo, 2)}–{fmt.tal(hi, 2)}"
         if row.term == "aar_c":
             text = (
                 f"Når der tages højde for målgruppe, er personaleomsætningen {_ratio_words(r)} "
@@ -277,11 +280,12 @@ def model(data: Dataset, year: int) -> Model:
         else:
             level = row.term.split("[T.", 1)[1].rstrip("]")
             reference = row.label.split("sammenlignet med ", 1)[-1].rstrip(")")
+            comparison = _ratio_words(r, f"tilbud for {reference}")
             text = (
-                f"Tilbud for {level} har en personaleomsætning, der er {_ratio_words(r)} end "
-                f"tilbud for {reference} (forhold {fmt.tal(r, 2)}, {interval})."
+                f"Tilbud for {level} har en personaleomsætning, der er {comparison} "
+                f"(forhold {fmt.tal(r, 2)}, {interval})."
             )
-            words.append(f"{_ratio_words(r)} end {reference}")
+            words.append(_ratio_words(r, reference))
         subject = "Udviklingen" if row.term == "aar_c" else "Forskellen"
         text += (
             f" {subject} er større, end tilfældig variation kan forklare."

@@ -1,0 +1,45 @@
+"""Danish number formatting: what a reader sees must be 3,8 and 6,2 % and 1.200."""
+
+import math
+
+import pytest
+
+from statusrapport import fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (3.84, 1, "3,8"),
+        (3.85, 2, "3,85"),
+        (1200, 0, "1.200"),
+        (1234567.891, 2, "1.234.567,89"),
+        (-0.25, 1, "-0,2"),
+        (0, 1, "0,0"),
+        (None, 1, "–"),
+        (math.nan, 1, "–"),
+    ],
+)
+def test_tal(value, decimals, expected):
+    assert fmt.tal(value, decimals) == expected
+
+
+def test_pct_from_fraction_and_from_percent():
+    assert fmt.pct(0.062) == "6,2\u00a0%"
+    assert fmt.pct(94.0, 0, fraction=False) == "94\u00a0%"
+    assert fmt.pct(None) == "–"
+
+
+def test_signed_and_point_use_typographic_minus():
+    assert fmt.signed(0.3) == "+0,3"
+    assert fmt.signed(-0.25, 2) == "−0,25"
+    assert fmt.signed(0.0) == "±0,0"
+    assert fmt.point(-0.004 * 100) == "−0,4\u00a0procentpoint"
+
+
+def test_antal_and_opremsning():
+    assert fmt.antal(1, "tilbud", "tilbud") == "1 tilbud"
+    assert fmt.antal(3, "anbefaling", "anbefalinger") == "3 anbefalinger"
+    assert fmt.opremsning(["A"]) == "A"
+    assert fmt.opremsning(["A", "B", "C"]) == "A, B og C"
+    assert fmt.opremsning([]) == ""

@@ -1,0 +1,29 @@
+"""Key figures are written deterministically as JSON and a flat CSV."""
+
+import json
+import math
+
+import numpy as np
+
+from statusrapport import keyfigures
+
+
+def test_write_is_byte_stable_and_json_safe(tmp_path):
+    figures = {
+        "b.nested": {"CLB02": 0.25, "CLB01": math.nan},
+        "a.scalar": np.float64(0.1234567891),
+        "c.count": np.int64(3),
+        "d.list": [1, 2],
+    }
+    json_path, csv_path = keyfigures.write(figures, tmp_path / "one")
+    keyfigures.write(dict(reversed(list(figures.items()))), tmp_path / "two")
+    assert json_path.read_bytes() == (tmp_path / "two" / "noegletal.json").read_bytes()
+    data = json.loads(json_path.read_text())
+    assert data["a.scalar"] == 0.123457
+    assert data["b.nested"] == {"CLB01": None, "CLB02": 0.25}
+    assert list(data) == sorted(data)
+    rows = csv_path.read_text().splitlines()
+    assert rows[0] == "noegle,del,vaerdi"
+    assert "b.nested,CLB01," in rows
+    assert "b.nested,CLB02,0.25" in rows
+    assert "c.count,,3" in rows
