@@ -248,3 +248,17 @@ def test_orders_by_authority_list_and_year(ds: data.Dataset) -> None:
     assert kf["tilsyn.paabud_pr_myndighed"]["Arbejdstilsynet"] == 1
     assert kf["tilsyn.paabud_pr_myndighed"]["Socialtilsynet"] == 0
     assert set(kf["tilsyn.paabud_pr_myndighed"]) == set(config.MYNDIGHEDER)
+
+
+def test_target_summary_and_change_summary(ds_reform: data.Dataset) -> None:
+    summary = tilsyn.target_summary(tilsyn.latest_scores(ds_reform, 2025), 2025)
+    assert (summary.n_met, summary.n_scored, summary.n_active) == (3, 3, 4)
+    assert summary.no_inspection == ["Delta"]
+    assert summary.n_from_previous_year == 1  # Gamma's score is from 2024
+    assert summary.below.empty
+    summary_2024 = tilsyn.target_summary(tilsyn.latest_scores(ds_reform, 2024), 2024)
+    assert list(summary_2024.below["Tilbud"]) == ["Beta"]
+
+    change = tilsyn.change_since_previous(ds_reform, 2025)
+    counts = tilsyn.change_summary(change)
+    assert counts == {"steget": 2, "faldet": 0, "uændret": 1, "i alt": 3}  # A, B up; C level

@@ -27,7 +27,7 @@ def _find_root() -> Path:
 PROJECT_ROOT: Path = _find_root()
 DATA_DIR: Path = PROJECT_ROOT / "data"
 RAW_DIR: Path = Path(os.environ.get("STATUSRAPPORT_DATA", DATA_DIR / "raw")).resolve()
-NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
+NOTEBOOKS_DIR: Path = Path(os.environ.get("STATUSRAPPORT_NOTEBOOKS", PROJECT_ROOT / "notebooks"))
 REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 EXPECTATIONS_DIR: Path = PROJECT_ROOT / "expectations"
 SITE_DIR: Path = PROJECT_ROOT / "_site"

@@ -130,6 +130,7 @@ class Progress:
     year: int
     table: pd.DataFrame
     n: int
+    n_areas: int
     n_up: int
     n_down: int
     n_unchanged: int
@@ -185,6 +186,7 @@ def progress(
         year=used,
         table=table,
         n=len(table),
+        n_areas=int(table["Område"].nunique()),
         n_up=int((change > 0).sum()),
         n_down=int((change < 0).sum()),
         n_unchanged=int((change == 0).sum()),

@@ -56,6 +56,30 @@ MAANEDSNAVNE: tuple[str, ...] = (
     "dec",
 )
 
+MAANEDER_LANG: tuple[str, ...] = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+#: Public reference levels for the page's "what is normal" sentence (DOMAIN.md: Københavns
+#: Kommune's own sickness statistics; Danmarks Statistik / FLIS for municipal staff).
+REFERENCE_KK_AAR = 2023
+REFERENCE_KK_DAGE = 14.5
+REFERENCE_KOMMUNER_DAGE = 12.0  # all municipal staff, 2014–2019
+
+#: Changes smaller than this (in percentage points) are described as "unchanged".
+UAENDRET_GRAENSE = 0.05
+
 #: Danish column headers for tables shown to readers (and in the CSV downloads).
 LABELS: dict[str, str] = {
     "aar": "År",
@@ -103,6 +127,19 @@ LABELS: dict[str, str] = {
 def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """``columns`` of ``frame`` in that order, with Danish headers (for report.table)."""
     return frame.loc[:, list(columns)].rename(columns=LABELS)
+
+
+def direction(change: float | None, *, threshold: float = UAENDRET_GRAENSE) -> str:
+    """'steget', 'faldet' or 'uændret' for a change in percentage points (None: 'ukendt').
+
+    Rounding to one decimal on the page would show ±0,0 for tiny changes, so those are called
+    unchanged rather than a rise or fall the reader cannot see.
+    """
+    if change is None or np.isnan(change):
+        return "ukendt"
+    if abs(change) < threshold:
+        return "uændret"
+    return "steget" if change > 0 else "faldet"
 
 
 # --- Core aggregation -----------------------------------------------------------------------
@@ -384,6 +421,12 @@ def seasonal(data: Dataset, year: int) -> pd.DataFrame | None:
             "saesonudsving_procentpoint": by_month.to_numpy() * 100,
         }
     )
+    high, low = (
+        out.loc[out["saesonudsving_procentpoint"].idxmax()],
+        out.loc[out["saesonudsving_procentpoint"].idxmin()],
+    )
+    out.attrs["hoejeste_maaned"] = MAANEDER_LANG[int(high["maaned_nr"]) - 1]
+    out.attrs["laveste_maaned"] = MAANEDER_LANG[int(low["maaned_nr"]) - 1]
     out.attrs["udsving_procentpoint"] = float(stats.seasonal_amplitude(profile)) * 100
     out.attrs["maaneder"] = len(profile)
     out.attrs["fra"] = profile.index.min()

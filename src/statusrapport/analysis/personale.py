@@ -363,6 +363,29 @@ def association(data: Dataset, year: int) -> Association | None:
     return Association(points=points, band=result.prediction(grid), result=result)
 
 
+def association_text(assoc: Association) -> str:
+    """The association in words, with its uncertainty and 'sammenhæng, ikke årsag'."""
+    r = assoc.result
+    size = fmt.tal(abs(r.slope), 1)
+    way = "højere" if r.slope > 0 else "lavere"
+    interval = (
+        f"95{fmt.NBSP}%-sikkerhedsinterval fra {fmt.signed(r.ci_low, 1)} "
+        f"til {fmt.signed(r.ci_high, 1)} procentpoint"
+    )
+    certain = r.ci_low > 0 or r.ci_high < 0
+    verdict = (
+        "Sammenhængen er større, end tilfældig variation kan forklare."
+        if certain
+        else "Sammenhængen er så usikker, at den kan skyldes tilfældig variation."
+    )
+    return (
+        f"Tilbud med 1 procentpoint højere sygefravær har i gennemsnit {size} procentpoint "
+        f"{way} personaleomsætning ({interval}; {fmt.antal(r.n, 'tilbud', 'tilbud')}). "
+        f"{verdict} Det er en sammenhæng, ikke en årsag: fravær og omsætning kan begge "
+        "hænge sammen med fx arbejdsmiljø, ledelse eller målgruppens behov."
+    )
+
+
 # --- Key figures ------------------------------------------------------------------------------
 
 

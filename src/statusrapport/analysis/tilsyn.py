@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,9 @@ _EPS = 1e-9
 
 __all__ = [
     "INGEN_TILSYN",
+    "TargetSummary",
     "change_since_previous",
+    "change_summary",
     "comparison_themes",
     "distribution",
     "inspections",
@@ -49,6 +52,7 @@ __all__ = [
     "paabud_list",
     "reform_note",
     "reform_year",
+    "target_summary",
     "theme_means",
     "trend",
     "trend_sentence",
@@ -164,6 +168,34 @@ def latest_scores(data: Dataset, year: int, themes: tuple[str, ...] | None = Non
     return result.sort_values("Tilbud", ignore_index=True)
 
 
+@dataclass(frozen=True)
+class TargetSummary:
+    """What the key sentence says: how many facilities meet the target, and which do not."""
+
+    n_met: int
+    n_scored: int
+    n_active: int
+    mean: float
+    below: pd.DataFrame  # Tilbud, Gennemsnit, lowest first
+    no_inspection: list[str]  # names of active facilities without an inspection
+    n_from_previous_year: int  # current score from an inspection the year before
+
+
+def target_summary(scores: pd.DataFrame, year: int) -> TargetSummary:
+    """Counts and names behind "X af Y tilbud når målet" (``scores`` from latest_scores)."""
+    scored = scores.dropna(subset=["Gennemsnit"])
+    below = scored[scored["Status"] == UNDER_MAAL].sort_values("Gennemsnit")
+    return TargetSummary(
+        n_met=int((scored["Status"] == OVER_MAAL).sum()),
+        n_scored=len(scored),
+        n_active=len(scores),
+        mean=float(scored["Gennemsnit"].mean()) if len(scored) else float("nan"),
+        below=below[["Tilbud", "Gennemsnit"]].reset_index(drop=True),
+        no_inspection=list(scores.loc[scores["Status"] == INGEN_TILSYN, "Tilbud"]),
+        n_from_previous_year=int((scored["Tilsynsdato"].dt.year < year).sum()),
+    )
+
+
 def theme_means(data: Dataset, year: int) -> pd.DataFrame:
     """Mean score per theme over the facilities' current inspections (comparison themes only).
 
@@ -252,6 +284,21 @@ def change_since_previous(data: Dataset, year: int) -> pd.DataFrame:
     active = data.active_facilities(year)[["tilbud_id", "navn"]]
     out = out.merge(active, on="tilbud_id", how="inner").rename(columns={"navn": "Tilbud"})
     return out[columns].sort_values("Tilbud", ignore_index=True)
+
+
+def change_summary(change: pd.DataFrame, decimals: int = 2) -> dict[str, int]:
+    """How many facilities rose, fell or stayed level since their previous inspection.
+
+    A change that rounds to 0 at the shown precision counts as unchanged, so the sentence agrees
+    with the table.
+    """
+    rounded = change["Ændring"].round(decimals)
+    return {
+        "steget": int((rounded > 0).sum()),
+        "faldet": int((rounded < 0).sum()),
+        "uændret": int((rounded == 0).sum()),
+        "i alt": len(change),
+    }
 
 
 def yearly_means(data: Dataset, year: int) -> pd.DataFrame:

@@ -1,0 +1,194 @@
+"""End-to-end runs of ``statusrapport run`` as a scheduler would call it (real processes).
+
+Small demo data (5 facilities, 2023–2025) keeps each cold run to a few seconds of notebook work.
+Each test gets its own project-like folder: data, reports, site and staging under tmp_path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from statusrapport import config, demo
+
+pytestmark = pytest.mark.slow
+
+YEAR = 2025
+
+
+def snapshot(*folders: Path) -> dict[str, str]:
+    """Content hash of every file below ``folders``: 'byte-identical' made checkable."""
+    digest = {}
+    for folder in folders:
+        if folder.exists():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    digest[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def start(work: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    cmd = [
+        sys.executable, "-m", "statusrapport", "run",
+        "--data", str(work / "raw"),
+        "--reports", str(work / "reports"),
+        "--site", str(work / "_site"),
+        "--jobs", "2",
+        *args,
+    ]  # fmt: skip
+    return subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,  # its own process group, so a test can kill the whole run
+    )
+
+
+def run(work: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    proc = start(work, *args, env=env)
+    out, err = proc.communicate(timeout=600)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("small") / "raw"
+    demo.write_demo_data(folder, n_facilities=5, years=(2023, YEAR))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory, small_data: Path) -> Path:
+    """A work folder after one successful run (reused read-only by several tests)."""
+    work = tmp_path_factory.mktemp("published")
+    shutil.copytree(small_data, work / "raw")
+    result = run(work)
+    assert result.returncode == 0, result.stderr
+    return work
+
+
+@pytest.fixture
+def work(published: Path, tmp_path: Path) -> Path:
+    """A private copy of the published state."""
+    target = tmp_path / "work"
+    shutil.copytree(published, target, symlinks=True)
+    return target
+
+
+def test_first_run_publishes_reports_key_figures_and_site(published: Path) -> None:
+    year_dir = published / "reports" / str(YEAR)
+    for stem, _title in config.REPORT_PAGES:
+        nb = nbformat.read(year_dir / f"{stem}.ipynb", as_version=4)
+        assert nb.cells[0].cell_type == "raw" and "title:" in nb.cells[0].source
+    assert len(list((year_dir / "tilbud").glob("*.ipynb"))) == 5
+    figures = json.loads((year_dir / "noegletal.json").read_text())
+    assert figures["aar"] == YEAR and figures["fiktive_data"] is True
+    assert (published / "_site" / "index.html").exists()
+    log = [
+        json.loads(line) for line in (published / "reports" / "runs.jsonl").read_text().splitlines()
+    ]
+    assert log[-1]["exit_code"] == 0 and log[-1]["published"] is True
+    assert not (published / ".build").exists() or not any(
+        p.name.startswith("run-") for p in (published / ".build").iterdir()
+    )
+
+
+def test_no_change_rerun_skips_every_notebook(work: Path) -> None:
+    before = snapshot(work / "reports" / str(YEAR), work / "_site")
+    started = time.perf_counter()
+    result = run(work)
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    assert "Intet er ændret" in result.stdout
+    assert snapshot(work / "reports" / str(YEAR), work / "_site") == before
+    last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
+    assert last["run"] == 0 and last["skipped"] == 5 + len(config.REPORT_PAGES)
+    assert elapsed < 60  # generous: a sanity bound, the real figure comes from `make bench`
+
+
+def test_outputs_are_deterministic(work: Path) -> None:
+    """Forcing a full re-run gives byte-identical notebooks and key figures."""
+    year_dir = work / "reports" / str(YEAR)
+    before = snapshot(year_dir)
+    result = run(work, "--force", "--no-render")
+    assert result.returncode == 0, result.stderr
+    after = snapshot(year_dir)
+    changed = sorted(k for k in before if before[k] != after.get(k))
+    assert changed == []
+
+
+def test_second_concurrent_run_is_refused_with_exit_5(work: Path) -> None:
+    first = start(work, "--force")
+    lock = work / ".build" / "run.lock"
+    deadline = time.time() + 60
+    while not lock.exists() and time.time() < deadline:
+        time.sleep(0.1)
+    assert lock.exists()
+    second = run(work)
+    first.communicate(timeout=600)
+    assert second.returncode == 5
+    assert "anden kørsel" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert first.returncode == 0
+
+
+def test_killed_run_leaves_published_outputs_untouched_and_next_run_succeeds(work: Path) -> None:
+    published = snapshot(work / "reports" / str(YEAR), work / "_site")
+    proc = start(work, "--force")
+    deadline = time.time() + 120
+    staged: list[Path] = []
+    while time.time() < deadline and not staged:
+        staged = list((work / ".build").glob("run-*/reports/*/tilbud/*.ipynb"))
+        time.sleep(0.05)
+    assert staged, "the run never reached notebook execution"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert snapshot(work / "reports" / str(YEAR), work / "_site") == published
+    result = run(work)
+    assert result.returncode == 0, result.stderr
+
+
+def test_failing_notebook_exits_3_names_it_and_keeps_previous_outputs(
+    work: Path, tmp_path: Path
+) -> None:
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(config.NOTEBOOKS_DIR, notebooks)
+    nb = nbformat.read(notebooks / "tilsyn.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('planted failure')"))
+    nbformat.write(nb, notebooks / "tilsyn.ipynb")
+    before = snapshot(work / "reports" / str(YEAR), work / "_site")
+    result = run(work, env={"STATUSRAPPORT_NOTEBOOKS": str(notebooks)})
+    assert result.returncode == 3
+    assert "tilsyn.ipynb" in result.stderr
+    assert f"celle {len(nb.cells)}" in result.stderr
+    assert "planted failure" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(work / "reports" / str(YEAR), work / "_site") == before
+    kept = work / "reports" / "failed" / str(YEAR) / "tilsyn.ipynb"
+    assert kept.exists()
+    assert "planted failure" in kept.read_text()
+
+
+def test_invalid_data_exits_1_and_touches_nothing(work: Path) -> None:
+    before = snapshot(work / "reports", work / "_site")
+    path = work / "raw" / "tilsyn.csv"
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",7.5"  # a score outside 1–5
+    path.write_text("\n".join(lines) + "\n")
+    result = run(work)
+    assert result.returncode == 1
+    assert "tilsyn.csv" in result.stderr and "score" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(work / "reports", work / "_site") == before
