@@ -11,7 +11,7 @@ YEAR   ?=
 JOBS   ?=
 RUN_ARGS := $(if $(YEAR),--year $(YEAR)) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: help venv demo-data validate report run render test test-fast lint format bench scheduled screenshots clean
+.PHONY: help venv demo-data validate report run render test test-fast lint format bench scheduled screenshots clean a11y
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -63,3 +63,7 @@ screenshots: $(STAMP) ## Screenshots of the built site at phone and desktop widt
 
 clean: ## Remove generated reports, site and caches (keeps data/raw and .venv)
 	rm -rf reports/[0-9]* reports/runs.jsonl _site _site.* .quarto .pytest_cache
+
+a11y: ## Accessibility check (axe-core in headless Chromium) of the built site in _site/
+	npm ci --silent
+	node tests/a11y/run-axe.mjs _site

@@ -84,6 +84,8 @@ def test_progress_counts_up_down_and_setbacks() -> None:
     assert prog.n_unchanged == 1  # R3
     assert prog.n_met == 2
     assert prog.n_reached_met == 1  # R1 only; R3 was met already in 2008
+    assert prog.share_met == pytest.approx(0.5)
+    assert prog.n_areas == 2
     table = prog.table.set_index("anbefaling_id")
     assert table.loc["R1", "Ændring (trin)"] == 4
     assert table.loc["R2", "Udvikling"] == "rykket tilbage"
@@ -117,7 +119,8 @@ def test_not_met_lists_everything_below_the_top() -> None:
     table = bosted.not_met(_plan(), 2024)
     assert list(table["anbefaling_id"]) == ["R2", "R4"]  # lowest status first
     assert list(table["Status"]) == [DELV_PLAN, PLAN]
-    assert list(table["Område"]) == ["visitation", "dagtilbud"]
+    assert list(table["Område"]) == ["Visitation", "Dagtilbud"]
+    assert bosted.areas(_plan()) == ["visitation", "dagtilbud"]
 
 
 def test_overview_has_first_and_current_status_with_comment() -> None:
@@ -179,3 +182,24 @@ def test_key_figures_from_parsed_csv(tmp_path: Path) -> None:
     assert kf["bostedsundersoegelse.antal_rykket_op_siden_2008"] == 2
     assert kf["bostedsundersoegelse.andel_imoedekommet"] == pytest.approx(0.5)
     assert kf["bostedsundersoegelse.statusaar"] == 2024
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_demo_data(tmp_path: Path, demo_dir: Path) -> None:
+    import json
+
+    import papermill as pm
+
+    out = tmp_path / "bostedsundersoegelse.ipynb"
+    pm.execute_notebook(
+        str(config.NOTEBOOKS_DIR / "bostedsundersoegelse.ipynb"),
+        str(out),
+        parameters={"year": 2025, "data_dir": str(demo_dir)},
+        kernel_name="python3",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
+    outputs = json.dumps(json.loads(out.read_text(encoding="utf-8"))["cells"])
+    assert "Warning" not in outputs
+    assert "Traceback" not in outputs
+    assert (tmp_path / "tabeller").is_dir()

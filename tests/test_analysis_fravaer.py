@@ -272,3 +272,29 @@ def test_notebook_runs_on_demo_data(tmp_path: Path, demo_folder: Path) -> None:
     assert "Warning" not in outputs
     assert "Traceback" not in outputs
     assert (tmp_path / "tabeller").is_dir()
+
+
+def test_funnel_explanation_counts_units_outside_unadjusted_limits() -> None:
+    from statusrapport import stats
+
+    frame = pd.DataFrame(
+        {
+            "tilbud_id": [f"T{i}" for i in range(10)],
+            "syg": [200.0 + 100 * i for i in range(10)],  # 2 % … 11 % of 10,000 days
+            "mulige": [10_000.0] * 10,
+        }
+    )
+    table = stats.funnel_table(frame, "syg", "mulige", label="tilbud_id", kind="proportion")
+    assert table.attrs["method"] == "additive"
+    z = table.attrs["overdispersion"].z
+    expected = int((abs(z) > 3.090232).sum())
+    text = fravaer.funnel_explanation(table.attrs)
+    assert f"Uden det tillæg ville {expected} af 10 tilbud" in text
+
+
+@pytest.mark.parametrize(
+    ("change", "word"),
+    [(0.3, "steget"), (-0.3, "faldet"), (0.01, "uændret"), (None, "ukendt")],
+)
+def test_direction(change: float | None, word: str) -> None:
+    assert fravaer.direction(change) == word

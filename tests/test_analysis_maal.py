@@ -42,7 +42,12 @@ def _dataset(folder: Path) -> data.Dataset:
         columns=list(config.FILES["paabud"]),
     )
     values = {
-        "A": {"trivsel": 5.8, "lederevaluering": 6.2, "belaegningsprocent": 96, "budgetafvigelse_pct": 0.4},
+        "A": {
+            "trivsel": 5.8,
+            "lederevaluering": 6.2,
+            "belaegningsprocent": 96,
+            "budgetafvigelse_pct": 0.4,
+        },
         "B": {"lederevaluering": 6.0, "belaegningsprocent": 94.0, "budgetafvigelse_pct": -1.2},
         "C": {"trivsel": 5.4, "belaegningsprocent": 93.9, "budgetafvigelse_pct": 1.0},
     }
@@ -127,6 +132,7 @@ def test_labels_format_thresholds_from_config() -> None:
     assert maal.TARGET_LABELS["budget"] == f"Budgetafvigelse højst ±1{fmt.NBSP}%"
     assert maal.TARGET_LABELS["paabud"] == "Ingen påbud eller sanktioner"
     assert set(maal.TARGET_LABELS) == set(maal.TARGET_KEYS) == set(maal.TARGET_DESCRIPTIONS)
+    assert set(maal.VALUE_LABELS) == set(maal.TARGET_KEYS)
 
 
 def test_thresholds_come_from_config(ds: data.Dataset, monkeypatch) -> None:
@@ -136,3 +142,24 @@ def test_thresholds_come_from_config(ds: data.Dataset, monkeypatch) -> None:
     assert m.loc["B", "belaegning"] == "ikke opfyldt"
     assert maal.assess("budget", -1.2) == "opfyldt"
     assert maal.assess("trivsel", None) == "ingen data"
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_demo_data(tmp_path: Path, demo_dir: Path) -> None:
+    import json
+
+    import papermill as pm
+
+    out = tmp_path / "maalopfyldelse.ipynb"
+    pm.execute_notebook(
+        str(config.NOTEBOOKS_DIR / "maalopfyldelse.ipynb"),
+        str(out),
+        parameters={"year": 2025, "data_dir": str(demo_dir)},
+        kernel_name="python3",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
+    outputs = json.dumps(json.loads(out.read_text(encoding="utf-8"))["cells"])
+    assert "Warning" not in outputs
+    assert "Traceback" not in outputs
+    assert (tmp_path / "tabeller").is_dir()

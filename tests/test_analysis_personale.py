@@ -72,7 +72,9 @@ def small(tmp_path: Path) -> data.Dataset:
 def test_total_is_sum_over_sum(small: data.Dataset) -> None:
     kf = personale.key_figures(small, 2025)
     assert kf["personaleomsaetning.procent_samlet"] == pytest.approx(22 / 100)
-    assert kf["personaleomsaetning.procent_samlet"] != pytest.approx((10 / 50 + 3 / 20 + 9 / 30) / 3)
+    assert kf["personaleomsaetning.procent_samlet"] != pytest.approx(
+        (10 / 50 + 3 / 20 + 9 / 30) / 3
+    )
     assert kf["personaleomsaetning.procent_forrige_aar"] == pytest.approx(20 / 100)
     assert kf["personaleomsaetning.antal_fratraadte"] == 22
     assert kf["personaleomsaetning.gns_ansatte"] == pytest.approx(100)
@@ -201,3 +203,32 @@ def test_notebook_runs_on_demo_data(tmp_path: Path, demo_folder: Path) -> None:
     assert "Warning" not in outputs
     assert "Traceback" not in outputs
     assert (tmp_path / "tabeller").is_dir()
+
+
+def test_scatter_hides_the_same_facilities_as_the_tables(tmp_path: Path) -> None:
+    # T0 has 3 leavers (hidden); one more autisme facility is hidden so that T0 cannot be
+    # derived from the published target-group total. The scatter must hide both.
+    tilbud = [facility(f"T{i}", "autisme") for i in range(4)]
+    staff_rows = [staff("T0", 2025, 40, 3)] + [
+        staff(f"T{i}", 2025, 40 + i, 8 + i) for i in (1, 2, 3)
+    ]
+    absence_rows = [
+        {
+            "tilbud_id": f"T{i}",
+            "maaned": "2025-01",
+            "faggruppe": "pædagogisk personale",
+            "fuldtidsstillinger": 30,
+            "mulige_dagsvaerk": 600,
+            "sygefravaer_dagsvaerk": 30 + 5 * i,
+            "langtidssygefravaer_dagsvaerk": 0,
+        }
+        for i in range(4)
+    ]
+    ds = write_dataset(tmp_path / "scatter", tilbud, staff_rows, absence_rows)
+    points = personale.with_absence(ds, 2025).set_index("tilbud_id")
+    assert bool(points.loc["T0", "undertrykt"])
+    assert int(points["undertrykt"].sum()) == 2
+    assert set(points.index[points["undertrykt"]]) == set(
+        personale.by_facility(ds, 2025).query("undertrykt")["tilbud_id"]
+    )
+    assert personale.association(ds, 2025) is not None  # all four still enter the line

@@ -43,3 +43,23 @@ def test_antal_and_opremsning():
     assert fmt.opremsning(["A"]) == "A"
     assert fmt.opremsning(["A", "B", "C"]) == "A, B og C"
     assert fmt.opremsning([]) == ""
+
+
+def test_axis_ticks_never_round_onto_a_neighbouring_value():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from statusrapport import figures
+
+    fig, ax = plt.subplots()
+    figures.danish_axis(ax, "y", decimals=1)
+    formatter = ax.yaxis.get_major_formatter()
+    assert formatter(3.75, 0) == "3,75"
+    assert formatter(3.8, 0) == "3,8"
+    assert formatter(4.0, 0) == "4,0"
+    figures.danish_axis(ax, "x", decimals=0, percent=True)
+    assert ax.xaxis.get_major_formatter()(0.125, 0) == "12,5\u00a0%"
+    assert ax.xaxis.get_major_formatter()(0.06, 0) == "6\u00a0%"
+    plt.close(fig)

@@ -542,3 +542,24 @@ def test_poisson_rate_ci_garwood_by_hand() -> None:
     assert high == pytest.approx(5.571643 / 2, rel=1e-4)
     # k = 10 per 100 FTE-years: (4.7954, 18.3904) per 100.
     assert st.poisson_rate_ci(10, 100) == pytest.approx((0.047954, 0.183904), rel=1e-4)
+
+
+def test_turnover_glm_reference_label_matches_the_fitted_reference_for_categoricals():
+    """A Categorical whose category order differs from the sorted order must not mislabel."""
+    rng = np.random.default_rng(7)
+    groups = ["socialpsykiatri", "autisme"]
+    frame = pd.DataFrame(
+        {
+            "maalgruppe": pd.Categorical(
+                np.repeat(groups, 40), categories=["socialpsykiatri", "autisme", "ubrugt"]
+            ),
+            "gns_ansatte": 50.0,
+            "aar": np.tile(np.arange(2019, 2027), 10),
+        }
+    )
+    rate = np.where(frame["maalgruppe"].astype(str) == "socialpsykiatri", 0.30, 0.15)
+    frame["fratraadte"] = rng.poisson(rate * 50)
+    result = st.turnover_glm(frame, formula_rhs="C(maalgruppe)")
+    row = result.table.loc[result.table["term"].str.contains("socialpsykiatri")].iloc[0]
+    assert "sammenlignet med autisme" in row["label"]
+    assert 1.6 < row["rate_ratio"] < 2.5  # socialpsykiatri has twice autisme's rate

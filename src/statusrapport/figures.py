@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib.axes import Axes
@@ -56,13 +54,22 @@ def setup() -> None:
     )
 
 
+def _tick_decimals(value: float, decimals: int) -> int:
+    """Enough decimals that a tick label never rounds onto another value (3,75 ≠ '3,8')."""
+    for extra in range(4):
+        if abs(value - round(value, decimals + extra)) < 1e-9:
+            return decimals + extra
+    return decimals + 3
+
+
 def danish_axis(ax: Axes, axis: str = "y", *, decimals: int = 1, percent: bool = False) -> None:
     """Tick labels with decimal comma (and '%' for fractions shown as per cent)."""
-    formatter: Callable[[float, int], str]
-    if percent:
-        formatter = lambda value, _pos: fmt.pct(value, decimals)  # noqa: E731
-    else:
-        formatter = lambda value, _pos: fmt.tal(value, decimals)  # noqa: E731
+
+    def formatter(value: float, _pos: int) -> str:
+        if percent:
+            return fmt.pct(value, _tick_decimals(value * 100, decimals))
+        return fmt.tal(value, _tick_decimals(value, decimals))
+
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(FuncFormatter(formatter))
 

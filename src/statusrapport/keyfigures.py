@@ -74,3 +74,17 @@ def write(figures: dict[str, Any], folder: Path) -> tuple[Path, Path]:
         for name, part, value in flatten(figures):
             writer.writerow([name, part, "" if value is None else value])
     return json_path, csv_path
+
+
+def load_or_compute(data: Dataset, year: int, folder: Path | str = ".") -> dict[str, Any]:
+    """The key figures the pipeline wrote next to the notebook, or computed now if absent.
+
+    Notebooks run with the output folder as working directory, so the resumé reads exactly
+    the ``noegletal.json`` that is published beside it.
+    """
+    path = Path(folder) / "noegletal.json"
+    if path.exists():
+        figures = json.loads(path.read_text(encoding="utf-8"))
+        if figures.get("aar") == year:
+            return figures
+    return _clean(compute(data, year))

@@ -126,6 +126,7 @@ def plan(data_dir: Path, year: int, facilities: list[Facility]) -> list[Task]:
                     "subtitle": f"Tilbudsprofil {year} · {facility.maalgruppe}",
                     "tilbud_id": facility.tilbud_id,
                     "maalgruppe": facility.maalgruppe,
+                    "categories": [facility.maalgruppe],
                     "aar": year,
                 },
             )
@@ -414,7 +415,15 @@ def _run_locked(
     if quality_json is not None:
         quality_json.write_json(build_year / "datakvalitet.json")
 
-    # 3. Execute what changed.
+    # 3. Key figures as data, before the notebooks: the resumé page shows exactly these.
+    if changed or not (build_year / "noegletal.json").exists():
+        from statusrapport import keyfigures
+        from statusrapport.data import load
+
+        log.info("Beregner nøgletal …")
+        keyfigures.write(keyfigures.compute(load(data_dir), year), build_year)
+
+    # 4. Execute what changed.
     record.skipped = len(tasks) - len(changed)
     if record.skipped:
         log.info(f"{record.skipped} notebooks er uændrede og springes over.")
@@ -439,13 +448,6 @@ def _run_locked(
         )
         shutil.rmtree(build, ignore_errors=True)
         return finish(ExitCode.NOTEBOOK_FAILED)
-
-    # 4. Key figures as data.
-    from statusrapport import keyfigures
-    from statusrapport.data import load
-
-    figures = keyfigures.compute(load(data_dir), year)
-    keyfigures.write(figures, build_year)
 
     # 5. Render the site from every year's executed notebooks.
     years = sorted(int(p.name) for p in (build / "reports").iterdir() if p.name.isdigit())

@@ -157,7 +157,8 @@ def suppression_note(n_suppressed: int) -> None:
     """Tell the reader that figures were hidden by disclosure control (only when any were)."""
     if n_suppressed:
         md(
-            f"*{fmt.antal(n_suppressed, 'tal er', 'tal er')} udeladt (vist som {fmt.MISSING}), "
-            f"fordi de vedrører færre end {config.MIN_PERSONS} personer "
-            "(diskretionshensyn).*"
+            f"*{fmt.antal(n_suppressed, 'tal er', 'tal er')} udeladt (vist som {fmt.MISSING}) af "
+            f"hensyn til diskretion: tal, der vedrører færre end {config.MIN_PERSONS} personer, "
+            "vises ikke, og hvor en sum vises, udelades også et andet tal, så det skjulte tal "
+            "ikke kan regnes ud.*"
         )

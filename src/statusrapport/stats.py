@@ -559,6 +559,22 @@ def _danish_label(term: str, references: dict[str, str]) -> str:
     return _TERM_NAMES.get(term, term)
 
 
+def _plain_categories(df: pd.DataFrame, rhs: str) -> pd.DataFrame:
+    """Turn pandas Categoricals used in C(var) terms into plain text.
+
+    patsy takes the reference level of a Categorical from its category order (and builds
+    all-zero columns for unused categories), while the labels here name the first *sorted*
+    level. Plain text makes both agree: the reference is the alphabetically first level.
+    """
+    out = df
+    for var in re.findall(r"C\((\w+)", rhs):
+        if var in out and isinstance(out[var].dtype, pd.CategoricalDtype):
+            if out is df:
+                out = df.copy()
+            out[var] = out[var].astype(str).where(out[var].notna())
+    return out
+
+
 def _references(df: pd.DataFrame, rhs: str) -> dict[str, str]:
     """Reference level of each C(var) term: the first sorted level, as patsy/formulaic use."""
     refs = {}
@@ -618,7 +634,7 @@ def turnover_glm(
     if missing:
         raise ValueError(f"Kolonne(r) mangler: {', '.join(missing)}.")
     data, ref = _centre_year(df, year) if "aar_c" in formula_rhs else (df.copy(), float("nan"))
-    data = data.dropna(subset=[leavers, exposure])
+    data = _plain_categories(data.dropna(subset=[leavers, exposure]), formula_rhs)
     bad = data[data[exposure] <= 0]
     if len(bad):
         who = bad["tilbud_id"].iloc[0] if "tilbud_id" in bad else bad.index[0]

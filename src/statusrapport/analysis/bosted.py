@@ -34,6 +34,7 @@ YEAR = "aar"
 
 __all__ = [
     "Progress",
+    "areas",
     "current_status",
     "fictive_note",
     "key_figures",
@@ -76,9 +77,15 @@ def year_note(frame: pd.DataFrame, year: int) -> str:
     )
 
 
-def _area_order(frame: pd.DataFrame) -> list[str]:
+def areas(frame: pd.DataFrame) -> list[str]:
     """Areas in the plan's own order (by first recommendation id), not alphabetically."""
     return list(frame.sort_values([ID, YEAR])[AREA].drop_duplicates())
+
+
+def _capital(values: pd.Series) -> pd.Series:
+    """Area names start with a capital letter in tables ('visitation' → 'Visitation')."""
+    values = values.astype(str)
+    return values.str[:1].str.upper() + values.str[1:]
 
 
 def current_status(
@@ -96,12 +103,12 @@ def status_by_area(
     """Recommendations per area (rows, plan order) and status (columns, lowest first), I alt."""
     rows = current_status(frame, year, statuses)
     counts = pd.crosstab(rows[AREA], rows[STATUS], dropna=False).reindex(
-        index=_area_order(rows), columns=list(statuses), fill_value=0
+        index=areas(rows), columns=list(statuses), fill_value=0
     )
     counts = counts.fillna(0).astype("int64")
     counts["I alt"] = counts.sum(axis=1)
     out = counts.reset_index(names="Område").rename_axis(columns=None)
-    out["Område"] = out["Område"].str[:1].str.upper() + out["Område"].str[1:]
+    out["Område"] = _capital(out["Område"])
     return out
 
 
@@ -138,6 +145,11 @@ class Progress:
     n_reached_met: int
     setbacks: pd.DataFrame = field(repr=False)
 
+    @property
+    def share_met(self) -> float:
+        """Share of recommendations at the top of the scale now (NaN for an empty plan)."""
+        return self.n_met / self.n if self.n else float("nan")
+
 
 def progress(
     frame: pd.DataFrame, year: int, statuses: tuple[str, ...] = config.STATUSSER
@@ -153,7 +165,7 @@ def progress(
     table = pd.DataFrame(
         {
             "anbefaling_id": current.index,
-            "Område": current[AREA].to_numpy(),
+            "Område": _capital(current[AREA]).to_numpy(),
             "Anbefaling": current[TEXT].to_numpy(),
             "Første statusår": first.loc[current.index, YEAR].astype("int64").to_numpy(),
             "Første status": first.loc[current.index, STATUS].astype(str).to_numpy(),
@@ -172,7 +184,7 @@ def progress(
     setbacks = pd.DataFrame(
         {
             "anbefaling_id": back[ID].to_numpy(),
-            "Område": back[AREA].to_numpy(),
+            "Område": _capital(back[AREA]).to_numpy(),
             "Anbefaling": back[TEXT].to_numpy(),
             "År": back[YEAR].astype("int64").to_numpy(),
             "Fra status": previous_status,
@@ -216,7 +228,7 @@ def not_met(
     return pd.DataFrame(
         {
             "anbefaling_id": rows[ID],
-            "Område": rows[AREA],
+            "Område": _capital(rows[AREA]),
             "Anbefaling": rows[TEXT],
             "Status": rows[STATUS].astype(str),
             "Kommentar": rows["kommentar"].fillna("") if "kommentar" in rows else "",
@@ -267,6 +279,6 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
         "bostedsundersoegelse.antal_anbefalinger": prog.n,
         "bostedsundersoegelse.antal_rykket_op_siden_2008": prog.n_up,
         "bostedsundersoegelse.antal_tilbageskridt": len(prog.setbacks),
-        "bostedsundersoegelse.andel_imoedekommet": prog.n_met / prog.n if prog.n else None,
+        "bostedsundersoegelse.andel_imoedekommet": prog.share_met if prog.n else None,
         "bostedsundersoegelse.statusaar": used,
     }

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from statusrapport import config, disclosure, stats
 from statusrapport.data import Dataset
@@ -127,6 +128,11 @@ LABELS: dict[str, str] = {
 def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """``columns`` of ``frame`` in that order, with Danish headers (for report.table)."""
     return frame.loc[:, list(columns)].rename(columns=LABELS)
+
+
+def days_as_rate(days: float) -> float:
+    """Sick days per FTE as a share of a working year, to put the two measures side by side."""
+    return days / config.ARBEJDSDAGE_PR_AAR
 
 
 def direction(change: float | None, *, threshold: float = UAENDRET_GRAENSE) -> str:
@@ -315,11 +321,13 @@ def funnel_explanation(attrs: dict[str, Any]) -> str:
             "Tilbuddene spreder sig ikke mere, end tilfældig variation kan forklare, "
             "så grænserne er ikke gjort bredere."
         )
+    z998 = float(norm.ppf(1 - (1 - 0.998) / 2))
+    n_out = int(np.sum(np.abs(od.z) > z998))
     return (
         "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Derfor er grænserne "
         "gjort bredere med et tillæg for den ekstra forskel mellem tilbud (additiv justering for "
-        "overdispersion, Spiegelhalter 2005). Uden det tillæg ville næsten alle tilbud ligge "
-        "uden for grænserne."
+        f"overdispersion, Spiegelhalter 2005). Uden det tillæg ville {n_out} af {od.n} tilbud "
+        "ligge uden for 99,8 %-grænserne."
         if attrs["method"] == "additive"
         else "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Derfor er "
         "grænserne gjort bredere med en faktor (multiplikativ justering for overdispersion)."
@@ -440,13 +448,19 @@ def run_window(year: int, months: int = 24) -> tuple[pd.Timestamp, pd.Timestamp]
     return end - pd.DateOffset(months=months - 1), end
 
 
-def _signal_text(result: stats.AnhoejResult) -> str:
+def signal_text(result: stats.AnhoejResult, line: str = "medianen") -> str:
+    """Which of Anhøj's rules fired, in Danish ('ingen' when none); ``line`` names the centre."""
     rules = []
     if result.runs_signal:
-        rules.append("usædvanligt lang serie på samme side af medianen")
+        rules.append(f"usædvanligt lang serie på samme side af {line}")
     if result.crossings_signal:
-        rules.append("for få krydsninger af medianen")
+        rules.append(f"for få krydsninger af {line}")
     return " og ".join(rules) if rules else "ingen"
+
+
+def month_label(value: pd.Timestamp) -> str:
+    """'jan 2025': Danish month labels without relying on the machine's locale."""
+    return f"{MAANEDSNAVNE[value.month - 1]} {value.year}"
 
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -497,7 +511,7 @@ def run_charts(data: Dataset, year: int, months: int = 24) -> tuple[pd.DataFrame
                 "krydsninger": result.n_crossings,
                 "krydsninger_min": result.n_crossings_min,
                 "signal": result.signal,
-                "signaltype": _signal_text(result),
+                "signaltype": signal_text(result),
             }
         )
     summary = pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS)

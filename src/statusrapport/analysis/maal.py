@@ -72,6 +72,16 @@ def _labels() -> dict[str, str]:
 #: Danish label with the threshold for each target, used as column headers everywhere.
 TARGET_LABELS: dict[str, str] = _labels()
 
+#: Column names for the numbers behind the targets (the values, not the statuses).
+VALUE_LABELS: dict[str, str] = {
+    "tilsyn": "Tilsynsscore",
+    "paabud": "Påbud og sanktioner",
+    "trivsel": "Trivsel",
+    "lederevaluering": "Lederevaluering",
+    "belaegning": "Belægning (%)",
+    "budget": "Budgetafvigelse (%)",
+}
+
 #: One-line explanation of each target for the page's method note.
 TARGET_DESCRIPTIONS: dict[str, str] = {
     "tilsyn": "gennemsnitlig score i Socialtilsynets seneste tilsyn (skala 1–5)",

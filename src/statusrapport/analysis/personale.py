@@ -27,6 +27,12 @@ from statusrapport import config, disclosure, fmt, stats
 from statusrapport.analysis import fravaer
 from statusrapport.data import Dataset
 
+#: Public reference levels (DOMAIN.md; measured more broadly than here, so only indicative).
+REFERENCE_KOMMUNALT_ANSATTE = (0.195, 0.213)  # all municipal staff, 2012–2016
+REFERENCE_KOMMUNALT_AAR = "2012–2016"
+REFERENCE_DAGINSTITUTIONER = 0.263  # municipal daycare institutions, average 2017–2021
+REFERENCE_MAAL_EKSEMPEL = 0.15  # an example of a municipal target ("under 15 %")
+
 #: Danish column headers for tables shown to readers (and in the CSV downloads).
 LABELS: dict[str, str] = {
     "aar": "År",
@@ -36,6 +42,7 @@ LABELS: dict[str, str] = {
     "gns_ansatte": "Gns. antal ansatte",
     "fratraadte": "Fratrådte",
     "nyansatte": "Nyansatte",
+    "antal_tilbud": "Antal tilbud",
     "omsaetning": "Personaleomsætning",
     "omsaetning_forrige": "Personaleomsætning året før",
     "aendring_procentpoint": "Ændring (procentpoint)",
@@ -230,7 +237,7 @@ def _ratio_words(ratio: float, comparison: str = "") -> str:
     """1.23 → '23 % højere end X', 0.85 → '15 % lavere end X', 2.1 → '2,1 gange så høj som X'."""
     change = ratio - 1
     if abs(change) < 0.005:
-        return f"på niveau med {comparison}".strip()
+        return f"på niveau med {comparison}" if comparison else "uændret"
     if ratio >= 1.5:
         return f"{fmt.tal(ratio, 1)} gange så høj som {comparison}".strip()
     words = f"{fmt.pct(abs(change), 0)} {'højere' if change > 0 else 'lavere'}"
@@ -256,13 +263,15 @@ def model(data: Dataset, year: int) -> Model:
     """Quasi-Poisson GLM of leavers by target group and year, offset log(average staff).
 
     Fitted on every facility-year up to ``year`` because one year of 36 facilities says little
-    about a trend. Target group is passed as plain text so the reference level is the first in
-    alphabetical order, as the model's labels state.
+    about a trend (with a single year, the year term is left out). Target group is passed as
+    plain text so the reference level is the first in alphabetical order, as the model's labels
+    state (a Categorical would make the first *category* the reference instead).
     """
     frame = rows(data, through=year)
     frame = frame.loc[frame["gns_ansatte"] > 0].copy()
     frame["maalgruppe"] = frame["maalgruppe"].astype(str)
-    glm = stats.turnover_glm(frame)
+    rhs = "C(maalgruppe) + aar_c" if frame["aar"].nunique() > 1 else "C(maalgruppe)"
+    glm = stats.turnover_glm(frame, formula_rhs=rhs)
     table = glm.table.loc[glm.table["term"] != "Intercept"].copy()
     ratio = glm.ratio_column
     words = []
@@ -320,23 +329,19 @@ def with_absence(data: Dataset, year: int) -> pd.DataFrame:
 
     One year only: pooling several years would count each facility several times and make the
     confidence band look narrower than the data justify. ``undertrykt`` marks facilities whose
-    point must not be drawn (turnover from 1–4 leavers or < 5 staff, or absence hidden).
+    point must not be drawn: the same facilities as in :func:`by_facility` (including the
+    complementary ones, or the hidden one could be derived from the target-group total), plus
+    any whose absence rate is hidden. Rates here are unsuppressed, for the regression line.
     """
     turnover = rows(data, year)
-    absence = fravaer.summarise(fravaer.rows(data, year), ["tilbud_id"])
-    out = turnover.merge(
-        absence[["tilbud_id", "fravaersprocent", "fuldtidsstillinger"]],
-        on="tilbud_id",
-        how="inner",
-        validate="1:1",
-    )
-    small = disclosure.suppress(
-        out[["fratraadte", "gns_ansatte", "fuldtidsstillinger"]].assign(x=0.0),
-        columns=["x"],
-        numerators=["fratraadte"],
-        denominators=["gns_ansatte", "fuldtidsstillinger"],
-    )[disclosure.FLAG]
-    out[disclosure.FLAG] = small.to_numpy()
+    hidden = by_facility(data, year).set_index("tilbud_id")[disclosure.FLAG]
+    absence = fravaer.by_facility(data, year).set_index("tilbud_id")
+    raw_absence = fravaer.summarise(fravaer.rows(data, year), ["tilbud_id"]).set_index("tilbud_id")
+    out = turnover.loc[turnover["tilbud_id"].isin(raw_absence.index)].copy()
+    out["fravaersprocent"] = out["tilbud_id"].map(raw_absence["fravaersprocent"])
+    out[disclosure.FLAG] = out["tilbud_id"].map(hidden).fillna(True).astype(bool) | out[
+        "tilbud_id"
+    ].map(absence[disclosure.FLAG]).fillna(True).astype(bool)
     return out.sort_values("navn", kind="stable").reset_index(drop=True)
 
 
@@ -403,6 +408,7 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "personaleomsaetning.procent_samlet": _none_if_nan(now["omsaetning"]),
         "personaleomsaetning.procent_forrige_aar": _none_if_nan(before["omsaetning"]),
+        "personaleomsaetning.aendring_procentpoint": None,
         "personaleomsaetning.antal_fratraadte": int(now["fratraadte"]),
         "personaleomsaetning.gns_ansatte": float(now["gns_ansatte"]),
         "personaleomsaetning.procent_pr_maalgruppe": {},
@@ -410,8 +416,12 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
         "personaleomsaetning.sammenhaeng_fravaer_haeldning": None,
         "personaleomsaetning.sammenhaeng_fravaer_haeldning_ci": None,
     }
-    if figures["personaleomsaetning.procent_samlet"] is None:
+    rate = figures["personaleomsaetning.procent_samlet"]
+    prev = figures["personaleomsaetning.procent_forrige_aar"]
+    if rate is None:
         return figures
+    if prev is not None:
+        figures["personaleomsaetning.aendring_procentpoint"] = (rate - prev) * 100
     groups = by_target_group(data, year)
     figures["personaleomsaetning.procent_pr_maalgruppe"] = {
         str(k): _none_if_nan(v)

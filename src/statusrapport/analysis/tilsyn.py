@@ -50,6 +50,7 @@ __all__ = [
     "paabud_by_authority",
     "paabud_by_year",
     "paabud_list",
+    "paabud_summary",
     "reform_note",
     "reform_year",
     "target_summary",
@@ -179,6 +180,11 @@ class TargetSummary:
     below: pd.DataFrame  # Tilbud, Gennemsnit, lowest first
     no_inspection: list[str]  # names of active facilities without an inspection
     n_from_previous_year: int  # current score from an inspection the year before
+
+    @property
+    def share(self) -> float:
+        """Share of facilities with a score that meet the target (NaN without scores)."""
+        return self.n_met / self.n_scored if self.n_scored else float("nan")
 
 
 def target_summary(scores: pd.DataFrame, year: int) -> TargetSummary:
@@ -422,6 +428,12 @@ def paabud_list(data: Dataset, year: int) -> pd.DataFrame:
             "Beskrivelse": frame["beskrivelse"],
         }
     ).reset_index(drop=True)
+
+
+def paabud_summary(data: Dataset, year: int) -> dict[str, int]:
+    """Orders and sanctions in ``year`` and how many facilities received at least one."""
+    frame = _paabud_year(data, year)
+    return {"antal": len(frame), "antal_tilbud": int(frame["tilbud_id"].nunique())}
 
 
 def paabud_by_year(data: Dataset, year: int) -> pd.DataFrame:

@@ -1,0 +1,119 @@
+"""Accessibility of the built site: axe-core in headless Chromium over every HTML page.
+
+Fails on any serious or critical axe violation, on a broken internal link and on an image
+without alt text (WCAG 2.1 AA, as promised in the site's tilgængelighedserklæring). Runs over the
+preview of a small fake reports tree; set ``STATUSRAPPORT_A11Y_SITE`` to a built ``_site`` (the
+real pipeline output) to check that instead. Needs ``node``/``npm`` and the system Chromium
+(``apt-get install chromium``); the npm packages are installed with ``npm ci`` when missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "a11y"))
+
+import fake_tree
+
+from statusrapport import site
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNNER = ROOT / "tests" / "a11y" / "run-axe.mjs"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def node_ready() -> str:
+    """``node`` with axe-core and puppeteer-core installed (``npm ci`` if needed), or skip."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("node/npm mangler – installér nodejs og npm for tilgængelighedstesten")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} mangler – installér chromium: apt-get install chromium")
+    if not (ROOT / "node_modules" / "axe-core").exists():
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"},
+        )
+        if done.returncode != 0:
+            pytest.fail(f"npm ci fejlede:\n{done.stderr[-2000:]}")
+    return node
+
+
+def run_axe(node: str, folder: Path) -> dict:
+    done = subprocess.run(
+        [node, str(RUNNER), str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={**os.environ, "CHROMIUM_PATH": CHROMIUM},
+    )
+    if done.returncode == 2 or not done.stdout.strip():
+        pytest.fail(f"axe-testen kunne ikke køre:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
+def describe(summary: dict) -> str:
+    lines = [
+        f"{v['impact']}: {v['id']} på {v['page']} ({v['help']}) {v['targets']}"
+        for v in summary["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    lines += [
+        f"brudt link: {b['page']} → {b['link']} ({b['reason']})" for b in summary["brokenLinks"]
+    ]
+    lines += [f"billede uden alt: {i['page']} ({i['src']})" for i in summary["imagesWithoutAlt"]]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    override = os.environ.get("STATUSRAPPORT_A11Y_SITE")
+    if override:
+        return Path(override).resolve()
+    build_dir = fake_tree.make_tree(tmp_path_factory.mktemp("a11y") / "build", demo=True)
+    result = site.build(
+        build_dir,
+        years=list(fake_tree.YEARS),
+        demo=True,
+        run_info=fake_tree.RUN_INFO,
+        quiet=True,
+        engine="nbconvert",
+    )
+    return result.site_dir
+
+
+def test_every_page_passes_axe_links_and_alt_text(node_ready: str, built_site: Path) -> None:
+    summary = run_axe(node_ready, built_site)
+    assert summary["pages"] == len(list(built_site.rglob("*.html")))
+    assert summary["passed"], describe(summary)
+    assert summary["counts"]["serious"] == 0 and summary["counts"]["critical"] == 0
+
+
+def test_runner_reports_a_broken_page(node_ready: str, tmp_path: Path) -> None:
+    """The runner must catch what it claims to: missing alt, a broken link, poor contrast."""
+    (tmp_path / "side.html").write_text(
+        '<!DOCTYPE html><html lang="da"><head><title>Fejl</title></head><body><main>'
+        '<h1>Fejl</h1><img src="x.png"><a href="findes-ikke.html">Link</a>'
+        '<p style="color:#bbb;background:#fff">Svag kontrast</p></main></body></html>',
+        encoding="utf-8",
+    )
+    summary = run_axe(node_ready, tmp_path)
+    assert not summary["passed"]
+    ids = {v["id"] for v in summary["violations"]}
+    assert {"image-alt", "color-contrast"} <= ids
+    assert summary["brokenLinks"] and summary["imagesWithoutAlt"]
