@@ -2,4 +2,5 @@
 
 from statusrapport.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # guarded: worker processes (spawn) re-import the main module
+    raise SystemExit(main())

@@ -9,12 +9,16 @@ every notebook (see :func:`load`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from statusrapport import config
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -31,6 +35,15 @@ class Dataset:
     noegletal: pd.DataFrame
     demo: bool = False
     years: list[int] = field(default_factory=list)
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """Compute once per dataset: a warm kernel runs 36 profiles on the same data, and the
+        centre-wide tables they compare against are identical for all of them. Callers must
+        not modify what they get back."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def latest_year(self) -> int:

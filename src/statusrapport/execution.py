@@ -193,8 +193,9 @@ def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
     output = Path(build_dir) / task.output
     output.parent.mkdir(parents=True, exist_ok=True)
     source_copy = output.with_name(f".{output.stem}.src.ipynb")
-    nbformat.write(prepare_source(task), source_copy)
+    output.unlink(missing_ok=True)
     try:
+        nbformat.write(prepare_source(task), source_copy)
         _KERNEL.reset(output.parent)
         pm.execute_notebook(
             str(source_copy),

@@ -246,9 +246,17 @@ def _execute(tasks: list[Task], build: Path, jobs: int, timeout: int, log: Log) 
     results: list[TaskResult] = []
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(execute_task, task, str(build), timeout) for task in tasks]
+        futures = {pool.submit(execute_task, task, str(build), timeout): task for task in tasks}
         for done, future in enumerate(as_completed(futures), start=1):
-            result = future.result()
+            try:
+                result = future.result()
+            except Exception as error:  # a worker process died (e.g. out of memory)
+                result = TaskResult(
+                    output=futures[future].output,
+                    ok=False,
+                    seconds=0.0,
+                    error=f"arbejdsprocessen stoppede uventet ({type(error).__name__})",
+                )
             results.append(result)
             log.progress(done, len(tasks), result, started)
     log.stop_progress()

@@ -127,7 +127,7 @@ def table(
     formats: Mapping[str, Formatter] | None = None,
     sortable: bool | None = None,
     download: bool = True,
-) -> Path | None:
+) -> None:
     """Show ``frame`` as an accessible HTML table and write it as ``tabeller/<name>.csv``.
 
     The CSV keeps full precision with a decimal point (machine-readable); the page shows Danish
@@ -140,7 +140,6 @@ def table(
         formats=formats,
         sortable=len(frame) > 15 if sortable is None else sortable,
     )
-    path = None
     if download:
         path = Path(TABLES_DIR) / f"{slug(name)}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +149,6 @@ def table(
             f"Hent tallene som CSV-fil ({html.escape(path.name)})</a></p>"
         )
     _display_html(markup)
-    return path
 
 
 def suppression_note(n_suppressed: int) -> None:

@@ -20,6 +20,14 @@ from statusrapport.data import Dataset
 
 TILBUD, GRUPPE, CENTER = "Tilbuddet", "Målgruppen", "Hele centret"
 
+_VALUE_NAMES: dict[str, str] = {
+    "paabud": "Påbud og sanktioner (antal i året)",
+    "trivsel": "Trivselsmåling (1–7)",
+    "lederevaluering": "Lederevaluering (1–7)",
+    "belaegning": "Belægningsprocent",
+    "budget": "Budgetafvigelse i procent",
+}
+
 
 @dataclass(frozen=True)
 class Facility:
@@ -79,23 +87,26 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     me = facility(data, tilbud_id)
     rows: list[dict[str, Any]] = []
 
-    scores = tilsyn.latest_scores(data, year)
+    scores = data.cached(("profil.scores", year), lambda: tilsyn.latest_scores(data, year))
     mine = scores.loc[scores["tilbud_id"] == tilbud_id, "Gennemsnit"]
     group_scores = scores.loc[scores["Målgruppe"] == me.maalgruppe, "Gennemsnit"]
     rows.append(
         {
             "noegle": "tilsyn",
-            "Nøgletal": "Tilsynsscore (gennemsnit af temaer)",
+            "Nøgletal": "Tilsynsscore (gennemsnit af temaer, 1–5)",
             TILBUD: float(mine.iloc[0]) if len(mine) else np.nan,
             GRUPPE: float(group_scores.mean()),
             CENTER: float(scores["Gennemsnit"].mean()),
         }
     )
 
-    absence = fravaer.rows(data, year)
+    absence = data.cached(("profil.fravaer", year), lambda: fravaer.rows(data, year))
     f_rate, f_days, f_fte = _absence(absence.loc[absence["tilbud_id"] == tilbud_id])
-    g_rate, g_days, _ = _absence(absence.loc[absence["maalgruppe"] == me.maalgruppe])
-    c_rate, c_days, _ = _absence(absence)
+    g_rate, g_days, _ = data.cached(
+        ("profil.fravaer.gruppe", year, me.maalgruppe),
+        lambda: _absence(absence.loc[absence["maalgruppe"] == me.maalgruppe]),
+    )
+    c_rate, c_days, _ = data.cached(("profil.fravaer.center", year), lambda: _absence(absence))
     hidden = f_fte < config.MIN_PERSONS
     rows.append(
         {
@@ -118,10 +129,10 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
         }
     )
 
-    staff = personale.rows(data, year)
+    staff = data.cached(("profil.personale", year), lambda: personale.rows(data, year))
     t_rate, t_leavers, t_staff = _turnover(staff.loc[staff["tilbud_id"] == tilbud_id])
     g_t, _, _ = _turnover(staff.loc[staff["maalgruppe"] == me.maalgruppe])
-    c_t, _, _ = _turnover(staff)
+    c_t, _, _ = data.cached(("profil.personale.center", year), lambda: _turnover(staff))
     hidden = _small(t_leavers, t_staff)
     rows.append(
         {
@@ -134,7 +145,7 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
         }
     )
 
-    values = maal.values(data, year)
+    values = data.cached(("profil.maal", year), lambda: maal.values(data, year))
     groups = data.tilbud.set_index("tilbud_id")["maalgruppe"].astype(str)
     in_group = values["tilbud_id"].map(groups) == me.maalgruppe
     mine_values = values.loc[values["tilbud_id"] == tilbud_id]
@@ -142,7 +153,7 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
         rows.append(
             {
                 "noegle": key,
-                "Nøgletal": maal.TARGET_LABELS[key],
+                "Nøgletal": _VALUE_NAMES[key],
                 TILBUD: float(mine_values[key].iloc[0]) if len(mine_values) else np.nan,
                 GRUPPE: float(values.loc[in_group, key].mean()),
                 CENTER: float(values[key].mean()),
@@ -173,6 +184,8 @@ def format_value(key: str, value: float) -> str:
         return fmt.pct(value, fraction=False)
     if key == "paabud":
         return fmt.tal(value, 0) if float(value).is_integer() else fmt.tal(value, 1)
+    if key == "tilsyn":  # two decimals: 3,76 must not read as the target 3,8
+        return fmt.tal(value, 2)
     return fmt.tal(value, 1)
 
 
@@ -183,7 +196,8 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
         out[column] = [
             format_value(k, v) for k, v in zip(frame["noegle"], frame[column], strict=True)
         ]
-    out["Status i forhold til målet"] = frame["Status"]
+    out["Mål"] = frame["Mål"]
+    out["Status"] = frame["Status"]
     return out
 
 
@@ -228,29 +242,48 @@ def theme_scores(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     )
 
 
+def _history_tables(data: Dataset, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Absence and turnover per facility-year and per year for the centre, up to ``year``."""
+    absence = fravaer.rows(data, through=year)
+    staff = personale.rows(data, through=year)
+    per_facility = fravaer.summarise(absence, ["tilbud_id", "aar"]).merge(
+        personale.summarise(staff, ["tilbud_id", "aar"]), on=["tilbud_id", "aar"], how="outer"
+    )
+    per_year = fravaer.summarise(absence, ["aar"]).merge(
+        personale.summarise(staff, ["aar"]), on="aar", how="outer", suffixes=("", "_p")
+    )
+    return per_facility, per_year
+
+
 def history(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     """Absence and turnover per year up to ``year``: the facility against the centre.
 
     Columns: aar, fravaer_tilbud, fravaer_center, omsaetning_tilbud, omsaetning_center.
     A facility value concerning fewer than MIN_PERSONS persons is left out (NaN).
     """
-    absence = fravaer.rows(data, through=year)
-    staff = personale.rows(data, through=year)
+    per_facility, per_year = data.cached(
+        ("profil.historik", year), lambda: _history_tables(data, year)
+    )
+    mine = per_facility.loc[per_facility["tilbud_id"].astype(str) == tilbud_id].set_index("aar")
     out = []
-    for y in sorted(set(absence["aar"]) | set(staff["aar"])):
-        a_year = absence.loc[absence["aar"] == y]
-        s_year = staff.loc[staff["aar"] == y]
-        f_rate, _, f_fte = _absence(a_year.loc[a_year["tilbud_id"] == tilbud_id])
-        c_rate, _, _ = _absence(a_year)
-        t_rate, t_leavers, t_staff = _turnover(s_year.loc[s_year["tilbud_id"] == tilbud_id])
-        c_t, _, _ = _turnover(s_year)
+    for row in per_year.itertuples(index=False):
+        y = int(row.aar)
+        f_rate = t_rate = np.nan
+        if y in mine.index:
+            own = mine.loc[y]
+            fte = own["fuldtidsstillinger"]
+            if pd.notna(fte) and fte >= config.MIN_PERSONS:
+                f_rate = float(own["fravaersprocent"])
+            leavers, staff = own["fratraadte"], own["gns_ansatte"]
+            if pd.notna(staff) and not _small(float(leavers), float(staff)):
+                t_rate = float(own["omsaetning"])
         out.append(
             {
-                "aar": int(y),
-                "fravaer_tilbud": np.nan if f_fte < config.MIN_PERSONS else f_rate,
-                "fravaer_center": c_rate,
-                "omsaetning_tilbud": np.nan if _small(t_leavers, t_staff) else t_rate,
-                "omsaetning_center": c_t,
+                "aar": y,
+                "fravaer_tilbud": f_rate,
+                "fravaer_center": float(row.fravaersprocent),
+                "omsaetning_tilbud": t_rate,
+                "omsaetning_center": float(row.omsaetning),
             }
         )
     return pd.DataFrame(out)

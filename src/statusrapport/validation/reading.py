@@ -1,0 +1,448 @@
+"""Structural checks of one CSV file, done in Python before Great Expectations sees any value.
+
+GX can only judge values once a file has been read into a table. Files saved the wrong way (Danish
+Excel: semicolons, Windows-1252, decimal commas), cut short or with a header pasted twice either
+fail to read or read into nonsense, so they are caught here with a message that says how to fix
+the file. Every data row keeps its CSV line number (column ``linje``; the header is line 1) so
+that every later finding can point at the line an analyst must open.
+
+Reading is fast for the common case: a file without quotes is read by pyarrow (multi-threaded)
+and line numbers are row numbers. A file with quotes, blank lines or broken lines is read again
+with Python's ``csv`` module, which knows the exact line of every record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from statusrapport.validation.report import Finding
+
+Kind = Literal["tekst", "heltal", "decimal", "dato", "maaned", "aar"]
+
+#: The type of every contract column (config.FILES lists the names; this adds the types).
+COLUMN_TYPES: dict[str, dict[str, Kind]] = {
+    "tilbud": {
+        "tilbud_id": "tekst",
+        "navn": "tekst",
+        "center": "tekst",
+        "maalgruppe": "tekst",
+        "paragraf": "tekst",
+        "pladser": "heltal",
+        "aktiv_fra": "dato",
+        "aktiv_til": "dato",
+    },
+    "tilsyn": {"tilbud_id": "tekst", "tilsynsdato": "dato", "tema": "tekst", "score": "decimal"},
+    "paabud": {
+        "tilbud_id": "tekst",
+        "dato": "dato",
+        "myndighed": "tekst",
+        "type": "tekst",
+        "beskrivelse": "tekst",
+    },
+    "fravaer": {
+        "tilbud_id": "tekst",
+        "maaned": "maaned",
+        "faggruppe": "tekst",
+        "fuldtidsstillinger": "decimal",
+        "mulige_dagsvaerk": "decimal",
+        "sygefravaer_dagsvaerk": "decimal",
+        "langtidssygefravaer_dagsvaerk": "decimal",
+    },
+    "personale": {
+        "tilbud_id": "tekst",
+        "aar": "aar",
+        "gns_ansatte": "decimal",
+        "fratraadte": "heltal",
+        "nyansatte": "heltal",
+    },
+    "bostedsundersoegelse": {
+        "anbefaling_id": "tekst",
+        "omraade": "tekst",
+        "anbefaling": "tekst",
+        "aar": "aar",
+        "status": "tekst",
+        "kommentar": "tekst",
+        "fiktiv": "tekst",
+    },
+    "noegletal": {"tilbud_id": "tekst", "aar": "aar", "indikator": "tekst", "vaerdi": "decimal"},
+}
+
+#: Suffix of the column that keeps a converted column's text as written (for "must not be empty").
+TEXT_SUFFIX = "__tekst"
+LINE = "linje"
+
+EXCEL_HINT = (
+    "Gem filen i Excel med Filer → Gem som → 'CSV UTF-8 (kommasepareret) (*.csv)', og brug "
+    "punktum som decimaltegn (12.5, ikke 12,5). Med danske indstillinger skriver Excel semikolon "
+    "og decimalkomma: slå 'Brug systemseparatorer' fra under Filer → Indstillinger → Avanceret "
+    "(decimaltegn '.'), og sæt listeseparatoren til ',' i Windows' områdeindstillinger – eller "
+    "eksportér filen direkte fra kildesystemet."
+)
+
+_FORMATS: dict[Kind, tuple[str, str]] = {
+    "heltal": (r"^-?[0-9]+$", "skal være et helt tal"),
+    "decimal": (r"^-?[0-9]+(\.[0-9]+)?$", "skal være et tal med punktum som decimaltegn (fx 12.5)"),
+    "aar": (r"^[0-9]{4}$", "skal være et årstal med fire cifre (fx 2025)"),
+    "maaned": (r"^[0-9]{4}-(0[1-9]|1[0-2])$", "skal være en måned på formen ÅÅÅÅ-MM (fx 2025-03)"),
+    "dato": (
+        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "skal være en gyldig dato på formen ÅÅÅÅ-MM-DD (fx 2025-03-31)",
+    ),
+}
+_BOM = b"\xef\xbb\xbf"
+_MAX_EXAMPLES = 20
+
+
+@dataclass
+class Table:
+    """One input file read and typed; ``frame`` is what GX and the custom rules check.
+
+    Text columns stay text; numbers become float (NaN when empty or unreadable); dates become the
+    number YYYYMMDD, months YYYYMM and years the year, so range checks are plain number
+    comparisons. ``<col>__tekst`` keeps a converted column's text as written.
+    """
+
+    name: str
+    frame: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    def text_at(self, column: str, lines: list[int]) -> list[str]:
+        """The values of ``column`` as written in the file, at the given CSV line numbers."""
+        source = column + TEXT_SUFFIX if column + TEXT_SUFFIX in self.frame else column
+        positions = np.searchsorted(self.frame[LINE].to_numpy(), lines)
+        values = self.frame[source].to_numpy()
+        return [_text(values[p]) if p < len(values) else "" for p in positions]
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "tom"
+    return str(value)
+
+
+def read_table(path: Path, name: str) -> tuple[Table | None, list[Finding]]:
+    """Check the structure of ``path`` and read it; ``None`` when the file cannot be used at all."""
+    file = path.name
+    columns = list(COLUMN_TYPES[name])
+    findings: list[Finding] = []
+
+    def fail(rule: str, description: str, examples=None, hint=None, n_bad=0) -> None:
+        findings.append(
+            Finding(file, None, rule, description, "fejl", False, n_bad, examples or [], hint)
+        )
+
+    def ok(rule: str, description: str) -> None:
+        findings.append(Finding(file, None, rule, description))
+
+    if not path.is_file():
+        fail("fil_findes", "filen mangler i datamappen", hint=f"Læg {file} i datamappen.")
+        return None, findings
+    ok("fil_findes", "filen findes i datamappen")
+    data = path.read_bytes()
+    if not data.strip():
+        what = "filen er tom (0 bytes)" if not data else "filen er tom (kun blanke tegn)"
+        fail("ikke_tom", what, hint="Eksportér filen igen; den blev gemt uden indhold.")
+        return None, findings
+    ok("ikke_tom", "filen er ikke tom")
+
+    # --- encoding --------------------------------------------------------------------------
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        fail(
+            "tegnsaet",
+            "filen er gemt som UTF-16 ('Unicode-tekst'), ikke UTF-8",
+            hint=EXCEL_HINT,
+        )
+        return None, findings
+    bom = data.startswith(_BOM)
+    if bom:
+        data = data[len(_BOM) :]
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_no = data.count(b"\n", 0, error.start) + 1
+        start = data.rfind(b"\n", 0, error.start) + 1
+        end = data.find(b"\n", error.start)
+        sample = data[start : end if end >= 0 else len(data)].decode("cp1252", "replace").strip()
+        fail(
+            "tegnsaet",
+            "filen er ikke gemt som UTF-8 (den ligner Windows-1252 fra Excel)",
+            [(line_no, sample[:80])],
+            EXCEL_HINT,
+            1,
+        )
+        return None, findings
+    ok("tegnsaet", "filen er gemt som UTF-8")
+    if bom:
+        ok("bom", "filen starter med et UTF-8-BOM (som Excel skriver) – det accepteres")
+
+    # --- header and delimiter ----------------------------------------------------------------
+    first_end = data.find(b"\n")
+    header_bytes = (data if first_end < 0 else data[:first_end]).rstrip(b"\r")
+    header_line = header_bytes.decode("utf-8")
+    delimiter = _detect_delimiter(header_line, columns)
+    if delimiter != ",":
+        shown = {";": "semikolon (;)", "\t": "tabulator", "|": "lodret streg (|)"}[delimiter]
+        decimal_comma = delimiter == ";" and re.search(r"[;\n][0-9]+,[0-9]+[;\r\n]", text[:100_000])
+        fail(
+            "skilletegn",
+            f"kolonnerne er adskilt af {shown}, ikke komma"
+            + (", og tallene har decimalkomma" if decimal_comma else ""),
+            [(1, header_line[:120])],
+            EXCEL_HINT,
+            1,
+        )
+        return None, findings
+    ok("skilletegn", "kolonnerne er adskilt af komma")
+
+    header = [h.strip() for h in next(csv.reader([header_line]))]
+    missing = [c for c in columns if c not in header]
+    extra = [h for h in header if h not in columns]
+    doubled = sorted({h for h in header if header.count(h) > 1})
+    if missing or extra or doubled:
+        examples = []
+        if missing:
+            examples.append((1, "mangler: " + ", ".join(missing)))
+        if extra:
+            examples.append((1, "ukendte: " + ", ".join(extra)))
+        if doubled:
+            examples.append((1, "to gange: " + ", ".join(doubled)))
+        fail(
+            "kolonner",
+            "overskriften skal have præcis kolonnerne " + ", ".join(columns),
+            examples,
+            "Ret overskriften (linje 1), så kolonnenavnene er præcis som i datakontrakten "
+            "(data/raw/README.md); rækkefølgen er fri.",
+            len(missing) + len(extra) + len(doubled),
+        )
+        if missing or doubled:
+            return None, findings
+    else:
+        ok("kolonner", "overskriften har præcis datakontraktens kolonner")
+
+    # --- rows ----------------------------------------------------------------------------------
+    fast = b'"' not in data and b"\n\n" not in data and b"\n\r\n" not in data
+    frame = _read_fast(data, header) if fast else None
+    wrong_fields: list[tuple[int, int]] = []
+    quote_error: tuple[int, str] | None = None
+    if frame is None:
+        frame, wrong_fields, quote_error = _read_slow(text, header)
+    text = None  # free the decoded copy before typing
+
+    n_fields = len(header)
+    last_line = data.rstrip(b"\r\n").count(b"\n") + 1
+    truncated = [(ln, n) for ln, n in wrong_fields if ln == last_line and n < n_fields]
+    other = [(ln, n) for ln, n in wrong_fields if (ln, n) not in truncated]
+    if quote_error is not None:
+        fail(
+            "anfoerselstegn",
+            "et anførselstegn (\") er ikke lukket – resten af filen kan ikke læses",
+            [quote_error],
+            'Luk anførselstegnet på linjen, eller fjern det; tekst med komma skal stå i "…".',
+            1,
+        )
+    else:
+        ok("anfoerselstegn", 'alle anførselstegn (") er lukket')
+    if truncated:
+        ln, n = truncated[0]
+        fail(
+            "afkortet_sidste_linje",
+            "sidste linje er afkortet – filen er måske ikke kopieret eller eksporteret færdig",
+            [(ln, f"{n} af {n_fields} felter")],
+            "Eksportér eller kopiér filen igen, og tjek at den sidste række er hel.",
+            1,
+        )
+    else:
+        ok("afkortet_sidste_linje", "sidste linje er hel")
+    if other:
+        fail(
+            "antal_felter",
+            f"hver linje skal have {n_fields} felter ligesom overskriften",
+            [(ln, f"{n} felter") for ln, n in other[:_MAX_EXAMPLES]],
+            "Tjek linjerne for et komma for meget eller for lidt; tekst med komma skal stå i "
+            'anførselstegn ("…").',
+            len(other),
+        )
+    else:
+        ok("antal_felter", f"alle linjer har {n_fields} felter")
+
+    # A header pasted again inside the file (two exports glued together).
+    repeated = np.ones(len(frame), dtype=bool)
+    for column in header:
+        repeated &= (frame[column] == column).fillna(False).to_numpy(dtype=bool)
+    if repeated.any():
+        lines = frame.loc[repeated, LINE].tolist()
+        fail(
+            "overskrift_gentaget",
+            "overskriften står igen inde i filen (to filer sat sammen?)",
+            [(int(ln), "overskrift") for ln in lines[:_MAX_EXAMPLES]],
+            "Slet de gentagne overskriftslinjer.",
+            len(lines),
+        )
+        frame = frame.loc[~repeated].reset_index(drop=True)
+    else:
+        ok("overskrift_gentaget", "overskriften står kun i første linje")
+
+    if frame.empty:
+        fail(
+            "har_data",
+            "filen har kun overskriften og ingen datarækker",
+            hint="Eksportér filen igen med data.",
+        )
+        return None, findings
+    ok("har_data", "filen har datarækker")
+
+    table = Table(name, frame[[*columns, LINE]])
+    findings += _convert(table)
+    return table, findings
+
+
+def _detect_delimiter(header_line: str, columns: list[str]) -> str:
+    """The delimiter that splits the header into the most contract column names (',' on ties)."""
+    best, best_score = ",", -1
+    for candidate in (",", ";", "\t", "|"):
+        names = [part.strip().strip('"') for part in header_line.split(candidate)]
+        score = sum(name in columns for name in names)
+        if score > best_score:
+            best, best_score = candidate, score
+    if best_score <= 0:  # no known names at all: judge by which separator is present
+        counts = {c: header_line.count(c) for c in (",", ";", "\t", "|")}
+        best = max(counts, key=lambda c: (counts[c], c == ","))
+        if counts[best] == 0:
+            best = ","
+    return best
+
+
+def _read_fast(data: bytes, header: list[str]) -> pd.DataFrame | None:
+    """Read a file without quotes or blank lines with pyarrow; ``None`` if any line is broken."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    broken: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        broken.append(row)
+        return "skip"
+
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(data),
+            read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(
+                delimiter=",", quote_char=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+    except Exception:  # noqa: BLE001 - any pyarrow complaint: let the exact reader explain it
+        return None
+    if broken:
+        return None
+    frame = table.to_pandas()
+    frame[LINE] = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return frame
+
+
+def _read_slow(
+    text: str, header: list[str]
+) -> tuple[pd.DataFrame, list[tuple[int, int]], tuple[int, str] | None]:
+    """Read with the csv module, which knows each record's first line; collect broken lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    n_fields = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    wrong: list[tuple[int, int]] = []
+    quote_error: tuple[int, str] | None = None
+    next(reader)  # the header, already checked
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            line_text = text.splitlines()[start - 1] if start - 1 < text.count("\n") + 1 else ""
+            quote_error = (start, line_text[:80])
+            break
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # blank line
+        if len(row) != n_fields:
+            wrong.append((start, len(row)))
+            continue
+        rows.append(row)
+        lines.append(start)
+    frame = pd.DataFrame(rows, columns=header, dtype="str")
+    frame = frame.replace("", np.nan) if len(frame) else frame
+    for column in header:
+        frame[column] = frame[column].astype("str")
+    frame[LINE] = np.asarray(lines, dtype=np.int64)
+    return frame, wrong, quote_error
+
+
+def _convert(table: Table) -> list[Finding]:
+    """Turn text into numbers and dates; every value that cannot be read is a finding."""
+    findings = []
+    frame = table.frame
+    for column, kind in COLUMN_TYPES[table.name].items():
+        if kind == "tekst":
+            continue
+        raw = frame[column]
+        pattern, description = _FORMATS[kind]
+        present = raw.notna().to_numpy()
+        matches = raw.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+        good = raw.where(matches)
+        if kind in ("heltal", "decimal", "aar"):
+            values = pd.to_numeric(good, errors="coerce").astype("float64")
+        elif kind == "maaned":
+            year = pd.to_numeric(good.str.slice(0, 4), errors="coerce")
+            month = pd.to_numeric(good.str.slice(5, 7), errors="coerce")
+            values = (year * 100 + month).astype("float64")
+        else:  # dato: must also exist in the calendar (no 30 February)
+            parsed = pd.to_datetime(good, format="%Y-%m-%d", errors="coerce")
+            values = (parsed.dt.year * 10000 + parsed.dt.month * 100 + parsed.dt.day).astype(
+                "float64"
+            )
+        values = values.to_numpy(dtype="float64", na_value=np.nan)
+        bad = present & np.isnan(values)
+        frame[column + TEXT_SUFFIX] = raw
+        frame[column] = values
+        hint = None
+        n_bad = int(bad.sum())
+        examples: list[tuple[int | None, str]] = []
+        if n_bad:
+            idx = np.flatnonzero(bad)[:_MAX_EXAMPLES]
+            shown = raw.to_numpy()[idx]
+            examples = [(int(ln), f'"{v}"') for ln, v in zip(frame[LINE].to_numpy()[idx], shown)]
+            hint = _type_hint(kind, [str(v) for v in shown])
+        findings.append(
+            Finding(table.file, column, f"type_{kind}", description, "fejl", n_bad == 0, n_bad,
+                    examples, hint)
+        )  # fmt: skip
+    return findings
+
+
+def _type_hint(kind: Kind, values: list[str]) -> str:
+    if kind in ("decimal", "heltal") and any(re.fullmatch(r"-?[0-9.]*,[0-9]+", v) for v in values):
+        return "Brug punktum som decimaltegn (12.5), ikke komma (12,5). " + EXCEL_HINT
+    if kind in ("dato", "maaned") and any(re.search(r"[0-9]{1,2}[-./][0-9]{1,2}[-./]", v) for v in values):
+        return (
+            "Datoen står i dansk format; formatér kolonnen i Excel som ÅÅÅÅ-MM-DD "
+            "(brugerdefineret format 'åååå-mm-dd') før du gemmer."
+        )  # fmt: skip
+    if kind == "heltal":
+        return "Skriv et helt tal uden decimaler og uden tusindtalsseparator."
+    return "Ret værdien i filen, så den har det viste format."

@@ -1,0 +1,195 @@
+"""The result of a validation: findings an analyst can act on, and a stable JSON form.
+
+Every check produces a :class:`Finding`, also the ones that passed, so the Datakvalitet page can
+show what was checked and not only what failed. The JSON form has no timestamps and is sorted, so
+validating the same data twice writes byte-identical files (the pipeline caches on them).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Severity = Literal["fejl", "advarsel"]
+
+#: Order of the input files in every listing (the data contract's order), unknown files last.
+_FILE_ORDER = (
+    "tilbud.csv",
+    "tilsyn.csv",
+    "paabud.csv",
+    "fravaer.csv",
+    "personale.csv",
+    "bostedsundersoegelse.csv",
+    "noegletal.csv",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check of one rule on one file (and column): passed or not, with examples.
+
+    ``examples`` holds ``(csv_line_number, value_as_text)``; the header is line 1. The line is
+    ``None`` where a finding concerns something missing (e.g. a month without absence data).
+    """
+
+    file: str
+    column: str | None
+    rule: str
+    description: str
+    severity: Severity = "fejl"
+    passed: bool = True
+    n_bad: int = 0
+    examples: list[tuple[int | None, str]] = field(default_factory=list)
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return not self.passed and self.severity == "fejl"
+
+    @property
+    def is_warning(self) -> bool:
+        return not self.passed and self.severity == "advarsel"
+
+    def text(self, max_examples: int = 5) -> str:
+        """One line for a terminal or a log: file · column · rule · count · examples."""
+        parts = [self.file]
+        if self.column:
+            parts.append(f"kolonne {self.column}")
+        parts.append(self.description)
+        if self.n_bad:
+            parts.append(f"{self.n_bad} {'række' if self.n_bad == 1 else 'rækker'}")
+        if self.examples:
+            shown = [_example(line, value) for line, value in self.examples[:max_examples]]
+            more = " …" if self.n_bad > len(shown) or len(self.examples) > len(shown) else ""
+            parts.append(", ".join(shown) + more)
+        return " · ".join(parts)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def sort_key(self) -> tuple[int, str, str, str]:
+        order = _FILE_ORDER.index(self.file) if self.file in _FILE_ORDER else len(_FILE_ORDER)
+        return (order, self.file, self.column or "", self.rule)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["examples"] = [[line, value] for line, value in self.examples]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        values = dict(data)
+        values["examples"] = [(line, value) for line, value in values.get("examples", [])]
+        return cls(**values)
+
+
+def _example(line: int | None, value: str) -> str:
+    if line is None:
+        return value
+    return f"linje {line} ({value})" if value != "" else f"linje {line}"
+
+
+@dataclass
+class ValidationReport:
+    """All findings of one validation; ``ok`` when no finding is an error."""
+
+    year: int | None
+    checks: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.checks = sorted(self.checks, key=Finding.sort_key)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.checks if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.checks if f.is_warning]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary_text(self, max_examples: int = 5) -> str:
+        """A Danish summary for the terminal: every error and warning with examples and a fix."""
+        n_files = len({f.file for f in self.checks})
+        year = f"rapportår {self.year}" if self.year else "ukendt rapportår"
+        lines = [
+            f"Validering af inputdata ({year}): {len(self.checks)} kontroller af {n_files} filer, "
+            f"{len(self.errors)} fejl, {len(self.warnings)} advarsler."
+        ]
+        if self.errors:
+            lines += ["", "FEJL – skal rettes, før rapporten kan bygges:"]
+            lines += _block(self.errors, max_examples)
+        if self.warnings:
+            lines += ["", "ADVARSLER – rapporten bygges, men viser hullerne:"]
+            lines += _block(self.warnings, max_examples)
+        lines.append("")
+        if self.ok:
+            lines.append("Resultat: inputdata overholder datakontrakten.")
+        else:
+            lines.append(
+                "Resultat: inputdata er IKKE godkendt. Ret filerne og kør "
+                "'statusrapport validate' igen."
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "aar": self.year,
+            "ok": self.ok,
+            "antal_fejl": len(self.errors),
+            "antal_advarsler": len(self.warnings),
+            "kontroller": [f.to_dict() for f in self.checks],
+        }
+
+    def write_json(self, path: Path | str) -> Path:
+        """Write the report as sorted, timestamp-free JSON (byte-identical for the same data)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+        path.write_text(text + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ValidationReport:
+        return cls(year=data.get("aar"), checks=[Finding.from_dict(c) for c in data["kontroller"]])
+
+    @classmethod
+    def from_json(cls, path: Path | str) -> ValidationReport:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def quality_table(self) -> pd.DataFrame:
+        """Every check as a Danish table for the Datakvalitet page (one row per check)."""
+        import pandas as pd
+
+        rows = [
+            {
+                "Fil": f.file,
+                "Kolonne": f.column or "(hele filen)",
+                "Regel": f.description,
+                "Resultat": "Bestået"
+                if f.passed
+                else ("Fejl" if f.severity == "fejl" else "Advarsel"),
+                "Rækker med afvigelser": int(f.n_bad),
+            }
+            for f in self.checks
+        ]
+        columns = ["Fil", "Kolonne", "Regel", "Resultat", "Rækker med afvigelser"]
+        return pd.DataFrame(rows, columns=columns)
+
+
+def _block(findings: list[Finding], max_examples: int) -> list[str]:
+    lines = []
+    for finding in findings:
+        mark = "✗" if finding.severity == "fejl" else "!"
+        lines.append(f"  {mark} {finding.text(max_examples)}")
+        if finding.hint:
+            lines.append(f"    Sådan retter du det: {finding.hint}")
+    return lines

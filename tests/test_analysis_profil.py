@@ -1,0 +1,132 @@
+"""The facility profile: facility vs target group vs centre, checked against direct arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from statusrapport import config, data, demo
+from statusrapport.analysis import profil
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> data.Dataset:
+    folder = tmp_path_factory.mktemp("profil") / "raw"
+    demo.write_demo_data(folder, n_facilities=8, years=(2023, 2025))
+    return data.parse(folder)
+
+
+def _raw(ds: data.Dataset, name: str) -> pd.DataFrame:
+    return pd.read_csv(ds.data_dir / f"{name}.csv", dtype={"tilbud_id": str})
+
+
+def test_absence_rates_are_pooled_sums_not_means_of_rates(small: data.Dataset) -> None:
+    tilbud = _raw(small, "tilbud")
+    target = tilbud.iloc[0]
+    fravaer = _raw(small, "fravaer")
+    fravaer = fravaer[fravaer["maaned"].str.startswith("2025")].merge(
+        tilbud[["tilbud_id", "maalgruppe"]], on="tilbud_id"
+    )
+    mine = fravaer[fravaer["tilbud_id"] == target["tilbud_id"]]
+    group = fravaer[fravaer["maalgruppe"] == target["maalgruppe"]]
+    expected = {
+        "Tilbuddet": mine["sygefravaer_dagsvaerk"].sum() / mine["mulige_dagsvaerk"].sum(),
+        "Målgruppen": group["sygefravaer_dagsvaerk"].sum() / group["mulige_dagsvaerk"].sum(),
+        "Hele centret": fravaer["sygefravaer_dagsvaerk"].sum() / fravaer["mulige_dagsvaerk"].sum(),
+    }
+    row = profil.comparison(small, 2025, target["tilbud_id"]).set_index("noegle").loc["sygefravaer"]
+    for column, value in expected.items():
+        assert row[column] == pytest.approx(value, rel=1e-9)
+    # Days per FTE: sick days over the average of the monthly FTE sums.
+    monthly_fte = mine.groupby("maaned")["fuldtidsstillinger"].sum().mean()
+    days = profil.comparison(small, 2025, target["tilbud_id"]).set_index("noegle")
+    assert days.loc["sygefravaer_dage", "Tilbuddet"] == pytest.approx(
+        mine["sygefravaer_dagsvaerk"].sum() / monthly_fte
+    )
+
+
+def test_turnover_and_targets_match_the_input_rows(small: data.Dataset) -> None:
+    personale = _raw(small, "personale")
+    p25 = personale[personale["aar"] == 2025]
+    tilbud_id = p25.sort_values("fratraadte").iloc[-1]["tilbud_id"]  # enough leavers to show
+    row = p25[p25["tilbud_id"] == tilbud_id].iloc[0]
+    table = profil.comparison(small, 2025, tilbud_id).set_index("noegle")
+    assert table.loc["personaleomsaetning", "Tilbuddet"] == pytest.approx(
+        row["fratraadte"] / row["gns_ansatte"]
+    )
+    assert table.loc["personaleomsaetning", "Hele centret"] == pytest.approx(
+        p25["fratraadte"].sum() / p25["gns_ansatte"].sum()
+    )
+    noegletal = _raw(small, "noegletal")
+    belaeg = noegletal[
+        (noegletal["tilbud_id"] == tilbud_id)
+        & (noegletal["aar"] == 2025)
+        & (noegletal["indikator"] == "belaegningsprocent")
+    ]["vaerdi"]
+    if len(belaeg):
+        value = float(belaeg.iloc[0])
+        assert table.loc["belaegning", "Tilbuddet"] == pytest.approx(value)
+        expected = "opfyldt" if value >= config.TARGETS.belaegning_min else "ikke opfyldt"
+        assert table.loc["belaegning", "Status"] == expected
+
+
+def test_small_figures_are_suppressed(small: data.Dataset) -> None:
+    """A facility with 3 leavers must not show its turnover; one with 2 FTE not its absence."""
+    ds = data.parse(small.data_dir)
+    tilbud_id = ds.tilbud["tilbud_id"].iloc[0]
+    mask = (ds.personale["tilbud_id"] == tilbud_id) & (ds.personale["aar"] == 2025)
+    ds.personale.loc[mask, "fratraadte"] = 3
+    table = profil.comparison(ds, 2025, tilbud_id).set_index("noegle")
+    assert np.isnan(table.loc["personaleomsaetning", "Tilbuddet"])
+    assert table.loc["personaleomsaetning", "Status"] == "udeladt"
+    assert not np.isnan(table.loc["personaleomsaetning", "Hele centret"])
+    history = profil.history(ds, 2025, tilbud_id).set_index("aar")
+    assert np.isnan(history.loc[2025, "omsaetning_tilbud"])
+
+    ds2 = data.parse(small.data_dir)
+    rows = ds2.fravaer["tilbud_id"] == tilbud_id
+    ds2.fravaer.loc[rows, "fuldtidsstillinger"] = 2.0 / rows.groupby(
+        ds2.fravaer["maaned"]
+    ).transform("sum")
+    table2 = profil.comparison(ds2, 2025, tilbud_id).set_index("noegle")
+    assert np.isnan(table2.loc["sygefravaer", "Tilbuddet"])
+
+
+def test_display_formats_in_danish_and_keeps_scores_apart_from_the_target(
+    small: data.Dataset,
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "noegle": ["tilsyn", "sygefravaer", "belaegning"],
+            "Nøgletal": ["a", "b", "c"],
+            "Tilbuddet": [3.76, 0.0612, 95.25],
+            "Målgruppen": [4.0, np.nan, 96.0],
+            "Hele centret": [4.1, 0.06, 96.5],
+            "Mål": ["x", "–", "y"],
+            "Status": ["ikke opfyldt", "–", "opfyldt"],
+        }
+    )
+    shown = profil.display(frame)
+    assert shown["Tilbuddet"].tolist() == ["3,76", "6,1\u00a0%", "95,2\u00a0%"]
+    assert shown["Målgruppen"].tolist()[1] == "–"
+
+
+def test_theme_scores_and_summary_sentence(small: data.Dataset) -> None:
+    tilbud_id = small.tilbud["tilbud_id"].iloc[1]
+    themes = profil.theme_scores(small, 2025, tilbud_id)
+    tilsyn = _raw(small, "tilsyn")
+    mine = tilsyn[
+        (tilsyn["tilbud_id"] == tilbud_id)
+        & tilsyn["tilsynsdato"].str[:4].astype(int).between(2024, 2025)
+    ]
+    latest = mine[mine["tilsynsdato"] == mine["tilsynsdato"].max()]
+    expected = latest.groupby("tema")["score"].mean()
+    assert dict(zip(themes["Tema"], themes["Tilbuddet"], strict=True)) == pytest.approx(
+        expected.to_dict()
+    )
+    table = profil.comparison(small, 2025, tilbud_id)
+    me = profil.facility(small, tilbud_id)
+    sentence = profil.summary_sentence(table, me, 2025)
+    n_met = int((table["Status"] == "opfyldt").sum())
+    assert sentence.startswith(f"{me.navn} opfylder {n_met} af ")
