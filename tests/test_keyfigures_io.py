@@ -27,3 +27,18 @@ def test_write_is_byte_stable_and_json_safe(tmp_path):
     assert "b.nested,CLB01," in rows
     assert "b.nested,CLB02,0.25" in rows
     assert "c.count,,3" in rows
+
+
+def test_every_key_figure_is_documented_on_the_site_and_in_reports_readme(demo_dir):
+    """The method page and reports/README.md carry the same table, naming every key figure."""
+    import re
+
+    from statusrapport import config, data
+
+    table = (config.PROJECT_ROOT / "_noegletal.md").read_text(encoding="utf-8")
+    readme = (config.PROJECT_ROOT / "reports" / "README.md").read_text(encoding="utf-8")
+    assert table in readme
+    documented = set(re.findall(r"`([a-z_]+(?:\.[a-z_0-9]+)?)`", table))
+    figures = keyfigures.compute(data.load(demo_dir), 2025)
+    undocumented = sorted(set(figures) - documented)
+    assert undocumented == []

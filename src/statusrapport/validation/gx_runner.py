@@ -1,0 +1,228 @@
+"""Run the committed expectation suites (``expectations/<file>.json``) with Great Expectations.
+
+The suites in the repository are the reviewed source of truth. GX's own files (context config,
+stored suites, validation definitions, checkpoints, run results) are runtime by-products: they
+live in a fresh temporary folder that is deleted after the run, so nothing piles up and nothing
+reaches git. Set ``STATUSRAPPORT_GX_DIR`` to keep them in a folder of your choice (for example
+``.gx_runtime/``, which is git-ignored) when you want to look at GX's raw results.
+
+GX is imported here only, and quietly: no progress bars, no analytics, no log lines or warnings
+in the analyst's terminal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from statusrapport.validation.reading import LINE, TEXT_SUFFIX, Table
+from statusrapport.validation.report import Finding
+
+RESULT_FORMAT = {
+    "result_format": "SUMMARY",
+    "unexpected_index_column_names": [LINE],
+    "partial_unexpected_count": 5,
+}
+_PAIR = "expect_column_pair_values_a_to_be_greater_than_b"
+_COMPOUND = "expect_compound_columns_to_be_unique"
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence GX: its loggers, Python warnings and anything it prints."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    loggers = [logging.getLogger(n) for n in ("great_expectations", "py.warnings", "tzlocal")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        with (
+            warnings.catch_warnings(),
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(io.StringIO()),
+        ):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
+def load_suite(path: Path) -> dict[str, Any]:
+    """A suite as committed: GX's JSON form with Danish ``meta`` and ``notes``."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _for_gx(expectation: dict[str, Any]) -> dict[str, Any]:
+    """The expectation as GX should run it: 'not empty' looks at the text as written.
+
+    A value that is not a number is already reported once by the reader (as a type error); the
+    not-null rule therefore reads the original text, so an unreadable value is not reported a
+    second time as missing.
+    """
+    exp = json.loads(json.dumps(expectation))
+    if exp["type"] == "expect_column_values_to_not_be_null":
+        exp["kwargs"]["column"] = exp["kwargs"]["column"] + TEXT_SUFFIX
+    return exp
+
+
+@contextlib.contextmanager
+def _context_dir() -> Iterator[Path]:
+    keep = os.environ.get("STATUSRAPPORT_GX_DIR")
+    if keep:
+        path = Path(keep)
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+        return
+    path = Path(tempfile.mkdtemp(prefix="statusrapport-gx-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def run_suites(
+    tables: dict[str, Table], suites_dir: Path, parameters: dict[str, Any]
+) -> list[Finding]:
+    """Validate every table against its suite; one finding per expectation."""
+    findings: list[Finding] = []
+    suites = {}
+    for name, table in tables.items():
+        path = suites_dir / f"{name}.json"
+        try:
+            suites[name] = load_suite(path)
+        except (OSError, ValueError) as error:
+            findings.append(
+                Finding(table.file, None, "suite", f"intern fejl: regelsættet {path.name} kunne "
+                        f"ikke læses ({error})", "fejl", False)
+            )  # fmt: skip
+    if not suites:
+        return findings
+    with quiet(), _context_dir() as root:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context = gx.get_context(mode="file", project_root_dir=str(root))
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        with contextlib.suppress(Exception):
+            context.variables.analytics_enabled = False
+        context.variables.save()
+        source = context.data_sources.add_or_update_pandas("inputdata")
+        for name, spec in suites.items():
+            table = tables[name]
+            try:
+                findings += _run_one(gx, context, source, table, spec, parameters)
+            except Exception as error:  # noqa: BLE001 - never a traceback for the analyst
+                findings.append(
+                    Finding(table.file, None, "gx", f"intern fejl i Great Expectations-kørslen "
+                            f"({type(error).__name__}: {error})", "fejl", False)
+                )  # fmt: skip
+    return findings
+
+
+def _run_one(
+    gx: Any, context: Any, source: Any, table: Table, spec: dict[str, Any], params: dict[str, Any]
+) -> list[Finding]:
+    name = spec["name"]
+    expectations = [_for_gx(e) for e in spec["expectations"]]
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(name=name, expectations=expectations, meta=spec.get("meta", {}))
+    )
+    asset = source.add_dataframe_asset(name)
+    batch = asset.add_batch_definition_whole_dataframe(name)
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=name, data=batch, suite=suite)
+    )
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(name=name, validation_definitions=[definition], result_format=RESULT_FORMAT)
+    )
+    run = checkpoint.run(
+        batch_parameters={"dataframe": table.frame}, expectation_parameters=params
+    )
+    results = [r for v in run.run_results.values() for r in v.results]
+    by_rule = {}
+    for result in results:
+        config = result.expectation_config
+        by_rule[_key(config.type, config.kwargs, config.meta)] = result
+    findings = []
+    for original in spec["expectations"]:
+        kwargs = _for_gx(original)["kwargs"]
+        result = by_rule.get(_key(original["type"], kwargs, original.get("meta", {})))
+        findings.append(_finding(table, original, result, params))
+    return findings
+
+
+def _key(kind: str, kwargs: dict[str, Any], meta: dict[str, Any]) -> tuple[str, str, str]:
+    column = kwargs.get("column") or kwargs.get("column_A") or ",".join(kwargs.get("column_list", []))
+    return (kind, str(column), str(meta.get("regel")))
+
+
+def _column(expectation: dict[str, Any]) -> str | None:
+    meta, kwargs = expectation.get("meta", {}), expectation["kwargs"]
+    return meta.get("kolonne") or kwargs.get("column") or ", ".join(kwargs.get("column_list", []))
+
+
+def describe(template: str, params: dict[str, Any]) -> str:
+    """Fill ``{parameter}`` placeholders in a suite's Danish text from the run's parameters."""
+
+    class _Values(dict):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    shown = {k: ", ".join(map(str, v)) if isinstance(v, list) else v for k, v in params.items()}
+    return template.format_map(_Values(shown))
+
+
+def _finding(
+    table: Table, expectation: dict[str, Any], result: Any, params: dict[str, Any]
+) -> Finding:
+    meta = expectation.get("meta", {})
+    rule = meta.get("regel", expectation["type"])
+    description = describe(meta.get("beskrivelse", rule), params)
+    severity = meta.get("alvorlighed", "fejl")
+    column = _column(expectation)
+    hint = describe(meta["hjaelp"], params) if meta.get("hjaelp") else None
+    if result is None or result.exception_info.get("raised_exception"):
+        message = (result.exception_info.get("exception_message") if result else None) or "intet"
+        return Finding(table.file, column, rule,
+                       f"intern fejl i reglen {rule} ({description}): {message.splitlines()[0]}",
+                       "fejl", False)  # fmt: skip
+    detail = result.result or {}
+    n_bad = int(detail.get("unexpected_count") or 0)
+    if result.success or n_bad == 0:
+        return Finding(table.file, column, rule, description, severity, bool(result.success),
+                       n_bad, [], None if result.success else hint)  # fmt: skip
+    lines = [int(row[LINE]) for row in detail.get("partial_unexpected_index_list") or []]
+    return Finding(table.file, column, rule, description, severity, False, n_bad,
+                   _examples(table, expectation, lines), hint)  # fmt: skip
+
+
+def _examples(table: Table, expectation: dict[str, Any], lines: list[int]) -> list[tuple[int, str]]:
+    """Examples as written in the file: 'linje 17 (12.5 > 10.0)'."""
+    kwargs = expectation["kwargs"]
+    if expectation["type"] == _PAIR:
+        a = table.text_at(kwargs["column_A"], lines)
+        b = table.text_at(kwargs["column_B"], lines)
+        return [(ln, f"{vb} > {va}") for ln, va, vb in zip(lines, a, b, strict=True)]
+    if expectation["type"] == _COMPOUND:
+        parts = [table.text_at(c, lines) for c in kwargs["column_list"]]
+        return [(ln, " / ".join(p[i] for p in parts)) for i, ln in enumerate(lines)]
+    values = table.text_at(kwargs["column"], lines)
+    return [(ln, _quote(v)) for ln, v in zip(lines, values, strict=True)]
+
+
+def _quote(value: str) -> str:
+    try:
+        float(value)
+    except ValueError:
+        return value if value == "tom" else f'"{value}"'
+    return value
