@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Statusrapport for botilbud: validér data, kør analyserne og byg rapporterne.",
         epilog=(
             "Exit-koder: 0 OK · 1 ugyldige inputdata · 2 forkert brug · 3 en notebook fejlede · "
-            "4 rendering fejlede · 5 en anden kørsel er i gang."
+            "4 rendering fejlede · 5 en anden kørsel er i gang · 70 intern fejl."
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -153,6 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("statusrapport: afbrudt.", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug, not bad input: one clear line, details on request
+        if os.environ.get("STATUSRAPPORT_DEBUG"):
+            raise
+        print(
+            f"statusrapport: intern fejl ({type(error).__name__}: {error}). Intet er publiceret. "
+            "Kør igen med STATUSRAPPORT_DEBUG=1 for detaljer, og meld fejlen til udviklerne.",
+            file=sys.stderr,
+        )
+        return int(ExitCode.INTERNAL)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     NOTEBOOK_FAILED = 3
     RENDER_FAILED = 4
     LOCKED = 5
+    INTERNAL = 70  # a bug in statusrapport itself (EX_SOFTWARE)
 
 
 class StatusrapportError(Exception):

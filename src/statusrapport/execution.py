@@ -142,6 +142,21 @@ class WarmKernel:
         finally:
             client.stop_channels()
 
+    def run(self, code: str, timeout: int = 300) -> bool:
+        """Execute ``code`` silently in the kernel (warm-up); False if it failed."""
+        client = self.km.blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive(
+                code, timeout=timeout, store_history=False, output_hook=lambda _msg: None
+            )
+            return reply["content"]["status"] == "ok"
+        except Exception:  # warm-up is an optimisation; the notebook will import what it needs
+            return False
+        finally:
+            client.stop_channels()
+
     def restart(self) -> None:
         self.shutdown()
         self.start()
@@ -155,13 +170,33 @@ class WarmKernel:
 _KERNEL: WarmKernel | None = None
 
 
-def _worker_init(build_dir: str) -> None:
-    """Process-pool initializer: start this worker's kernel once."""
+#: Imported in every new kernel before the first notebook: the slow part of a cold start.
+WARM_UP = (
+    "import matplotlib.pyplot, seaborn, statsmodels.api, statsmodels.formula.api\n"
+    "import statusrapport.report, statusrapport.keyfigures\n"
+    "import statusrapport.analysis.profil, statusrapport.analysis.resume\n"
+)
+
+
+def _worker_init(build_dir: str, data_dir: str | None = None) -> None:
+    """Process-pool initializer: start this worker's kernel and import the stack in it.
+
+    The pipeline starts the pool before validation, so this warm-up overlaps with it.
+    """
     global _KERNEL
     import atexit
 
     _KERNEL = WarmKernel(Path(build_dir))
     atexit.register(_KERNEL.shutdown)
+    code = WARM_UP
+    if data_dir:
+        code += f"import statusrapport.data as _d; _d.load({data_dir!r}); del _d\n"
+    _KERNEL.run(code)
+
+
+def warm_up_done() -> bool:
+    """A no-op task: submitting one per worker makes the pool start its workers now."""
+    return _KERNEL is not None
 
 
 def _error_summary(error: BaseException) -> tuple[str, int | None]:

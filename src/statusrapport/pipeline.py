@@ -22,8 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from statusrapport import __version__, config, publish
-from statusrapport.errors import DataError, ExitCode, RenderError
-from statusrapport.execution import Task, TaskResult, execute_task
+from statusrapport.errors import DataError, ExitCode, NotebookError, RenderError
+from statusrapport.execution import (
+    Task,
+    TaskResult,
+    _worker_init,
+    execute_task,
+    warm_up_done,
+)
 
 MANIFEST = ".manifest.json"
 RUN_LOG = "runs.jsonl"
@@ -137,6 +143,13 @@ def plan(data_dir: Path, year: int, facilities: list[Facility]) -> list[Task]:
 def assign_keys(tasks: list[Task], input_hash: str, code_hash: str) -> None:
     """A task's key changes when its notebook, parameters, inputs or the package change."""
     source_hashes: dict[Path, str] = {}
+    missing = sorted({str(t.source) for t in tasks if not t.source.exists()})
+    if missing:
+        raise NotebookError(
+            "Disse notebooks mangler i notebooks/: "
+            + ", ".join(missing)
+            + ". Gendan dem fra git, eller fjern siden fra REPORT_PAGES i config.py."
+        )
     for task in tasks:
         if task.source not in source_hashes:
             source_hashes[task.source] = _sha(task.source.read_bytes())
@@ -235,17 +248,34 @@ def _now() -> str:
 # --- the run ----------------------------------------------------------------------------------
 
 
-def _execute(tasks: list[Task], build: Path, jobs: int, timeout: int, log: Log) -> list[TaskResult]:
-    """Run tasks on ``jobs`` worker processes, each with one warm kernel."""
+def start_pool(build: Path, data_dir: Path, jobs: int, n_tasks: int) -> ProcessPoolExecutor:
+    """Worker processes with warm kernels, started now so they warm up while we validate."""
+    workers = max(1, min(jobs, n_tasks))
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_init,
+        initargs=(str(build), str(data_dir)),
+    )
+    for _ in range(workers):
+        pool.submit(warm_up_done)
+    pool._statusrapport_workers = workers  # type: ignore[attr-defined]
+    return pool
+
+
+def _execute(
+    tasks: list[Task], build: Path, pool: ProcessPoolExecutor, timeout: int, log: Log
+) -> list[TaskResult]:
+    """Run tasks on the pool's workers, each with one warm kernel."""
     if not tasks:
         return []
-    workers = max(1, min(jobs, len(tasks)))
+    workers = getattr(pool, "_statusrapport_workers", 1)
     log.info(f"Kører {len(tasks)} notebooks med {workers} parallelle kerner …")
     log.start_progress(len(tasks))
     started = time.perf_counter()
     results: list[TaskResult] = []
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with pool:
         futures = {pool.submit(execute_task, task, str(build), timeout): task for task in tasks}
         for done, future in enumerate(as_completed(futures), start=1):
             try:
@@ -385,9 +415,12 @@ def _run_locked(
         )
         return finish(ExitCode.OK)
 
-    # 1. Validate (skipped only when inputs and rules are exactly those already validated).
+    # 1. Validate (skipped only when inputs and rules are exactly those already validated),
+    #    while the worker kernels start and import the stack in the background.
     build = staging_root / f"run-{os.getpid()}-{int(time.time())}"
     build_year = build / "reports" / str(year)
+    build.mkdir(parents=True)
+    pool = start_pool(build, data_dir, jobs, len(changed)) if changed else None
     if (
         manifest.get("validation") == validation_key
         and (published_year / "datakvalitet.json").exists()
@@ -400,6 +433,9 @@ def _run_locked(
 
         report = validation.validate(data_dir, year=year)
         if not report.ok:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(build, ignore_errors=True)
             log.error(
                 "inputdata er ugyldige – intet er kørt eller publiceret.\n" + report.summary_text()
             )
@@ -409,7 +445,6 @@ def _run_locked(
         quality_json = report
 
     # 2. Stage: the published reports of every year, then the new year's outputs on top.
-    build.mkdir(parents=True)
     (build / "reports").mkdir()
     if reports_dir.exists():
         for child in sorted(reports_dir.iterdir()):
@@ -435,7 +470,7 @@ def _run_locked(
     record.skipped = len(tasks) - len(changed)
     if record.skipped:
         log.info(f"{record.skipped} notebooks er uændrede og springes over.")
-    results = _execute(changed, build, jobs, timeout, log)
+    results = _execute(changed, build, pool, timeout, log) if pool is not None else []
     record.run = [r.output for r in results]
     failed = [r for r in results if not r.ok]
     if failed:

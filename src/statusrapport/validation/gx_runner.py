@@ -32,6 +32,10 @@ RESULT_FORMAT = {
     "unexpected_index_column_names": [LINE],
     "partial_unexpected_count": 5,
 }
+#: Findings of files already validated in this process, by (file content, suite, parameters):
+#: the same bytes against the same rules give the same findings, so a second validation of an
+#: unchanged small file (tests, a notebook's fallback) skips GX.
+_CACHE: dict[tuple[str, str, str], list[Finding]] = {}
 _PAIR = "expect_column_pair_values_a_to_be_greater_than_b"
 _COMPOUND = "expect_compound_columns_to_be_unique"
 
@@ -96,15 +100,29 @@ def run_suites(
     """Validate every table against its suite; one finding per expectation."""
     findings: list[Finding] = []
     suites = {}
+    keys: dict[str, tuple[str, str, str]] = {}
+    params_text = json.dumps(parameters, sort_keys=True, default=str)
     for name, table in tables.items():
         path = suites_dir / f"{name}.json"
         try:
             suites[name] = load_suite(path)
+            suite_text = json.dumps(suites[name], sort_keys=True)
+            if table.digest is not None:
+                keys[name] = (table.digest, suite_text, params_text)
+                if keys[name] in _CACHE:
+                    findings += _CACHE[keys[name]]
+                    del suites[name]
         except (OSError, ValueError) as error:
             findings.append(
-                Finding(table.file, None, "suite", f"intern fejl: regelsættet {path.name} kunne "
-                        f"ikke læses ({error})", "fejl", False)
-            )  # fmt: skip
+                Finding(
+                    table.file,
+                    None,
+                    "suite",
+                    f"intern fejl: regelsættet {path.name} kunne ikke læses ({error})",
+                    "fejl",
+                    False,
+                )
+            )
     if not suites:
         return findings
     with quiet(), _context_dir() as root:
@@ -120,12 +138,22 @@ def run_suites(
         for name, spec in suites.items():
             table = tables[name]
             try:
-                findings += _run_one(gx, context, source, table, spec, parameters)
-            except Exception as error:  # noqa: BLE001 - never a traceback for the analyst
+                result = _run_one(gx, context, source, table, spec, parameters)
+                findings += result
+                if name in keys and not any("intern fejl" in f.description for f in result):
+                    _CACHE[keys[name]] = result
+            except Exception as error:
                 findings.append(
-                    Finding(table.file, None, "gx", f"intern fejl i Great Expectations-kørslen "
-                            f"({type(error).__name__}: {error})", "fejl", False)
-                )  # fmt: skip
+                    Finding(
+                        table.file,
+                        None,
+                        "gx",
+                        f"intern fejl i Great Expectations-kørslen "
+                        f"({type(error).__name__}: {error})",
+                        "fejl",
+                        False,
+                    )
+                )
     return findings
 
 
@@ -145,9 +173,7 @@ def _run_one(
     checkpoint = context.checkpoints.add_or_update(
         gx.Checkpoint(name=name, validation_definitions=[definition], result_format=RESULT_FORMAT)
     )
-    run = checkpoint.run(
-        batch_parameters={"dataframe": table.frame}, expectation_parameters=params
-    )
+    run = checkpoint.run(batch_parameters={"dataframe": table.frame}, expectation_parameters=params)
     results = [r for v in run.run_results.values() for r in v.results]
     by_rule = {}
     for result in results:
@@ -162,7 +188,9 @@ def _run_one(
 
 
 def _key(kind: str, kwargs: dict[str, Any], meta: dict[str, Any]) -> tuple[str, str, str]:
-    column = kwargs.get("column") or kwargs.get("column_A") or ",".join(kwargs.get("column_list", []))
+    column = (
+        kwargs.get("column") or kwargs.get("column_A") or ",".join(kwargs.get("column_list", []))
+    )
     return (kind, str(column), str(meta.get("regel")))
 
 
@@ -193,17 +221,40 @@ def _finding(
     hint = describe(meta["hjaelp"], params) if meta.get("hjaelp") else None
     if result is None or result.exception_info.get("raised_exception"):
         message = (result.exception_info.get("exception_message") if result else None) or "intet"
-        return Finding(table.file, column, rule,
-                       f"intern fejl i reglen {rule} ({description}): {message.splitlines()[0]}",
-                       "fejl", False)  # fmt: skip
+        return Finding(
+            table.file,
+            column,
+            rule,
+            f"intern fejl i reglen {rule} ({description}): {message.splitlines()[0]}",
+            "fejl",
+            False,
+        )
     detail = result.result or {}
     n_bad = int(detail.get("unexpected_count") or 0)
     if result.success or n_bad == 0:
-        return Finding(table.file, column, rule, description, severity, bool(result.success),
-                       n_bad, [], None if result.success else hint)  # fmt: skip
+        return Finding(
+            table.file,
+            column,
+            rule,
+            description,
+            severity,
+            bool(result.success),
+            n_bad,
+            [],
+            None if result.success else hint,
+        )
     lines = [int(row[LINE]) for row in detail.get("partial_unexpected_index_list") or []]
-    return Finding(table.file, column, rule, description, severity, False, n_bad,
-                   _examples(table, expectation, lines), hint)  # fmt: skip
+    return Finding(
+        table.file,
+        column,
+        rule,
+        description,
+        severity,
+        False,
+        n_bad,
+        _examples(table, expectation, lines),
+        hint,
+    )
 
 
 def _examples(table: Table, expectation: dict[str, Any], lines: list[int]) -> list[tuple[int, str]]:

@@ -62,7 +62,9 @@ class Finding:
             parts.append(f"kolonne {self.column}")
         parts.append(self.description)
         if self.n_bad:
-            parts.append(f"{self.n_bad} {'række' if self.n_bad == 1 else 'rækker'}")
+            per_facility = self.examples and all(line is None for line, _ in self.examples)
+            unit = ("tilbud", "tilbud") if per_facility else ("række", "rækker")
+            parts.append(f"{self.n_bad} {unit[0] if self.n_bad == 1 else unit[1]}")
         if self.examples:
             shown = [_example(line, value) for line, value in self.examples[:max_examples]]
             more = " …" if self.n_bad > len(shown) or len(self.examples) > len(shown) else ""

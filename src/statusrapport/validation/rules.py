@@ -1,0 +1,288 @@
+"""Rules GX cannot express on one file: keys across files, history and coverage of the year.
+
+Each rule returns findings and never raises: :func:`run_rules` turns a bug in a rule into the
+finding "intern fejl i reglen …", so an analyst gets a message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from statusrapport import config
+from statusrapport.validation.reading import LINE, TEXT_SUFFIX, Table
+from statusrapport.validation.report import Finding
+
+MAX_EXAMPLES = 20
+#: More leavers than this many times the average headcount in a year is not plausible.
+FRATRAADTE_MAX_FAKTOR = 1.5
+MAANEDER = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+Rule = Callable[[dict[str, Table], int, date], list[Finding]]
+
+
+def _lines_examples(
+    frame: pd.DataFrame, mask: np.ndarray, text: Callable[[pd.DataFrame], pd.Series]
+):
+    rows = frame.loc[mask].head(MAX_EXAMPLES)
+    return [(int(ln), str(v)) for ln, v in zip(rows[LINE], text(rows), strict=True)]
+
+
+def known_facilities(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
+    """Every tilbud_id in the other files must exist in tilbud.csv (else it drops out silently)."""
+    if "tilbud" not in tables:
+        return []
+    known = set(tables["tilbud"].frame["tilbud_id"].dropna().astype(str))
+    findings = []
+    for name in ("tilsyn", "paabud", "fravaer", "personale", "noegletal"):
+        if name not in tables:
+            continue
+        frame = tables[name].frame
+        ids = frame["tilbud_id"]
+        unique = pd.unique(ids.dropna())
+        unknown = {u for u in unique if u not in known}
+        mask = ids.isin(unknown).to_numpy(dtype=bool) if unknown else np.zeros(len(frame), bool)
+        n_bad = int(mask.sum())
+        findings.append(
+            Finding(
+                f"{name}.csv",
+                "tilbud_id",
+                "kendt_tilbud",
+                "tilbud_id skal findes i tilbud.csv",
+                "fejl",
+                n_bad == 0,
+                n_bad,
+                _lines_examples(frame, mask, lambda r: '"' + r["tilbud_id"].astype(str) + '"'),
+                "Ret tilbud_id, eller tilføj tilbuddet i tilbud.csv." if n_bad else None,
+            )
+        )
+    return findings
+
+
+def plausible_leavers(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
+    """More leavers than 1.5 × the average headcount is a typing error, not turnover."""
+    if "personale" not in tables:
+        return []
+    frame = tables["personale"].frame
+    limit = FRATRAADTE_MAX_FAKTOR * frame["gns_ansatte"]
+    mask = (frame["fratraadte"] > limit).fillna(False).to_numpy(dtype=bool)
+    n_bad = int(mask.sum())
+    return [
+        Finding(
+            "personale.csv",
+            "fratraadte",
+            "fratraadte_plausibel",
+            f"fratrådte må ikke overstige {str(FRATRAADTE_MAX_FAKTOR).replace('.', ',')} × "
+            "gennemsnitligt antal ansatte",
+            "fejl",
+            n_bad == 0,
+            n_bad,
+            _lines_examples(
+                frame,
+                mask,
+                lambda r: (
+                    r["fratraadte" + TEXT_SUFFIX].astype(str)
+                    + " fratrådte, "
+                    + r["gns_ansatte" + TEXT_SUFFIX].astype(str)
+                    + " ansatte"
+                ),
+            ),
+            "Tjek om fratrådte og gns_ansatte er byttet om, eller om tallet dækker flere år."
+            if n_bad
+            else None,
+        )
+    ]
+
+
+def status_history(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
+    """A recommendation may only move back to an earlier stage with a comment explaining why."""
+    if "bostedsundersoegelse" not in tables:
+        return []
+    frame = tables["bostedsundersoegelse"].frame
+    stage = frame["status"].map({s: i for i, s in enumerate(config.STATUSSER)})
+    ordered = frame.assign(_trin=stage).dropna(subset=["_trin", "aar"])
+    ordered = ordered.sort_values(["anbefaling_id", "aar"], kind="stable")
+    previous = ordered.groupby("anbefaling_id", sort=False)["_trin"].shift()
+    previous_status = ordered.groupby("anbefaling_id", sort=False)["status"].shift()
+    comment = ordered["kommentar"].fillna("").astype(str).str.strip()
+    back = ((ordered["_trin"] < previous) & (comment == "")).to_numpy(dtype=bool)
+    bad = ordered.loc[back].assign(_fra=previous_status[back]).sort_values(LINE)
+    n_bad = len(bad)
+    examples = [
+        (int(r[LINE]), f"{r['anbefaling_id']} {int(r['aar'])}: {r['_fra']} → {r['status']}")
+        for _, r in bad.head(MAX_EXAMPLES).iterrows()
+    ]
+    return [
+        Finding(
+            "bostedsundersoegelse.csv",
+            "kommentar",
+            "tilbagegang_forklaret",
+            "en status, der går tilbage til et tidligere trin, skal forklares i kommentar",
+            "fejl",
+            n_bad == 0,
+            n_bad,
+            examples,
+            "Skriv i kommentar, hvorfor anbefalingen er gået tilbage, eller ret status."
+            if n_bad
+            else None,
+        )
+    ]
+
+
+def _active(tables: dict[str, Table], year: int) -> pd.DataFrame:
+    """Facilities open at some point in ``year`` (opened by 31/12, not closed before 1/1)."""
+    t = tables["tilbud"].frame
+    start, end = year * 10000 + 101, year * 10000 + 1231
+    mask = (t["aktiv_fra"].isna() | (t["aktiv_fra"] <= end)) & (
+        t["aktiv_til"].isna() | (t["aktiv_til"] >= start)
+    )
+    return t.loc[mask & t["tilbud_id"].notna()]
+
+
+def _coverage(
+    file: str,
+    column: str | None,
+    rule: str,
+    description: str,
+    gaps: list[tuple[int | None, str]],
+    hint: str,
+) -> Finding:
+    return Finding(
+        file,
+        column,
+        rule,
+        description,
+        "advarsel",
+        not gaps,
+        len(gaps),
+        gaps[:MAX_EXAMPLES],
+        hint if gaps else None,
+    )
+
+
+def coverage(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
+    """Gaps in the report year are warnings: the report is built and shows the gap."""
+    if "tilbud" not in tables:
+        return []
+    active = _active(tables, year)
+    ids = sorted(active["tilbud_id"].astype(str))
+    # Months that have begun: the current year is covered up to last month.
+    months = 12 if year < today.year else max(today.month - 1, 0)
+    findings = []
+    if "fravaer" in tables and months:
+        f = tables["fravaer"].frame
+        f = f.loc[(f["maaned"] // 100 == year)]
+        have = f.groupby("tilbud_id")["maaned"].agg(lambda m: set((m % 100).astype(int)))
+        gaps = []
+        for tid in ids:
+            missing = sorted(set(range(1, months + 1)) - have.get(tid, set()))
+            if missing:
+                names = ", ".join(MAANEDER[m - 1] for m in missing)
+                gaps.append((None, f"{tid} mangler {names}"))
+        findings.append(
+            _coverage(
+                "fravaer.csv",
+                "maaned",
+                "daekning_maaneder",
+                f"alle aktive tilbud skal have fravær for alle måneder i {year}",
+                gaps,
+                "Tilføj de manglende måneder; ellers vises fraværet for året som ufuldstændigt.",
+            )
+        )
+    if "personale" in tables:
+        p = tables["personale"].frame
+        have_p = set(p.loc[p["aar"] == year, "tilbud_id"].astype(str))
+        gaps = [(None, f"{tid} mangler {year}") for tid in ids if tid not in have_p]
+        findings.append(
+            _coverage(
+                "personale.csv",
+                "aar",
+                "daekning_aar",
+                f"alle aktive tilbud skal have en personalerække for {year}",
+                gaps,
+                "Tilføj en række for tilbuddet og året; ellers mangler tilbuddet i "
+                "personaleomsætningen.",
+            )
+        )
+    if "tilsyn" in tables:
+        s = tables["tilsyn"].frame
+        recent = s.loc[
+            (s["tilsynsdato"] >= (year - 1) * 10000 + 101)
+            & (s["tilsynsdato"] <= year * 10000 + 1231)
+        ]
+        have_s = set(recent["tilbud_id"].astype(str))
+        gaps = [(None, f"{tid} uden tilsyn {year - 1}–{year}") for tid in ids if tid not in have_s]
+        findings.append(
+            _coverage(
+                "tilsyn.csv",
+                "tilsynsdato",
+                "daekning_tilsyn",
+                f"alle aktive tilbud skal have mindst ét tilsyn i {year - 1}–{year}",
+                gaps,
+                "Tilføj de manglende tilsyn, eller bekræft at tilbuddet ikke har haft tilsyn.",
+            )
+        )
+    if "noegletal" in tables:
+        n = tables["noegletal"].frame
+        n = n.loc[n["aar"] == year]
+        have_n = n.groupby("tilbud_id")["indikator"].agg(set)
+        gaps = []
+        for tid in ids:
+            missing = [i for i in config.INDIKATORER if i not in have_n.get(tid, set())]
+            if missing:
+                gaps.append((None, f"{tid} mangler {', '.join(missing)}"))
+        findings.append(
+            _coverage(
+                "noegletal.csv",
+                "indikator",
+                "daekning_indikatorer",
+                f"alle aktive tilbud skal have alle nøgletal for {year}",
+                gaps,
+                "Tilføj de manglende nøgletal; ellers vises tilbuddet uden dem i målopfyldelsen.",
+            )
+        )
+    return findings
+
+
+RULES: dict[str, Rule] = {
+    "kendt_tilbud": known_facilities,
+    "fratraadte_plausibel": plausible_leavers,
+    "tilbagegang_forklaret": status_history,
+    "daekning": coverage,
+}
+
+
+def run_rules(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
+    """Run every custom rule; a rule that crashes becomes a finding, not a traceback."""
+    findings: list[Finding] = []
+    for rule_id, rule in RULES.items():
+        try:
+            findings += rule(tables, year, today)
+        except Exception as error:
+            findings.append(
+                Finding(
+                    "(krydskontrol)",
+                    None,
+                    rule_id,
+                    f"intern fejl i reglen {rule_id} ({type(error).__name__}: {error})",
+                    "fejl",
+                    False,
+                )
+            )
+    return findings

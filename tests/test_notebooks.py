@@ -1,0 +1,102 @@
+"""Source notebooks follow the conventions, and the resumé and profile run on small data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from statusrapport import config, demo
+
+SOURCES = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+PARAM_LINE = re.compile(r"^(\w+): (int|str|float|bool) = .+  # \S.*$")
+
+
+def test_every_page_has_a_source_notebook():
+    expected = {f"{stem}.ipynb" for stem, _ in config.REPORT_PAGES}
+    expected.add(f"{config.PROFILE_NOTEBOOK}.ipynb")
+    assert expected <= {p.name for p in SOURCES}
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_source_is_committed_without_outputs(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: a cell has outputs"
+            assert cell.execution_count is None
+        assert "execution" not in cell.metadata
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_first_code_cell_is_a_typed_commented_parameters_cell(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert "parameters" in first.metadata.get("tags", [])
+    lines = [line for line in first.source.splitlines() if line.strip()]
+    assert lines, f"{path.name}: empty parameters cell"
+    for line in lines:
+        assert PARAM_LINE.match(line), f"{path.name}: '{line}' is not 'name: type = value  # text'"
+    names = {line.split(":")[0] for line in lines}
+    assert {"year", "data_dir"} <= names
+    # papermill must understand every parameter (a '=' in the comment breaks its parser)
+    assert set(pm.inspect_notebook(str(path))) == names
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_no_relative_data_paths_in_notebooks(path: Path):
+    text = path.read_text(encoding="utf-8")
+    assert "../data" not in text and "data/raw/" not in text.replace("(tom: data/raw)", "")
+
+
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("nb") / "raw"
+    demo.write_demo_data(folder, n_facilities=6, years=(2023, 2025))
+    return folder
+
+
+def _run(source: str, out_dir: Path, **parameters) -> nbformat.NotebookNode:
+    out = out_dir / f"{source}.ipynb"
+    pm.execute_notebook(
+        str(config.NOTEBOOKS_DIR / f"{source}.ipynb"),
+        str(out),
+        parameters=parameters,
+        cwd=str(out_dir),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def _texts(nb: nbformat.NotebookNode) -> str:
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            parts.append(str(output.get("text", "")))
+            parts.extend(str(v) for k, v in output.get("data", {}).items() if k.startswith("text"))
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_resume_runs_and_says_fictive(small_demo: Path, tmp_path: Path):
+    nb = _run("resume", tmp_path, year=2025, data_dir=str(small_demo))
+    text = _texts(nb)
+    assert "Fiktive data" in text
+    assert "Traceback" not in text and "Warning" not in text
+    assert "tilbud opfylder alle de mål" in text
+    assert (tmp_path / "tabeller" / "maalopfyldelse-resume.csv").exists()
+
+
+@pytest.mark.slow
+def test_profile_runs_for_a_facility(small_demo: Path, tmp_path: Path):
+    nb = _run("tilbudsprofil", tmp_path, year=2025, data_dir=str(small_demo), tilbud_id="CLB02")
+    text = _texts(nb)
+    assert "Traceback" not in text and "Warning" not in text
+    assert "Hele centret" in text
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) >= 2
+    assert (tmp_path / "tabeller" / "noegletal-clb02.csv").exists()
