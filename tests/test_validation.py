@@ -1,7 +1,8 @@
 """Validation of the input folder: every way a file can be wrong ends in exit 1 and a message
 that names the file and the column, never a traceback; clean demo data passes.
 
-The demo data are written once per session; each test copies them and breaks one thing.
+The demo data are written once per session (``demo_dir`` in conftest.py); each test copies
+them and breaks one thing.
 """
 
 from __future__ import annotations
@@ -20,15 +21,6 @@ from statusrapport.validation import Finding, ValidationReport, validate
 from statusrapport.validation.reading import read_table
 
 TODAY = datetime.date(2026, 6, 15)
-
-
-@pytest.fixture(scope="session")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from statusrapport import demo
-
-    folder = tmp_path_factory.mktemp("demo")
-    demo.write_demo_data(folder, seed=2025, years=(2019, 2025), n_facilities=36)
-    return folder
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -580,3 +572,59 @@ def test_suites_are_readable_and_explained() -> None:
         for expectation in suite["expectations"]:
             assert expectation["notes"], expectation
             assert {"regel", "beskrivelse", "alvorlighed"} <= set(expectation["meta"])
+
+
+def test_reader_quoted_values_keep_line_numbers(tmp_path: Path) -> None:
+    content = (
+        b'"tilbud_id","aar","gns_ansatte","fratraadte","nyansatte"\n'
+        b'"CLB01","2024","10.5","2","3"\n"CLB02","2024","20","4","1"\n'
+    )
+    table, findings = _read(tmp_path, content)
+    assert table is not None and not _failed(findings)
+    assert table.frame["linje"].tolist() == [2, 3]
+
+
+def test_reader_value_spanning_lines(tmp_path: Path) -> None:
+    path = tmp_path / "paabud.csv"
+    path.write_text(
+        "tilbud_id,dato,myndighed,type,beskrivelse\n"
+        'CLB01,2024-01-02,Arbejdstilsynet,påbud,"to\nlinjer"\n'
+        "CLB02,2024-13-02,Arbejdstilsynet,påbud,kort\n",
+        encoding="utf-8",
+    )
+    table, findings = read_table(path, "paabud")
+    assert table is not None
+    assert table.frame["linje"].tolist() == [2, 4]
+    assert _failed(findings)["type_dato"].examples == [(4, '"2024-13-02"')]
+
+
+@pytest.mark.slow
+def test_run_with_invalid_data_changes_nothing(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`statusrapport run` stops at validation: nothing under reports/ or the site changes."""
+    pytest.importorskip("statusrapport.pipeline")
+    reports, site = tmp_path / "reports", tmp_path / "_site"
+    (reports / "2024").mkdir(parents=True)
+    (reports / "2024" / "resume.ipynb").write_text("{}", encoding="utf-8")
+    (site / "index.html").parent.mkdir(parents=True)
+    (site / "index.html").write_text("<html></html>", encoding="utf-8")
+
+    def snapshot() -> dict[str, bytes]:
+        return {
+            str(p.relative_to(tmp_path)): p.read_bytes()
+            for root in (reports, site)
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
+
+    before = snapshot()
+    set_value("fravaer", 17, "sygefravaer_dagsvaerk", "99999")(data)
+    code = cli.main(
+        ["run", "--data", str(data), "--reports", str(reports), "--site", str(site),
+         "--no-render", "--jobs", "1"]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "fravaer.csv" in err and "Traceback" not in err
+    assert snapshot() == before

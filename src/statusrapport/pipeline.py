@@ -441,7 +441,7 @@ def _run_locked(
             )
             return int(ExitCode.INVALID_DATA)
         for warning in report.warnings:
-            log.warn(f"{warning.file}: {warning.description}")
+            log.warn(str(warning))
         quality_json = report
 
     # 2. Stage: the published reports of every year, then the new year's outputs on top.

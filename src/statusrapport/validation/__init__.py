@@ -20,9 +20,28 @@ from pathlib import Path
 from typing import Any
 
 from statusrapport import config
-from statusrapport.validation.report import Finding, ValidationReport
+from statusrapport.validation.report import (
+    Finding,
+    ValidationReport,
+    file_overview,
+    plain_summary,
+    warnings_markdown,
+)
 
-__all__ = ["Finding", "ValidationReport", "expectation_parameters", "validate"]
+__all__ = [
+    "QUALITY_FILE",
+    "Finding",
+    "ValidationReport",
+    "expectation_parameters",
+    "file_overview",
+    "load_quality",
+    "plain_summary",
+    "validate",
+    "warnings_markdown",
+]
+
+#: The report the pipeline writes next to the executed notebooks (read by Datakvalitet).
+QUALITY_FILE = "datakvalitet.json"
 
 
 def expectation_parameters(today: datetime.date) -> dict[str, Any]:
@@ -140,3 +159,12 @@ def validate(
         checks += run_suites(tables, suites, expectation_parameters(today))
         checks += run_rules(tables, year, today)
     return ValidationReport(year=year, checks=checks)
+
+
+def load_quality(data_dir: str | Path | None = "", year: int | None = None) -> ValidationReport:
+    """The validation behind this run: ``datakvalitet.json`` in the working directory (written
+    by the pipeline), else a fresh validation of ``data_dir`` (default: the data folder)."""
+    path = Path(QUALITY_FILE)
+    if path.is_file():
+        return ValidationReport.from_json(path)
+    return validate(Path(data_dir) if data_dir else config.RAW_DIR, year=year)

@@ -124,7 +124,8 @@ class ValidationReport:
         year = f"rapportår {self.year}" if self.year else "ukendt rapportår"
         lines = [
             f"Validering af inputdata ({year}): {len(self.checks)} kontroller af {n_files} filer, "
-            f"{len(self.errors)} fejl, {len(self.warnings)} advarsler."
+            f"{len(self.errors)} fejl, {len(self.warnings)} "
+            f"{'advarsel' if len(self.warnings) == 1 else 'advarsler'}."
         ]
         if self.errors:
             lines += ["", "FEJL – skal rettes, før rapporten kan bygges:"]
@@ -185,6 +186,76 @@ class ValidationReport:
         ]
         columns = ["Fil", "Kolonne", "Regel", "Resultat", "Rækker med afvigelser"]
         return pd.DataFrame(rows, columns=columns)
+
+
+def file_overview(report: ValidationReport) -> pd.DataFrame:
+    """Per input file: how many checks, how many passed, warned and failed (Danish columns)."""
+    import pandas as pd
+
+    table = report.quality_table()
+    if table.empty:
+        return pd.DataFrame(columns=["Fil", "Kontroller", "Bestået", "Advarsler", "Fejl"])
+    counts = pd.crosstab(table["Fil"], table["Resultat"])
+    for column in ("Bestået", "Advarsel", "Fejl"):
+        if column not in counts:
+            counts[column] = 0
+    order = list(dict.fromkeys(table["Fil"]))
+    counts = counts.loc[order]
+    return pd.DataFrame(
+        {
+            "Fil": order,
+            "Kontroller": counts.sum(axis=1).astype(int).to_numpy(),
+            "Bestået": counts["Bestået"].astype(int).to_numpy(),
+            "Advarsler": counts["Advarsel"].astype(int).to_numpy(),
+            "Fejl": counts["Fejl"].astype(int).to_numpy(),
+        }
+    )
+
+
+def plain_summary(report: ValidationReport) -> str:
+    """A few Danish sentences for a non-technical reader: what was checked and what was found."""
+    n = len(report.checks)
+    n_passed = sum(f.passed for f in report.checks)
+    files = len({f.file for f in report.checks})
+    text = (
+        f"Inden tallene blev beregnet, blev inputdata kontrolleret med {n} kontroller fordelt på "
+        f"{files} filer: at filerne kan læses, at alle påkrævede felter er udfyldt, at tal og "
+        "datoer ligger inden for det mulige, at kategorier som målgruppe og faggruppe er stavet "
+        "som aftalt, at der ikke er dobbelte rækker, og at alle tilbud har data for hele året. "
+        f"{n_passed} af de {n} kontroller blev bestået."
+    )
+    if report.errors:
+        text += f" {len(report.errors)} kontroller fandt fejl, som skal rettes."
+    if report.warnings:
+        text += (
+            f" {len(report.warnings)} gav en advarsel: rapporten er lavet, men de nævnte huller "
+            "betyder, at nogle tal bygger på færre data end forventet."
+        )
+    else:
+        text += " Ingen kontroller gav advarsler."
+    return text
+
+
+def warnings_markdown(report: ValidationReport, max_examples: int = 10) -> str:
+    """The warnings as a Danish bullet list (file, what is missing, examples, what to do)."""
+    if not report.warnings:
+        return "Der er ingen advarsler: alle aktive tilbud har de forventede data for året."
+    lines = []
+    for w in report.warnings:
+        shown = ", ".join(
+            v if ln is None else f"linje {ln} ({v})" for ln, v in w.examples[:max_examples]
+        )
+        more = " m.fl." if w.n_bad > min(len(w.examples), max_examples) else ""
+        per_facility = w.examples and all(ln is None for ln, _ in w.examples)
+        unit = "tilbud" if per_facility else ("række" if w.n_bad == 1 else "rækker")
+        count = f" ({w.n_bad} {unit})" if w.n_bad else ""
+        line = f"- **{w.file}**: {w.description}{count}"
+        if shown:
+            line += f". Det gælder {shown}{more}"
+        if w.hint:
+            line += f". {w.hint}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _block(findings: list[Finding], max_examples: int) -> list[str]:
