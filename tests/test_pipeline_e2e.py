@@ -38,9 +38,13 @@ def snapshot(*folders: Path) -> dict[str, str]:
 
 
 def start(work: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Run the CLI on ``work``: its own reports and site, the data in ``work/raw`` if present
+    there (a test that corrupts data), else the shared small data set at its fixed path (the
+    data folder is a notebook parameter, so a moved folder would rightly re-execute all)."""
+    data = work / "raw" if (work / "raw").exists() else SMALL_DATA[0]
     cmd = [
         sys.executable, "-m", "statusrapport", "run",
-        "--data", str(work / "raw"),
+        "--data", str(data),
         "--reports", str(work / "reports"),
         "--site", str(work / "_site"),
         "--jobs", "2",
@@ -62,10 +66,14 @@ def run(work: Path, *args: str, env: dict[str, str] | None = None) -> subprocess
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
+SMALL_DATA: list[Path] = []
+
+
 @pytest.fixture(scope="module")
 def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("small") / "raw"
+    folder = tmp_path_factory.mktemp("small") / "data"
     demo.write_demo_data(folder, n_facilities=5, years=(2023, YEAR))
+    SMALL_DATA[:] = [folder]
     return folder
 
 
@@ -73,7 +81,6 @@ def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def published(tmp_path_factory: pytest.TempPathFactory, small_data: Path) -> Path:
     """A work folder after one successful run (reused read-only by several tests)."""
     work = tmp_path_factory.mktemp("published")
-    shutil.copytree(small_data, work / "raw")
     result = run(work)
     assert result.returncode == 0, result.stderr
     return work
@@ -181,8 +188,9 @@ def test_failing_notebook_exits_3_names_it_and_keeps_previous_outputs(
     assert "planted failure" in kept.read_text()
 
 
-def test_invalid_data_exits_1_and_touches_nothing(work: Path) -> None:
+def test_invalid_data_exits_1_and_touches_nothing(work: Path, small_data: Path) -> None:
     before = snapshot(work / "reports", work / "_site")
+    shutil.copytree(small_data, work / "raw")
     path = work / "raw" / "tilsyn.csv"
     lines = path.read_text().splitlines()
     lines[3] = lines[3].rsplit(",", 1)[0] + ",7.5"  # a score outside 1–5
@@ -192,3 +200,22 @@ def test_invalid_data_exits_1_and_touches_nothing(work: Path) -> None:
     assert "tilsyn.csv" in result.stderr and "score" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(work / "reports", work / "_site") == before
+
+
+def test_hanging_notebook_is_stopped_by_the_timeout_and_counted_as_failed(
+    work: Path, tmp_path: Path
+) -> None:
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(config.NOTEBOOKS_DIR, notebooks)
+    nb = nbformat.read(notebooks / "bostedsundersoegelse.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
+    nbformat.write(nb, notebooks / "bostedsundersoegelse.ipynb")
+    before = snapshot(work / "reports" / str(YEAR), work / "_site")
+    started = time.perf_counter()
+    result = run(work, "--timeout", "20", env={"STATUSRAPPORT_NOTEBOOKS": str(notebooks)})
+    assert time.perf_counter() - started < 300
+    assert result.returncode == 3
+    assert "bostedsundersoegelse.ipynb" in result.stderr and "timeout" in result.stderr
+    assert snapshot(work / "reports" / str(YEAR), work / "_site") == before
+    last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
+    assert last["failed"][0]["timeout"] is True

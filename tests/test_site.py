@@ -336,3 +336,21 @@ def test_cell_options_and_danish_date() -> None:
         '<a href="reports/2025/tabeller/a.csv">'
     )
     assert site.rebase_links('<a href="https://x.dk/a">', "r") == '<a href="https://x.dk/a">'
+
+
+def test_run_log_table_newest_first_and_tolerates_a_cut_line():
+    lines = [
+        '{"start": "2026-11-20T02:30:00+00:00", "year": 2025, "run": 43, "skipped": 0,'
+        ' "failed": [], "seconds": 51.2, "exit_code": 0, "published": true}',
+        '{"start": "2026-11-21T02:30:00+00:00", "year": 2025, "run": 1, "skipped": 42,'
+        ' "failed": [{"notebook": "x"}], "seconds": 9.0, "exit_code": 3, "published": false}',
+        '{"start": "2026-11-22T02:30:00+00:00", "year": 2025, "run": 0, "skipped": 43,'
+        ' "failed": [], "seconds": 1.9, "exit_code": 0, "published": false}',
+        '{"start": "2026-11-23T02:3',
+    ]
+    text = site.run_log_markdown(lines)
+    rows = [r for r in text.splitlines() if r.startswith("| 2")]
+    assert rows[0].startswith("| 22.11.2026 kl. 02:30 | 2025 | 0 | 43 | 0 | 2 s | intet ændret |")
+    assert rows[1].endswith("| fejl i en notebook |") and "| 1 | 42 | 1 |" in rows[1]
+    assert rows[2].endswith("| offentliggjort |")
+    assert site.run_log_markdown([]) == "Der er endnu ikke registreret nogen kørsler.\n"

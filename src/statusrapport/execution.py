@@ -64,7 +64,9 @@ def front_matter_cell(front_matter: dict[str, Any]) -> nbformat.NotebookNode:
 def prepare_source(task: Task) -> nbformat.NotebookNode:
     """The template with the page's front matter as first cell (sources carry no title)."""
     nb = nbformat.read(task.source, as_version=4)
-    nb.cells.insert(0, front_matter_cell(task.front_matter))
+    cell = front_matter_cell(task.front_matter)
+    cell.id = "front-matter"  # fixed, so equal inputs give byte-identical notebooks
+    nb.cells.insert(0, cell)
     nb.metadata["kernelspec"] = {
         "name": KERNEL_NAME,
         "display_name": "Python 3",
@@ -83,6 +85,8 @@ def scrub(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         papermill_meta.pop(key, None)
     count = 0
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
         if cell.cell_type == "code" and cell.get("execution_count") is not None:
             # A warm kernel keeps counting across notebooks; number each notebook from 1.
             count += 1
@@ -110,23 +114,34 @@ class WarmKernel:
         self.start()
 
     def start(self) -> None:
-        from jupyter_client.manager import KernelManager
+        # nbclient needs an *async* kernel manager: with a blocking one its output poll blocks
+        # the event loop and the per-cell timeout never fires (a hanging cell hangs the run).
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
         env = dict(os.environ)
         env["STATUSRAPPORT_BUILD"] = str(self.build_dir)
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         env["PYTHONWARNINGS"] = "ignore"
-        self.km = KernelManager(kernel_name=KERNEL_NAME)
+        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
         # Kernel chatter ("running over TCP without encryption") stays out of the user's log.
-        self.km.start_kernel(
+        run_sync(self.km.start_kernel)(
             env=env, cwd=str(self.build_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
 
+    def _client(self) -> Any:
+        """A blocking client on the same kernel, for our own short commands between notebooks."""
+        from jupyter_client.blocking import BlockingKernelClient
+
+        client = BlockingKernelClient()
+        client.load_connection_info(self.km.get_connection_info())
+        client.start_channels()
+        return client
+
     def reset(self, workdir: Path) -> None:
         """Clear user variables, close figures and move to the notebook's output folder."""
-        client = self.km.blocking_client()
-        client.start_channels()
+        client = self._client()
         try:
             client.wait_for_ready(timeout=60)
             code = (
@@ -144,8 +159,7 @@ class WarmKernel:
 
     def run(self, code: str, timeout: int = 300) -> bool:
         """Execute ``code`` silently in the kernel (warm-up); False if it failed."""
-        client = self.km.blocking_client()
-        client.start_channels()
+        client = self._client()
         try:
             client.wait_for_ready(timeout=60)
             reply = client.execute_interactive(
@@ -163,8 +177,10 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         if self.km is not None and self.km.has_kernel:
+            from jupyter_core.utils import run_sync
+
             with contextlib.suppress(Exception):  # a dying kernel must not stop the run
-                self.km.shutdown_kernel(now=True)
+                run_sync(self.km.shutdown_kernel)(now=True)
 
 
 _KERNEL: WarmKernel | None = None
@@ -185,7 +201,11 @@ def _worker_init(build_dir: str, data_dir: str | None = None) -> None:
     """
     global _KERNEL
     import atexit
+    import logging
 
+    # papermill/nbclient log to stderr; the pipeline reports failures itself, in Danish.
+    for name in ("papermill", "traitlets", "nbclient"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     _KERNEL = WarmKernel(Path(build_dir))
     atexit.register(_KERNEL.shutdown)
     code = WARM_UP

@@ -394,9 +394,9 @@ def _run_locked(
     published_year = reports_dir / str(year)
     manifest_path = published_year / MANIFEST
     manifest: dict[str, Any] = {}
-    if manifest_path.exists() and not force:
+    if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    old_keys: dict[str, str] = manifest.get("tasks", {})
+    old_keys: dict[str, str] = {} if force else manifest.get("tasks", {})
     changed = [
         t
         for t in tasks

@@ -14,6 +14,7 @@ to get the full one.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -22,7 +23,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -167,6 +168,7 @@ def build(
             quarto, build_dir, reports, demo=demo, run_info=run_info, messages=messages
         )
     write_generated_pages(build_dir, reports, pdfs=pdfs)
+    write_run_log_include(build_dir)
     write_quarto_config(build_dir, reports, demo=demo, run_info=run_info)
 
     if quarto:
@@ -376,6 +378,58 @@ def write_generated_pages(build_dir: Path, reports: list[YearReport], *, pdfs: l
             title="Tilbud",
             extra=extra,
         )
+
+
+RUN_LOG_ROWS = 15
+
+
+def _run_time(iso: str | None) -> str:
+    """'22.11.2026 kl. 02:30' from an ISO timestamp (empty when missing)."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return moment.strftime("%d.%m.%Y kl. %H:%M")
+
+
+def run_log_markdown(lines: list[str], rows: int = RUN_LOG_ROWS) -> str:
+    """The newest runs of ``reports/runs.jsonl`` as a Markdown table (newest first)."""
+    runs = []
+    for line in lines:
+        try:
+            runs.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut short by a killed run is skipped, not fatal
+    if not runs:
+        return "Der er endnu ikke registreret nogen kørsler.\n"
+    results = {0: "offentliggjort", 3: "fejl i en notebook", 4: "fejl i renderingen"}
+    table = [
+        "| Start | År | Kørt | Uændrede | Fejlede | Varighed | Resultat |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in reversed(runs[-rows:]):
+        code = run.get("exit_code")
+        result = results.get(code, f"afsluttet med kode {code}")
+        if code == 0 and not run.get("published"):
+            result = "intet ændret"
+        seconds = run.get("seconds")
+        table.append(
+            f"| {_run_time(run.get('start'))} | {run.get('year') or ''} | {run.get('run', 0)} "
+            f"| {run.get('skipped', 0)} | {len(run.get('failed') or [])} "
+            f"| {'' if seconds is None else f'{seconds:.0f} s'} | {result} |"
+        )
+    return "\n".join(table) + "\n"
+
+
+def write_run_log_include(build_dir: Path) -> Path:
+    """``_koersler.md`` for the method page, from the run log the pipeline copied in."""
+    log = build_dir / "reports" / "runs.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    path = build_dir / "_koersler.md"
+    path.write_text(run_log_markdown(lines), encoding="utf-8")
+    return path
 
 
 def _write_year_index(build_dir: Path, report: YearReport, *, has_pdf: bool) -> None:
