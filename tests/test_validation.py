@@ -380,13 +380,32 @@ def test_clean_demo_data_pass(demo_dir: Path, capsys: pytest.CaptureFixture[str]
 )
 def test_corruption_fails_with_clear_message(
     data: Path,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     corrupt: Callable[[Path], None],
     file: str,
     column: str | None,
 ) -> None:
+    """Each corruption through `statusrapport run`: exit 1, a clear message, nothing touched."""
+    reports, site = tmp_path / "published" / "reports", tmp_path / "published" / "_site"
+    for path, text in {
+        reports / "2024" / "resume.ipynb": "{}",
+        reports / "runs.jsonl": '{"exit_code": 0}\n',
+        site / "index.html": "<html lang='da'></html>",
+    }.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    before = {p: p.read_bytes() for p in sorted(tmp_path.joinpath("published").rglob("*"))
+              if p.is_file()}  # fmt: skip
     corrupt(data)
-    code, out, err = run_cli(data, capsys)
+    code = cli.main(
+        ["run", "--data", str(data), "--reports", str(reports), "--site", str(site), "--quiet"]
+    )
+    captured = capsys.readouterr()
+    out, err = captured.out, captured.err
+    after = {p: p.read_bytes() for p in sorted(tmp_path.joinpath("published").rglob("*"))
+             if p.is_file()}  # fmt: skip
+    assert after == before, "the published reports or site changed"
     assert code == 1, out + err
     assert "Traceback" not in out + err
     error_lines = [ln for ln in err.splitlines() if ln.strip().startswith("✗")]

@@ -264,6 +264,16 @@ def start_pool(build: Path, data_dir: Path, jobs: int, n_tasks: int) -> ProcessP
     return pool
 
 
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop warming workers at once (bad input): their kernels exit with their parent."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=10)
+
+
 def _execute(
     tasks: list[Task], build: Path, pool: ProcessPoolExecutor, timeout: int, log: Log
 ) -> list[TaskResult]:
@@ -434,7 +444,7 @@ def _run_locked(
         report = validation.validate(data_dir, year=year)
         if not report.ok:
             if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+                stop_pool(pool)
             shutil.rmtree(build, ignore_errors=True)
             log.error(
                 "inputdata er ugyldige – intet er kørt eller publiceret.\n" + report.summary_text()
