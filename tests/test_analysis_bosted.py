@@ -182,24 +182,3 @@ def test_key_figures_from_parsed_csv(tmp_path: Path) -> None:
     assert kf["bostedsundersoegelse.antal_rykket_op_siden_2008"] == 2
     assert kf["bostedsundersoegelse.andel_imoedekommet"] == pytest.approx(0.5)
     assert kf["bostedsundersoegelse.statusaar"] == 2024
-
-
-@pytest.mark.slow
-def test_notebook_runs_on_demo_data(tmp_path: Path, demo_dir: Path) -> None:
-    import json
-
-    import papermill as pm
-
-    out = tmp_path / "bostedsundersoegelse.ipynb"
-    pm.execute_notebook(
-        str(config.NOTEBOOKS_DIR / "bostedsundersoegelse.ipynb"),
-        str(out),
-        parameters={"year": 2025, "data_dir": str(demo_dir)},
-        kernel_name="python3",
-        cwd=str(tmp_path),
-        progress_bar=False,
-    )
-    outputs = json.dumps(json.loads(out.read_text(encoding="utf-8"))["cells"])
-    assert "Warning" not in outputs
-    assert "Traceback" not in outputs
-    assert (tmp_path / "tabeller").is_dir()

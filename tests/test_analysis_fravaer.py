@@ -255,25 +255,6 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.slow
-def test_notebook_runs_on_demo_data(tmp_path: Path, demo_folder: Path) -> None:
-    import papermill as pm
-
-    out = tmp_path / "sygefravaer.ipynb"
-    pm.execute_notebook(
-        str(config.NOTEBOOKS_DIR / "sygefravaer.ipynb"),
-        str(out),
-        parameters={"year": 2025, "data_dir": str(demo_folder)},
-        kernel_name="python3",
-        cwd=str(tmp_path),
-        progress_bar=False,
-    )
-    outputs = json.dumps(json.loads(out.read_text(encoding="utf-8"))["cells"])
-    assert "Warning" not in outputs
-    assert "Traceback" not in outputs
-    assert (tmp_path / "tabeller").is_dir()
-
-
 def test_funnel_explanation_counts_units_outside_unadjusted_limits() -> None:
     from statusrapport import stats
 

@@ -142,24 +142,3 @@ def test_thresholds_come_from_config(ds: data.Dataset, monkeypatch) -> None:
     assert m.loc["B", "belaegning"] == "ikke opfyldt"
     assert maal.assess("budget", -1.2) == "opfyldt"
     assert maal.assess("trivsel", None) == "ingen data"
-
-
-@pytest.mark.slow
-def test_notebook_runs_on_demo_data(tmp_path: Path, demo_dir: Path) -> None:
-    import json
-
-    import papermill as pm
-
-    out = tmp_path / "maalopfyldelse.ipynb"
-    pm.execute_notebook(
-        str(config.NOTEBOOKS_DIR / "maalopfyldelse.ipynb"),
-        str(out),
-        parameters={"year": 2025, "data_dir": str(demo_dir)},
-        kernel_name="python3",
-        cwd=str(tmp_path),
-        progress_bar=False,
-    )
-    outputs = json.dumps(json.loads(out.read_text(encoding="utf-8"))["cells"])
-    assert "Warning" not in outputs
-    assert "Traceback" not in outputs
-    assert (tmp_path / "tabeller").is_dir()

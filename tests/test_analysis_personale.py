@@ -186,25 +186,6 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.slow
-def test_notebook_runs_on_demo_data(tmp_path: Path, demo_folder: Path) -> None:
-    import papermill as pm
-
-    out = tmp_path / "personaleomsaetning.ipynb"
-    pm.execute_notebook(
-        str(config.NOTEBOOKS_DIR / "personaleomsaetning.ipynb"),
-        str(out),
-        parameters={"year": 2025, "data_dir": str(demo_folder)},
-        kernel_name="python3",
-        cwd=str(tmp_path),
-        progress_bar=False,
-    )
-    outputs = json.dumps(json.loads(out.read_text(encoding="utf-8"))["cells"])
-    assert "Warning" not in outputs
-    assert "Traceback" not in outputs
-    assert (tmp_path / "tabeller").is_dir()
-
-
 def test_scatter_hides_the_same_facilities_as_the_tables(tmp_path: Path) -> None:
     # T0 has 3 leavers (hidden); one more autisme facility is hidden so that T0 cannot be
     # derived from the published target-group total. The scatter must hide both.

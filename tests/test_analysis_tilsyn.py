@@ -269,24 +269,3 @@ def test_paabud_summary(ds: data.Dataset) -> None:
     assert tilsyn.paabud_summary(ds, 2022) == {"antal": 0, "antal_tilbud": 0}
     summary = tilsyn.target_summary(tilsyn.latest_scores(ds, 2024), 2024)
     assert summary.share == pytest.approx(2 / 3)
-
-
-@pytest.mark.slow
-def test_notebook_runs_on_demo_data(tmp_path: Path, demo_dir: Path) -> None:
-    import json
-
-    import papermill as pm
-
-    out = tmp_path / "tilsyn.ipynb"
-    pm.execute_notebook(
-        str(config.NOTEBOOKS_DIR / "tilsyn.ipynb"),
-        str(out),
-        parameters={"year": 2025, "data_dir": str(demo_dir)},
-        kernel_name="python3",
-        cwd=str(tmp_path),
-        progress_bar=False,
-    )
-    outputs = json.dumps(json.loads(out.read_text(encoding="utf-8"))["cells"])
-    assert "Warning" not in outputs
-    assert "Traceback" not in outputs
-    assert (tmp_path / "tabeller").is_dir()

@@ -82,6 +82,18 @@ def _texts(nb: nbformat.NotebookNode) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("stem", [stem for stem, _ in config.REPORT_PAGES])
+def test_page_runs_on_full_demo_data_without_warnings(stem: str, demo_dir: Path, tmp_path: Path):
+    """Every page on the full demo data (36 facilities): no error, no warning in the page,
+    the demo label shown, and its tables written as CSV downloads."""
+    nb = _run(stem, tmp_path, year=2025, data_dir=str(demo_dir))
+    text = _texts(nb)
+    assert "Traceback" not in text and "Warning" not in text
+    assert "Fiktive data" in text
+    assert list((tmp_path / "tabeller").glob("*.csv"))
+
+
+@pytest.mark.slow
 def test_resume_runs_and_says_fictive(small_demo: Path, tmp_path: Path):
     nb = _run("resume", tmp_path, year=2025, data_dir=str(small_demo))
     text = _texts(nb)

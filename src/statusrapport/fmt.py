@@ -5,6 +5,22 @@ from __future__ import annotations
 import math
 
 NBSP = "\u00a0"
+
+#: Danish month names, so labels never depend on the machine's locale.
+MAANEDER: tuple[str, ...] = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 MISSING = "–"
 
 

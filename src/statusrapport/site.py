@@ -71,20 +71,7 @@ DEMO_TEXT = (
     "botilbud, medarbejdere eller borgere."
 )
 
-_MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+_MONTHS = fmt.MAANEDER
 
 _NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
 

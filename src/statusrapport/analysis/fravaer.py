@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from statusrapport import config, disclosure, stats
+from statusrapport import config, disclosure, fmt, stats
 from statusrapport.data import Dataset
 
 #: Summed day counts; everything else is derived from these sums.
@@ -57,20 +57,7 @@ MAANEDSNAVNE: tuple[str, ...] = (
     "dec",
 )
 
-MAANEDER_LANG: tuple[str, ...] = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+MAANEDER_LANG: tuple[str, ...] = fmt.MAANEDER
 
 #: Public reference levels for the page's "what is normal" sentence (DOMAIN.md: Københavns
 #: Kommune's own sickness statistics; Danmarks Statistik / FLIS for municipal staff).

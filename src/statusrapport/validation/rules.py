@@ -12,27 +12,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from statusrapport import config
+from statusrapport import config, fmt
 from statusrapport.validation.reading import LINE, TEXT_SUFFIX, Table
 from statusrapport.validation.report import Finding
 
 MAX_EXAMPLES = 20
 #: More leavers than this many times the average headcount in a year is not plausible.
 FRATRAADTE_MAX_FAKTOR = 1.5
-MAANEDER = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+MAANEDER = fmt.MAANEDER
 
 Rule = Callable[[dict[str, Table], int, date], list[Finding]]
 
