@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,3 +26,29 @@ def demo_copy(demo_dir: Path, tmp_path: Path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(demo_dir, target)
     return target
+
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def node_ready() -> str:
+    """``node`` with axe-core and puppeteer-core installed (``npm ci`` if needed), or skip."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("node/npm mangler – installér nodejs og npm for tilgængelighedstesten")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} mangler – installér chromium: apt-get install chromium")
+    if not (ROOT / "node_modules" / "axe-core").exists():
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"},
+        )
+        if done.returncode != 0:
+            pytest.fail(f"npm ci fejlede:\n{done.stderr[-2000:]}")
+    return node

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,28 +28,6 @@ RUNNER = ROOT / "tests" / "a11y" / "run-axe.mjs"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def node_ready() -> str:
-    """``node`` with axe-core and puppeteer-core installed (``npm ci`` if needed), or skip."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("node/npm mangler – installér nodejs og npm for tilgængelighedstesten")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} mangler – installér chromium: apt-get install chromium")
-    if not (ROOT / "node_modules" / "axe-core").exists():
-        done = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env={**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"},
-        )
-        if done.returncode != 0:
-            pytest.fail(f"npm ci fejlede:\n{done.stderr[-2000:]}")
-    return node
 
 
 def run_axe(node: str, folder: Path) -> dict:

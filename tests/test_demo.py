@@ -412,3 +412,10 @@ def test_rejects_bad_arguments() -> None:
         demo.generate(years=(2025, 2019))
     with pytest.raises(ValueError):
         demo.generate(seed=-1)
+
+
+def test_large_demo_has_unique_inspection_keys():
+    """At 400 facilities two visits could fall on one day; keys must stay unique."""
+    frames = demo.generate(n_facilities=400, years=(2019, 2025))
+    keys = frames["tilsyn"][["tilbud_id", "tilsynsdato", "tema"]]
+    assert not keys.duplicated().any()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_accessibility import describe, run_axe
 
 from statusrapport import config, demo
 
@@ -219,3 +220,13 @@ def test_hanging_notebook_is_stopped_by_the_timeout_and_counted_as_failed(
     assert snapshot(work / "reports" / str(YEAR), work / "_site") == before
     last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
     assert last["failed"][0]["timeout"] is True
+
+
+def test_site_built_by_the_pipeline_passes_axe_links_and_alt_text(
+    published: Path, node_ready: str
+) -> None:
+    """WCAG 2.1 AA on the real output (the preview here, Quarto's site where installed)."""
+    summary = run_axe(node_ready, published / "_site")
+    assert summary["pages"] >= 5 + len(config.REPORT_PAGES)
+    problems = describe(summary)
+    assert problems == "", problems

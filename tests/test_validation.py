@@ -647,3 +647,25 @@ def test_run_with_invalid_data_changes_nothing(
     assert code == 1, err
     assert "fravaer.csv" in err and "Traceback" not in err
     assert snapshot() == before
+
+
+def test_facility_opened_mid_year_owes_only_its_open_months(data: Path) -> None:
+    import pandas as pd
+
+    tilbud = pd.read_csv(data / "tilbud.csv", dtype=str, keep_default_na=False)
+    tid = tilbud.loc[0, "tilbud_id"]
+    tilbud.loc[0, "aktiv_fra"] = "2025-06-01"
+    tilbud.to_csv(data / "tilbud.csv", index=False, lineterminator="\n")
+    fravaer = pd.read_csv(data / "fravaer.csv", dtype=str, keep_default_na=False)
+    early = (fravaer["tilbud_id"] == tid) & fravaer["maaned"].between("2025-01", "2025-05")
+    fravaer.loc[~early].to_csv(data / "fravaer.csv", index=False, lineterminator="\n")
+    report = validate(data, year=2025, today=TODAY)
+    months = [w for w in report.warnings if w.rule == "daekning_maaneder"]
+    assert not any(tid in str(w) for w in months), months
+    # …but a gap inside its open months is still reported.
+    fravaer = fravaer.loc[~early]
+    july = (fravaer["tilbud_id"] == tid) & (fravaer["maaned"] == "2025-07")
+    fravaer.loc[~july].to_csv(data / "fravaer.csv", index=False, lineterminator="\n")
+    report = validate(data, year=2025, today=TODAY)
+    months = [w for w in report.warnings if w.rule == "daekning_maaneder"]
+    assert any(f"{tid} mangler juli" in str(w) for w in months), months

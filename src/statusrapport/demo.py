@@ -691,9 +691,17 @@ def generate_fravaer(n_facilities: int, years: tuple[int, int], seed: int) -> pd
 def _random_dates(
     rng: np.random.Generator, lo: np.datetime64, hi: np.datetime64, size: int
 ) -> np.ndarray:
-    """Uniform dates in [lo, hi], sorted."""
+    """Uniform dates in [lo, hi], sorted and distinct.
+
+    Two visits on the same day would duplicate the key facility × date × theme, so a repeated
+    day moves to the next free day (no extra random draws: other datasets stay unchanged).
+    """
     span = int((hi - lo).astype(int)) + 1
-    return np.sort(lo + rng.integers(0, span, size=size).astype("timedelta64[D]"))
+    dates = np.sort(lo + rng.integers(0, span, size=size).astype("timedelta64[D]"))
+    for k in range(1, len(dates)):
+        if dates[k] <= dates[k - 1]:
+            dates[k] = dates[k - 1] + np.timedelta64(1, "D")
+    return dates[dates <= hi]
 
 
 def _tilsyn(fac: _Facilities, years: tuple[int, int], seed: int) -> pd.DataFrame:

@@ -176,9 +176,22 @@ def coverage(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
         f = tables["fravaer"].frame
         f = f.loc[(f["maaned"] // 100 == year)]
         have = f.groupby("tilbud_id")["maaned"].agg(lambda m: set((m % 100).astype(int)))
+        opened = dict(zip(active["tilbud_id"].astype(str), active["aktiv_fra"], strict=True))
+        closed = dict(zip(active["tilbud_id"].astype(str), active["aktiv_til"], strict=True))
         gaps = []
         for tid in ids:
-            missing = sorted(set(range(1, months + 1)) - have.get(tid, set()))
+            # Only the months the facility was open: one that opened in June owes no January.
+            first = (
+                1
+                if pd.isna(opened[tid]) or opened[tid] // 100 < year * 100
+                else (int(opened[tid]) // 100 % 100)
+            )
+            last = (
+                months
+                if pd.isna(closed[tid]) or closed[tid] // 100 > year * 100 + months
+                else (int(closed[tid]) // 100 % 100)
+            )
+            missing = sorted(set(range(first, last + 1)) - have.get(tid, set()))
             if missing:
                 names = ", ".join(MAANEDER[m - 1] for m in missing)
                 gaps.append((None, f"{tid} mangler {names}"))
