@@ -63,3 +63,21 @@ def test_axis_ticks_never_round_onto_a_neighbouring_value():
     assert ax.xaxis.get_major_formatter()(0.125, 0) == "12,5\u00a0%"
     assert ax.xaxis.get_major_formatter()(0.06, 0) == "6\u00a0%"
     plt.close(fig)
+
+
+def test_html_table_is_accessible_and_scrolls_on_a_phone():
+    import pandas as pd
+
+    from statusrapport import report
+
+    markup = report.html_table(
+        pd.DataFrame({"Tilbud": ["A"], "Score": [3.76]}),
+        caption="Score pr. tilbud",
+        formats={"Score": lambda v: f"{v:.2f}".replace(".", ",")},
+    )
+    assert markup.startswith(
+        '<div class="table-responsive" role="region" tabindex="0" aria-label="Score pr. tilbud">'
+    )
+    assert "<caption>Score pr. tilbud</caption>" in markup
+    assert '<th scope="col">Tilbud</th>' in markup
+    assert '<td style="text-align:right">3,76</td>' in markup

@@ -116,7 +116,14 @@ def html_table(
             parts.append(f"<td{style}>{html.escape(formatter(value))}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table>")
-    return "".join(parts)
+    # A wide table scrolls inside its own region on a phone instead of widening the page;
+    # the region is focusable so keyboard users can scroll it too (WCAG 2.1.1).
+    label = html.escape(caption or "Tabel", quote=True)
+    return (
+        f'<div class="table-responsive" role="region" tabindex="0" aria-label="{label}">'
+        + "".join(parts)
+        + "</div>"
+    )
 
 
 def table(

@@ -919,6 +919,8 @@ img { max-width: 100%; height: auto; }
 .figurtekst { color: var(--tekst); font-size: 0.95rem; margin-top: 0.25rem; }
 .tabel-scroll { overflow-x: auto; max-width: 100%; margin: 1rem 0; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; min-width: 50%; }
+.table-responsive { overflow-x: auto; max-width: 100%; }
+.table-responsive:focus-visible { outline: 3px solid #004f8c; outline-offset: 2px; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { border-bottom: 1px solid #c8c8c8; padding: 0.35rem 0.6rem; text-align: left;
   vertical-align: top; }
