@@ -174,7 +174,7 @@ def build(
         raise RenderError(f"Websitet blev ikke skrevet: {site_dir / 'index.html'} mangler.")
     if not quiet:
         engine_text = "Quarto" if used == "quarto" else "nbconvert (forhåndsvisning)"
-        print(f"Websitet er bygget med {engine_text} i {site_dir}.")
+        print(f"Websitet er bygget med {engine_text}.")
         for message in messages:
             print(message)
     return RenderResult(engine=used, site_dir=site_dir, pdfs=site_pdfs, messages=messages)
