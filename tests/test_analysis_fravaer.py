@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import write_contract
 
-from statusrapport import config, data
+from statusrapport import data
 from statusrapport.analysis import fravaer
 
 PAED, SOSU, LED = "pædagogisk personale", "social- og sundhedspersonale", "ledelse"
@@ -30,17 +31,9 @@ def write_dataset(
     personale_rows: list[dict[str, object]] | None = None,
 ) -> data.Dataset:
     """Write a minimal contract folder (other files header-only) and parse it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    frames = {
-        "tilbud": pd.DataFrame(tilbud),
-        "fravaer": pd.DataFrame(fravaer_rows),
-        "personale": pd.DataFrame(personale_rows or []),
-    }
-    for key, columns in config.FILES.items():
-        frame = frames.get(key, pd.DataFrame())
-        frame = frame.reindex(columns=list(columns))
-        frame.to_csv(folder / f"{key}.csv", index=False)
-    return data.parse(folder)
+    return write_contract(
+        folder, {"tilbud": tilbud, "fravaer": fravaer_rows, "personale": personale_rows or []}
+    )
 
 
 def facility(tilbud_id: str, navn: str, maalgruppe: str) -> dict[str, object]:

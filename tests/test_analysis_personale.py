@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from helpers import write_contract
 
-from statusrapport import config, data
+from statusrapport import data
 from statusrapport.analysis import personale
 
 
@@ -19,16 +19,9 @@ def write_dataset(
     fravaer_rows: list[dict[str, object]] | None = None,
 ) -> data.Dataset:
     """Write a minimal contract folder (other files header-only) and parse it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    frames = {
-        "tilbud": pd.DataFrame(tilbud),
-        "personale": pd.DataFrame(personale_rows),
-        "fravaer": pd.DataFrame(fravaer_rows or []),
-    }
-    for key, columns in config.FILES.items():
-        frame = frames.get(key, pd.DataFrame()).reindex(columns=list(columns))
-        frame.to_csv(folder / f"{key}.csv", index=False)
-    return data.parse(folder)
+    return write_contract(
+        folder, {"tilbud": tilbud, "personale": personale_rows, "fravaer": fravaer_rows or []}
+    )
 
 
 def facility(tilbud_id: str, maalgruppe: str) -> dict[str, object]:
