@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     NOTEBOOK_FAILED = 3
     RENDER_FAILED = 4
     LOCKED = 5
+    DISCLOSURE = 6  # the disclosure audit found a hidden figure that published ones reveal
+    # 7–15 are reserved for environment faults (disk full, permissions, file systems, clock)
     INTERNAL = 70  # a bug in statusrapport itself (EX_SOFTWARE)
 
 
@@ -43,3 +45,9 @@ class RenderError(StatusrapportError):
 
 class LockedError(StatusrapportError):
     exit_code = ExitCode.LOCKED
+
+
+class DisclosureError(StatusrapportError):
+    """The attacker's audit recovered a suppressed figure from what would be published."""
+
+    exit_code = ExitCode.DISCLOSURE

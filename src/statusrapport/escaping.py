@@ -1,0 +1,84 @@
+"""The one place that makes data-derived text safe for where it lands: Markdown, HTML, CSV.
+
+Facility names, ids, comments and warning texts come from input files that anyone with write
+access to the data folder controls. Put raw into a page they could become live HTML
+(``<script>``), a ``javascript:`` link, a layout breaker, or a Quarto shortcode
+(``{{< include /etc/passwd >}}``) that Quarto would expand at render time. Every string that
+comes from data goes through one of these functions before it is placed in Markdown, HTML or a
+CSV download; text the code writes itself does not need to.
+
+- :func:`markdown` for running text and table cells that Pandoc/Quarto read as Markdown
+  (``report.md``, generated ``.qmd``/``.md`` files, titles in front matter).
+- :func:`html` for text placed inside HTML elements or attribute values.
+- :func:`csv_cell` for text cells of CSV downloads (spreadsheet formula injection, OWASP).
+- :func:`plain` for terminal and log messages (control characters made visible).
+"""
+
+from __future__ import annotations
+
+import html as _html
+import math
+import re
+from typing import Any
+
+#: Characters Pandoc's Markdown gives meaning to; a backslash makes each literal
+#: (Pandoc: "any ASCII punctuation character may be backslash-escaped").
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:$@'\"/;,?%&])")
+
+#: C0 control characters except tab and newline, DEL, and the C1 range; NUL among them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+#: Leading characters a spreadsheet reads as the start of a formula (OWASP CSV injection).
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+#: Longest data string shown on a page; longer ones are cut with an ellipsis so a hostile
+#: 10 MB name cannot blow up a page (validation rejects such names before this matters).
+MAX_LENGTH = 300
+
+
+def _clean(value: object, max_length: int | None = MAX_LENGTH) -> str:
+    """``str(value)`` without control characters, shortened to ``max_length`` characters."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    text = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(value))
+    if max_length is not None and len(text) > max_length:
+        text = text[: max_length - 1] + "…"
+    return text
+
+
+def markdown(value: object, *, max_length: int | None = MAX_LENGTH) -> str:
+    """Inert Markdown: every character Markdown (or a Quarto shortcode) could use is escaped.
+
+    ``<`` ``>`` and ``&`` become HTML entities (Pandoc passes raw HTML through, so a backslash
+    is not enough), other ASCII punctuation is backslash-escaped, and newlines become spaces so
+    the value cannot start a heading, list, table row or fenced div.
+    """
+    text = _clean(value, max_length)
+    text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def html(value: object, *, max_length: int | None = MAX_LENGTH) -> str:
+    """Inert HTML text or attribute value (quotes escaped); braces too, so no shortcode survives."""
+    text = _html.escape(_clean(value, max_length), quote=True)
+    return text.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def plain(value: object, *, max_length: int | None = 120) -> str:
+    """A value for a one-line terminal message: control characters visible, length bounded."""
+    text = _clean(value, max_length)
+    return text.replace("\n", "\\n").replace("\t", "\\t")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV download cell a spreadsheet cannot execute: text starting a formula gets ``'``.
+
+    Numbers (and missing values) pass unchanged so they stay numbers; only text is touched.
+    """
+    if isinstance(value, str):
+        text = value.replace("\x00", "")
+        return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return value
