@@ -171,6 +171,14 @@ class WarmKernel:
         finally:
             client.stop_channels()
 
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(self.km is not None and run_sync(self.km.is_alive)())
+        except Exception:
+            return False
+
     def restart(self) -> None:
         self.shutdown()
         self.start()
@@ -194,15 +202,23 @@ WARM_UP = (
 )
 
 
-def _worker_init(build_dir: str, data_dir: str | None = None) -> None:
+def _worker_init(build_dir: str, data_dir: str | None = None, parent: int | None = None) -> None:
     """Process-pool initializer: start this worker's kernel and import the stack in it.
 
-    The pipeline starts the pool before validation, so this warm-up overlaps with it.
+    The pipeline starts the pool before validation, so this warm-up overlaps with it. The
+    worker dies with the run (parent-death signal; its kernel notices its parent is gone), and
+    ignores Ctrl-C, which the run handles by stopping the workers itself.
     """
     global _KERNEL
     import atexit
     import logging
+    import signal
 
+    from statusrapport.lifecycle import set_parent_death_signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        set_parent_death_signal(signal.SIGKILL, expected_parent=parent)
     # papermill/nbclient log to stderr; the pipeline reports failures itself, in Danish.
     for name in ("papermill", "traitlets", "nbclient"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -236,16 +252,49 @@ def _error_summary(error: BaseException) -> tuple[str, int | None]:
     return text, cell
 
 
-def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
-    """Run one notebook on this worker's warm kernel (called inside a worker process)."""
-    import papermill as pm
+def _kernel_died(error: BaseException) -> bool:
+    """Did the kernel process die (killed, out of memory) rather than a cell fail?"""
+    if type(error).__name__ == "DeadKernelError" or "kernel died" in str(error).lower():
+        return True
+    return _KERNEL is not None and not _KERNEL.alive()
 
+
+def _failing_cell_of_dead_kernel(output: Path) -> int | None:
+    """The cell that was running when the kernel died (papermill marks it 'running')."""
+    if not output.exists():
+        return None
+    nb = nbformat.read(output, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if cell.metadata.get("papermill", {}).get("status") in ("running", "failed"):
+            return max(1, index - 1)
+    return None
+
+
+def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
+    """Run one notebook on this worker's warm kernel (called inside a worker process).
+
+    A kernel that dies (killed, out of memory) is replaced and the notebook run once more.
+    """
     global _KERNEL
     if _KERNEL is None:
         _worker_init(build_dir)
     assert _KERNEL is not None
     started = time.perf_counter()
     output = Path(build_dir) / task.output
+    result = _execute_once(task, output, timeout, started)
+    if result.extra.get("kernel_died"):
+        retry = _execute_once(task, output, timeout, started)
+        retry.extra["retried"] = True
+        if not retry.ok and retry.extra.get("kernel_died"):
+            retry.error = f"kernen døde to gange (også ved genforsøget): {retry.error}"
+        return retry
+    return result
+
+
+def _execute_once(task: Task, output: Path, timeout: int, started: float) -> TaskResult:
+    import papermill as pm
+
+    assert _KERNEL is not None
     output.parent.mkdir(parents=True, exist_ok=True)
     source_copy = output.with_name(f".{output.stem}.src.ipynb")
     output.unlink(missing_ok=True)
@@ -266,9 +315,13 @@ def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
         )
     except BaseException as error:  # every failure becomes a TaskResult
         timed_out = "timed out" in str(error).lower() or type(error).__name__ == "CellTimeoutError"
+        died = not timed_out and _kernel_died(error)
         text, cell = _error_summary(error)
         if timed_out:
             text = f"stoppet efter {timeout} s uden svar fra en celle (timeout)"
+        elif died:
+            text = "kernen døde under kørslen (dræbt eller løbet tør for hukommelse)"
+            cell = cell if cell is not None else _failing_cell_of_dead_kernel(output)
         _KERNEL.restart()  # a kernel that failed may hold half-built state or be stuck
         if output.exists():
             nb = nbformat.read(output, as_version=4)
@@ -280,6 +333,7 @@ def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
             error=text,
             cell=cell,
             timed_out=timed_out,
+            extra={"kernel_died": died},
         )
     finally:
         source_copy.unlink(missing_ok=True)

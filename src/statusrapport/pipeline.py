@@ -7,29 +7,32 @@ on changed (content hashes), and each run leaves one JSON line in ``reports/runs
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from statusrapport import __version__, config, publish
-from statusrapport.errors import DataError, ExitCode, NotebookError, RenderError
-from statusrapport.execution import (
-    Task,
-    TaskResult,
-    _worker_init,
-    execute_task,
-    warm_up_done,
+from statusrapport import __version__, config, lifecycle, lock, preflight, publish
+from statusrapport.errors import (
+    DataError,
+    DiskFullError,
+    ExitCode,
+    NotebookError,
+    RenderError,
+    StatusrapportError,
+    from_os_error,
 )
+from statusrapport.execution import Task, TaskResult
+from statusrapport.pool import WarmPool
 
 MANIFEST = ".manifest.json"
 RUN_LOG = "runs.jsonl"
@@ -227,10 +230,12 @@ class RunRecord:
     input_hash: str | None = None
     code_hash: str | None = None
     run: list[str] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)
     skipped: int = 0
     failed: list[dict[str, Any]] = field(default_factory=list)
     render: str | None = None
     published: bool = False
+    staging_bytes: int | None = None
     end: str | None = None
     seconds: float | None = None
     exit_code: int | None = None
@@ -248,59 +253,55 @@ def _now() -> str:
 # --- the run ----------------------------------------------------------------------------------
 
 
-def start_pool(build: Path, data_dir: Path, jobs: int, n_tasks: int) -> ProcessPoolExecutor:
-    """Worker processes with warm kernels, started now so they warm up while we validate."""
-    workers = max(1, min(jobs, n_tasks))
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_worker_init,
-        initargs=(str(build), str(data_dir)),
-    )
-    for _ in range(workers):
-        pool.submit(warm_up_done)
-    pool._statusrapport_workers = workers  # type: ignore[attr-defined]
-    return pool
+@dataclass
+class RunPlan:
+    """Everything the steps of one run share: paths, options, tasks and what changed."""
+
+    data_dir: Path
+    reports_dir: Path
+    site_dir: Path
+    staging_root: Path
+    jobs: int
+    force: bool
+    timeout: int
+    render: bool
+    year: int = 0
+    tasks: list[Task] = field(default_factory=list)
+    changed: list[Task] = field(default_factory=list)
+    input_hash: str = ""
+    code_hash: str = ""
+    validation_key: str = ""
+    site_hash: str = ""
+    manifest: dict[str, Any] = field(default_factory=dict)
+    build: Path = Path()
+    quality: Any = None  # the validation report to publish, None when validation was skipped
+
+    @property
+    def published_year(self) -> Path:
+        return self.reports_dir / str(self.year)
+
+    @property
+    def build_year(self) -> Path:
+        return self.build / "reports" / str(self.year)
+
+    @property
+    def up_to_date(self) -> bool:
+        site_current = self.manifest.get("site") == self.site_hash and (
+            self.site_dir.exists() or not self.render
+        )
+        return (
+            not self.changed
+            and site_current
+            and self.manifest.get("validation") == self.validation_key
+        )
 
 
-def stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop warming workers at once (bad input): their kernels exit with their parent."""
-    processes = list(getattr(pool, "_processes", {}).values())
-    for process in processes:
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.join(timeout=10)
+class RunEnded(Exception):
+    """A step ends the run early with an exit code (its message already logged)."""
 
-
-def _execute(
-    tasks: list[Task], build: Path, pool: ProcessPoolExecutor, timeout: int, log: Log
-) -> list[TaskResult]:
-    """Run tasks on the pool's workers, each with one warm kernel."""
-    if not tasks:
-        return []
-    workers = getattr(pool, "_statusrapport_workers", 1)
-    log.info(f"Kører {len(tasks)} notebooks med {workers} parallelle kerner …")
-    log.start_progress(len(tasks))
-    started = time.perf_counter()
-    results: list[TaskResult] = []
-    with pool:
-        futures = {pool.submit(execute_task, task, str(build), timeout): task for task in tasks}
-        for done, future in enumerate(as_completed(futures), start=1):
-            try:
-                result = future.result()
-            except Exception as error:  # a worker process died (e.g. out of memory)
-                result = TaskResult(
-                    output=futures[future].output,
-                    ok=False,
-                    seconds=0.0,
-                    error=f"arbejdsprocessen stoppede uventet ({type(error).__name__})",
-                )
-            results.append(result)
-            log.progress(done, len(tasks), result, started)
-    log.stop_progress()
-    return sorted(results, key=lambda r: r.output)
+    def __init__(self, code: ExitCode, *, write_log: bool = True) -> None:
+        super().__init__(int(code))
+        self.code, self.write_log = code, write_log
 
 
 def _append_run_log(reports_dir: Path, record: RunRecord) -> None:
@@ -333,226 +334,307 @@ def run(
     reports_dir: Path,
     site_dir: Path,
 ) -> int:
-    """The whole pipeline; returns the exit code (see :class:`statusrapport.errors.ExitCode`)."""
-    data_dir, reports_dir, site_dir = data_dir.resolve(), reports_dir.resolve(), site_dir.resolve()
-    staging_root = reports_dir.parent / ".build"
+    """The whole pipeline; returns the exit code (see :class:`statusrapport.errors.ExitCode`).
+
+    One ``ExitStack`` owns what must not outlive the run – lock, watchdog, staging folder and
+    worker pool – so every way out (success, failure, SIGTERM/SIGINT) releases all of it.
+    """
+    reports_dir = reports_dir.resolve()
+    plan_ = RunPlan(
+        data_dir=data_dir.resolve(),
+        reports_dir=reports_dir,
+        site_dir=site_dir.resolve(),
+        staging_root=reports_dir.parent / ".build",
+        jobs=jobs,
+        force=force,
+        timeout=timeout,
+        render=render,
+    )
     log = Log(quiet)
-    with publish.run_lock(staging_root / "run.lock"):
-        restored = publish.recover(staging_root)
+    record = RunRecord(start=_now())
+    t0 = time.perf_counter()
+    run_id = lifecycle.new_run_id()
+    code: ExitCode = ExitCode.OK
+    write_log = True
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(lock.run_lock(plan_.staging_root / "run.lock"))
+        stack.callback(lifecycle.kill_run_processes, run_id)  # e.g. Quarto's helpers, kernels
+        stack.enter_context(lifecycle.Watchdog(run_id, plan_.staging_root))
+        restored = publish.recover(plan_.staging_root)
         if restored:
             log.warn("en afbrudt publicering blev rullet tilbage: " + ", ".join(restored))
-        publish.clean_staging(staging_root, keep=None)
-        return _run_locked(
-            data_dir=data_dir,
-            year=year,
-            jobs=jobs,
-            force=force,
-            timeout=timeout,
-            render=render,
-            reports_dir=reports_dir,
-            site_dir=site_dir,
-            staging_root=staging_root,
-            log=log,
+        publish.clean_staging(plan_.staging_root)
+        try:
+            code = _run_steps(plan_, year, record, log, stack)
+        except RunEnded as end:
+            code, write_log = end.code, end.write_log
+        except OSError as error:  # the machine failed mid-run (e.g. the disk filled up)
+            fault = from_os_error(error, "kørslen")
+            record.exit_code = int(fault.exit_code)
+            raise fault from None
+        except StatusrapportError as error:
+            record.exit_code = int(error.exit_code)
+            raise
+        except lifecycle.RunStopped as stop:
+            record.exit_code = stop.exit_code
+            log.stop_progress()
+            raise
+        finally:
+            if write_log and record.year is not None:
+                record.end, record.exit_code = _now(), record.exit_code or int(code)
+                record.seconds = round(time.perf_counter() - t0, 2)
+                with contextlib.suppress(OSError):
+                    _append_run_log(plan_.reports_dir, record)
+    return int(code)
+
+
+def _run_steps(
+    plan_: RunPlan, year: int | None, record: RunRecord, log: Log, stack: contextlib.ExitStack
+) -> ExitCode:
+    """plan → check → (validate ∥ warm kernels) → stage → execute → render → publish."""
+    preflight.check_inputs_readable(plan_.data_dir)
+    make_plan(plan_, year, log)
+    record.year, record.input_hash, record.code_hash = (
+        plan_.year,
+        plan_.input_hash,
+        plan_.code_hash,
+    )
+    if plan_.up_to_date:
+        record.skipped = len(plan_.tasks)
+        log.info(
+            f"Intet er ændret siden sidste kørsel for {plan_.year}: "
+            f"{len(plan_.tasks)} notebooks sprunget over."
         )
+        return ExitCode.OK
+    check_environment(plan_)
+    plan_.build = stack.enter_context(staging(plan_))
+    pool = (
+        stack.enter_context(WarmPool(plan_.build, plan_.data_dir, plan_.jobs, len(plan_.changed)))
+        if plan_.changed
+        else None
+    )
+    validate(plan_, log)
+    stage(plan_, log)
+    execute(plan_, pool, record, log)
+    if pool is not None:
+        pool.close(graceful=True)  # all work done: kernels shut down cleanly before rendering
+    render_site(plan_, record, log)
+    publish_run(plan_, record, log)
+    return ExitCode.OK
 
 
-def _run_locked(
-    *,
-    data_dir: Path,
-    year: int | None,
-    jobs: int,
-    force: bool,
-    timeout: int,
-    render: bool,
-    reports_dir: Path,
-    site_dir: Path,
-    staging_root: Path,
-    log: Log,
-) -> int:
+def make_plan(plan_: RunPlan, year: int | None, log: Log) -> None:
+    """Year, facilities, tasks and their keys; which tasks changed since the published run."""
     from statusrapport.data import input_fingerprint
 
-    t0 = time.perf_counter()
-    record = RunRecord(start=_now())
-
-    def finish(code: int, *, write_log: bool = True) -> int:
-        record.end, record.exit_code = _now(), int(code)
-        record.seconds = round(time.perf_counter() - t0, 2)
-        if write_log:
-            _append_run_log(reports_dir, record)
-        return int(code)
-
+    data_dir = plan_.data_dir
     missing = [f"{key}.csv" for key in config.FILES if not (data_dir / f"{key}.csv").exists()]
-    quick_ok = not missing
     try:
-        if quick_ok:
-            year = year or latest_year(data_dir)
-            facilities = active_facilities(data_dir, year)
+        if missing:
+            raise DataError("mangler filer")
+        year = year or latest_year(data_dir)
+        facilities = active_facilities(data_dir, year)
     except (KeyError, ValueError, OSError, UnicodeDecodeError, DataError):
-        quick_ok = False  # let validation explain what is wrong with the files
-
-    if not quick_ok:
-        return _validate_only_failure(data_dir, year, log)
-
-    assert year is not None
-    record.year = year
-    input_hash = input_fingerprint(data_dir)
-    code_hash = code_fingerprint()
-    record.input_hash, record.code_hash = input_hash, code_hash
-    tasks = plan(data_dir, year, facilities)
-    assign_keys(tasks, input_hash, code_hash)
-
-    published_year = reports_dir / str(year)
-    manifest_path = published_year / MANIFEST
-    manifest: dict[str, Any] = {}
+        # let validation explain what is wrong with the files
+        raise RunEnded(_validate_only_failure(data_dir, year, log), write_log=False) from None
+    preflight.check_clock(data_dir)
+    plan_.year = year
+    plan_.input_hash = input_fingerprint(data_dir)
+    plan_.code_hash = code_fingerprint()
+    plan_.tasks = plan(data_dir, year, facilities)
+    assign_keys(plan_.tasks, plan_.input_hash, plan_.code_hash)
+    manifest_path = plan_.published_year / MANIFEST
     if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    old_keys: dict[str, str] = {} if force else manifest.get("tasks", {})
-    changed = [
+        plan_.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    old_keys: dict[str, str] = {} if plan_.force else plan_.manifest.get("tasks", {})
+    plan_.changed = [
         t
-        for t in tasks
-        if force
+        for t in plan_.tasks
+        if plan_.force
         or old_keys.get(t.output) != t.key
-        or not (published_year / Path(t.output).relative_to(f"reports/{year}")).exists()
+        or not (plan_.published_year / Path(t.output).relative_to(f"reports/{year}")).exists()
     ]
-    site_hash = _sha(site_fingerprint(), *(t.key for t in tasks), str(render))
-    site_current = manifest.get("site") == site_hash and (site_dir.exists() or not render)
-    validation_key = _sha(input_hash, code_hash, str(year))
+    plan_.site_hash = _sha(site_fingerprint(), *(t.key for t in plan_.tasks), str(plan_.render))
+    plan_.validation_key = _sha(plan_.input_hash, plan_.code_hash, str(year))
 
-    if not changed and site_current and manifest.get("validation") == validation_key:
-        record.skipped = len(tasks)
-        log.info(
-            f"Intet er ændret siden sidste kørsel for {year}: {len(tasks)} notebooks sprunget over."
-        )
-        return finish(ExitCode.OK)
 
-    # 1. Validate (skipped only when inputs and rules are exactly those already validated),
-    #    while the worker kernels start and import the stack in the background.
-    build = staging_root / f"run-{os.getpid()}-{int(time.time())}"
-    build_year = build / "reports" / str(year)
+def check_environment(plan_: RunPlan) -> None:
+    """Pre-flight: writable targets, free space for staging and the new versions."""
+    targets = [plan_.reports_dir, plan_.staging_root]
+    if plan_.render:
+        targets.append(plan_.site_dir.parent)
+    preflight.check_writable(*targets)
+    published = [plan_.published_year] + ([plan_.site_dir] if plan_.render else [])
+    preflight.check_free_space(preflight.estimate_bytes(plan_.reports_dir, published), *targets)
+
+
+@contextlib.contextmanager
+def staging(plan_: RunPlan) -> Iterator[Path]:
+    """The run's private build folder next to ``reports/`` (same file system), always removed."""
+    build = plan_.staging_root / f"run-{os.getpid()}-{int(time.time())}"
     build.mkdir(parents=True)
-    pool = start_pool(build, data_dir, jobs, len(changed)) if changed else None
+    try:
+        yield build
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def validate(plan_: RunPlan, log: Log) -> None:
+    """Validate the inputs (skipped when exactly these inputs and rules were validated)."""
+    lifecycle.pause_point("validate")
     if (
-        manifest.get("validation") == validation_key
-        and (published_year / "datakvalitet.json").exists()
+        plan_.manifest.get("validation") == plan_.validation_key
+        and (plan_.published_year / "datakvalitet.json").exists()
     ):
         log.info("Inputdata er uændrede og allerede valideret.")
-        quality_json = None
-    else:
-        log.info(f"Validerer inputdata i {data_dir} …")
-        from statusrapport import validation
+        return
+    log.info(f"Validerer inputdata i {plan_.data_dir} …")
+    from statusrapport import validation
 
-        report = validation.validate(data_dir, year=year)
-        if not report.ok:
-            if pool is not None:
-                stop_pool(pool)
-            shutil.rmtree(build, ignore_errors=True)
-            log.error(
-                "inputdata er ugyldige – intet er kørt eller publiceret.\n" + report.summary_text()
-            )
-            return int(ExitCode.INVALID_DATA)
-        for warning in report.warnings:
-            log.warn(str(warning))
-        quality_json = report
+    report = validation.validate(plan_.data_dir, year=plan_.year)
+    if not report.ok:
+        log.error(
+            "inputdata er ugyldige – intet er kørt eller publiceret.\n" + report.summary_text()
+        )
+        raise RunEnded(ExitCode.INVALID_DATA, write_log=False)
+    for warning in report.warnings:
+        log.warn(str(warning))
+    plan_.quality = report
 
-    # 2. Stage: the published reports of every year, then the new year's outputs on top.
+
+def stage(plan_: RunPlan, log: Log) -> None:
+    """The published reports of every year in staging, the quality report and key figures."""
+    build, build_year = plan_.build, plan_.build_year
     (build / "reports").mkdir()
-    if reports_dir.exists():
-        for child in sorted(reports_dir.iterdir()):
+    if plan_.reports_dir.exists():
+        for child in sorted(plan_.reports_dir.iterdir()):
             if child.is_dir() and child.name.isdigit():
                 publish.copy_tree(child, build / "reports" / child.name)
     build_year.mkdir(parents=True, exist_ok=True)
-    expected = {t.output for t in tasks}
+    expected = {t.output for t in plan_.tasks}
     for stale in build_year.rglob("*.ipynb"):
         if str(stale.relative_to(build)) not in expected:
             stale.unlink()  # e.g. a facility that closed
-    if quality_json is not None:
-        quality_json.write_json(build_year / "datakvalitet.json")
-
-    # 3. Key figures as data, before the notebooks: the resumé page shows exactly these.
-    if changed or not (build_year / "noegletal.json").exists():
+    if plan_.quality is not None:
+        plan_.quality.write_json(build_year / "datakvalitet.json")
+    # Key figures as data, before the notebooks: the resumé page shows exactly these.
+    if plan_.changed or not (build_year / "noegletal.json").exists():
         from statusrapport import keyfigures
         from statusrapport.data import load
 
         log.info("Beregner nøgletal …")
-        keyfigures.write(keyfigures.compute(load(data_dir), year), build_year)
+        keyfigures.write(keyfigures.compute(load(plan_.data_dir), plan_.year), build_year)
 
-    # 4. Execute what changed.
-    record.skipped = len(tasks) - len(changed)
+
+def execute(plan_: RunPlan, pool: WarmPool | None, record: RunRecord, log: Log) -> None:
+    """Run the changed notebooks; any failure ends the run with exit 3 (kept in failed/)."""
+    record.skipped = len(plan_.tasks) - len(plan_.changed)
     if record.skipped:
         log.info(f"{record.skipped} notebooks er uændrede og springes over.")
-    results = _execute(changed, build, pool, timeout, log) if pool is not None else []
+    if pool is None or not plan_.changed:
+        return
+    lifecycle.pause_point("execute")
+    tasks = plan_.changed
+    log.info(f"Kører {len(tasks)} notebooks med {pool.workers} parallelle kerner …")
+    log.start_progress(len(tasks))
+    started = time.perf_counter()
+    done = 0
+
+    def on_result(result: TaskResult) -> None:
+        nonlocal done
+        done += 1
+        log.progress(done, len(tasks), result, started)
+
+    results = pool.run(tasks, plan_.timeout, on_result)
+    log.stop_progress()
     record.run = [r.output for r in results]
+    record.retried = [r.output for r in results if r.extra.get("retried")]
+    for output in record.retried:
+        log.warn(f"{output}: kernen døde og blev genstartet; notebooken blev kørt igen.")
     failed = [r for r in results if not r.ok]
-    if failed:
-        record.failed = [
-            {"notebook": r.output, "cell": r.cell, "error": r.error, "timeout": r.timed_out}
-            for r in failed
-        ]
-        kept = _keep_failed(build, reports_dir, year, failed)
-        lines = [
-            f"  {r.output}" + (f", celle {r.cell}" if r.cell is not None else "") + f": {r.error}"
-            for r in failed
-        ]
-        log.error(
-            f"{len(failed)} notebook(s) fejlede – intet er publiceret; "
-            f"de sidst publicerede rapporter er urørte.\n"
-            + "\n".join(lines)
-            + f"\nDe fejlede notebooks (med den fejlende celle) ligger i {kept}"
+    if not failed:
+        return
+    if any("No space left on device" in (r.error or "") for r in failed):
+        raise DiskFullError(
+            "Disken blev fuld, mens notebooks kørte. Intet er publiceret, og mellemfilerne er "
+            "fjernet. Frigør plads, og kør igen."
         )
-        shutil.rmtree(build, ignore_errors=True)
-        return finish(ExitCode.NOTEBOOK_FAILED)
+    record.failed = [
+        {"notebook": r.output, "cell": r.cell, "error": r.error, "timeout": r.timed_out}
+        for r in failed
+    ]
+    kept = _keep_failed(plan_.build, plan_.reports_dir, plan_.year, failed)
+    lines = [
+        f"  {r.output}" + (f", celle {r.cell}" if r.cell is not None else "") + f": {r.error}"
+        for r in failed
+    ]
+    log.error(
+        f"{len(failed)} notebook(s) fejlede – intet er publiceret; "
+        f"de sidst publicerede rapporter er urørte.\n"
+        + "\n".join(lines)
+        + f"\nDe fejlede notebooks (med den fejlende celle) ligger i {kept}"
+    )
+    raise RunEnded(ExitCode.NOTEBOOK_FAILED)
 
-    # 5. Render the site from every year's executed notebooks.
+
+def render_site(plan_: RunPlan, record: RunRecord, log: Log) -> None:
+    """Render the site from every year's executed notebooks (in staging)."""
+    build = plan_.build
+    if (plan_.reports_dir / RUN_LOG).exists():
+        shutil.copy2(plan_.reports_dir / RUN_LOG, build / "reports" / RUN_LOG)
+    if not plan_.render:
+        return
+    lifecycle.pause_point("render")
+    from statusrapport import site
+
     years = sorted(int(p.name) for p in (build / "reports").iterdir() if p.name.isdigit())
-    run_log_copy = build / "reports" / RUN_LOG
-    if (reports_dir / RUN_LOG).exists():
-        shutil.copy2(reports_dir / RUN_LOG, run_log_copy)
-    if render:
-        from statusrapport import site
-
-        first_year = _first_data_year(data_dir)
-        run_info = {
-            "data_period": f"{first_year}–{year}" if first_year else str(year),
-            "run_date": date.today().isoformat(),
-            "input_hash": input_hash,
-        }
-        try:
-            result = site.build(
-                build,
-                years=years,
-                demo=config.is_demo(data_dir),
-                run_info=run_info,
-                quiet=log.quiet,
-            )
-        except RenderError as error:
-            log.error(f"rendering fejlede – intet er publiceret: {error}")
-            shutil.rmtree(build, ignore_errors=True)
-            return finish(ExitCode.RENDER_FAILED)
-        record.render = result.engine
-
-    # 6. Manifest, then publish everything at once.
-    new_manifest = {
-        "tasks": {t.output: t.key for t in tasks},
-        "validation": validation_key,
-        "site": site_hash if render else manifest.get("site"),
-        "input_hash": input_hash,
+    first_year = _first_data_year(plan_.data_dir)
+    run_info = {
+        "data_period": f"{first_year}–{plan_.year}" if first_year else str(plan_.year),
+        "run_date": date.today().isoformat(),
+        "input_hash": plan_.input_hash,
     }
-    (build_year / MANIFEST).write_text(json.dumps(new_manifest, indent=2, sort_keys=True) + "\n")
-    pairs = [(build_year, reports_dir / str(year))]
-    if render:
-        pairs.append((build / "_site", site_dir))
-    publish.publish(pairs, build)
+    try:
+        result = site.build(
+            build,
+            years=years,
+            demo=config.is_demo(plan_.data_dir),
+            run_info=run_info,
+            quiet=log.quiet,
+        )
+    except RenderError as error:
+        log.error(f"rendering fejlede – intet er publiceret: {error}")
+        raise RunEnded(ExitCode.RENDER_FAILED) from None
+    record.render = result.engine
+
+
+def publish_run(plan_: RunPlan, record: RunRecord, log: Log) -> None:
+    """Write the manifest, then publish the site and the year's reports (the manifest last)."""
+    # The disclosure audit of what is about to be published belongs here, before any flip.
+    new_manifest = {
+        "tasks": {t.output: t.key for t in plan_.tasks},
+        "validation": plan_.validation_key,
+        "site": plan_.site_hash if plan_.render else plan_.manifest.get("site"),
+        "input_hash": plan_.input_hash,
+    }
+    (plan_.build_year / MANIFEST).write_text(
+        json.dumps(new_manifest, indent=2, sort_keys=True) + "\n"
+    )
+    record.staging_bytes = preflight.tree_bytes(plan_.build)
+    # Site first, reports last: the reports' manifest says the site is current only once it is.
+    pairs = [(plan_.build / "_site", plan_.site_dir)] if plan_.render else []
+    pairs.append((plan_.build_year, plan_.published_year))
+    lifecycle.pause_point("publish")
+    publish.publish(pairs, plan_.build)
     record.published = True
-    shutil.rmtree(build, ignore_errors=True)
-    failed_dir = reports_dir / "failed" / str(year)
+    failed_dir = plan_.reports_dir / "failed" / str(plan_.year)
     if failed_dir.exists():
         shutil.rmtree(failed_dir)  # the failures were fixed
     log.info(
-        f"Færdig: rapporterne for {year} ligger i {reports_dir / str(year)}"
-        + (f", sitet i {site_dir}" if render else "")
+        f"Færdig: rapporterne for {plan_.year} ligger i {plan_.published_year}"
+        + (f", sitet i {plan_.site_dir}" if plan_.render else "")
         + "."
     )
-    return finish(ExitCode.OK)
 
 
 def _first_data_year(data_dir: Path) -> int | None:
