@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from statusrapport import __version__, config
-from statusrapport.errors import DataError, ExitCode, StatusrapportError, UsageError
+from statusrapport.errors import (
+    DataError,
+    ExitCode,
+    StatusrapportError,
+    UsageError,
+    from_os_error,
+)
+from statusrapport.lifecycle import RunStopped
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -47,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Statusrapport for botilbud: validér data, kør analyserne og byg rapporterne.",
         epilog=(
             "Exit-koder: 0 OK · 1 ugyldige inputdata · 2 forkert brug · 3 en notebook fejlede · "
-            "4 rendering fejlede · 5 en anden kørsel er i gang · 70 intern fejl."
+            "4 rendering fejlede · 5 en anden kørsel er i gang · 6 røbende tal · 7 disken er "
+            "fuld · 8 ingen skriveadgang · 9 inputfil må ikke læses · 10 maskinens ur går forkert "
+            "· 11 anden fejl i styresystemet · 70 intern fejl · 130/143 stoppet (Ctrl-C/SIGTERM)."
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -121,19 +130,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     _require_data_dir(args.data)
-    from statusrapport import pipeline
+    from statusrapport import lifecycle, pipeline
 
-    return pipeline.run(
-        data_dir=args.data,
-        year=args.year,
-        jobs=args.jobs,
-        force=args.force,
-        quiet=args.quiet,
-        timeout=args.timeout,
-        render=not args.no_render,
-        reports_dir=args.reports,
-        site_dir=args.site,
-    )
+    with lifecycle.stop_on_signals():  # SIGTERM/SIGINT → RunStopped → clean stop, 143/130
+        return pipeline.run(
+            data_dir=args.data,
+            year=args.year,
+            jobs=args.jobs,
+            force=args.force,
+            quiet=args.quiet,
+            timeout=args.timeout,
+            render=not args.no_render,
+            reports_dir=args.reports,
+            site_dir=args.site,
+        )
 
 
 COMMANDS = {"demo-data": cmd_demo_data, "validate": cmd_validate, "run": cmd_run}
@@ -150,9 +160,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StatusrapportError as error:
         print(f"statusrapport: {error}", file=sys.stderr)
         return int(error.exit_code)
+    except RunStopped as stop:
+        print(f"statusrapport: {stop.message()}", file=sys.stderr)
+        return stop.exit_code
     except KeyboardInterrupt:
         print("statusrapport: afbrudt.", file=sys.stderr)
         return 130
+    except OSError as error:  # the machine, not the code: disk, permissions, file systems
+        fault = from_os_error(error, f"kommandoen {args.command}")
+        print(f"statusrapport: {fault}", file=sys.stderr)
+        return int(fault.exit_code)
     except Exception as error:  # a bug, not bad input: one clear line, details on request
         if os.environ.get("STATUSRAPPORT_DEBUG"):
             raise

@@ -81,7 +81,7 @@ class WarmPool:
     def close(self, *, graceful: bool = False) -> None:
         """Stop the workers. ``graceful`` (all work done): let them shut their kernels down;
         else at once (SIGTERM, then SIGKILL) – their kernels die with them."""
-        processes = list(getattr(self.executor, "_processes", {}).values())
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
         if not graceful:
             for process in processes:
                 if process.is_alive():

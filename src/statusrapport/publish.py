@@ -172,7 +172,10 @@ def recover(staging_root: Path) -> list[str]:
             entries = []
         for entry in reversed(entries):
             target = Path(entry["target"])
-            if current(target) != entry["previous"] or not target.exists():
+            flipped = current(target) != entry["previous"] and (
+                entry["previous"] is not None or target.is_symlink()
+            )
+            if flipped or (entry["previous"] is not None and not target.exists()):
                 _undo(entry)
                 restored.append(str(target))
         journal.unlink(missing_ok=True)
