@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +24,16 @@ class WarmPool:
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
+        # Workers are born with SIGINT blocked (the mask survives exec), so a Ctrl-C on the
+        # terminal reaches only the run, never a worker still importing (no tracebacks); the
+        # run stops them itself. In this process a Ctrl-C meanwhile is delivered on unblock.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self._spawn()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+    def _spawn(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),

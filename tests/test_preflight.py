@@ -1,0 +1,74 @@
+"""Pre-flight checks and the mapping of operating-system errors to exit codes."""
+
+from __future__ import annotations
+
+import errno
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from statusrapport import preflight
+from statusrapport.errors import ExitCode, from_os_error
+
+
+def _csv(path: Path, header: str, *rows: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def test_clock_earlier_than_the_newest_month_is_refused(tmp_path: Path) -> None:
+    _csv(tmp_path / "fravaer.csv", "tilbud_id,maaned", "A,2025-11", "A,2025-12")
+    _csv(tmp_path / "personale.csv", "tilbud_id,aar", "A,2025")
+    preflight.check_clock(tmp_path, today=date(2025, 12, 1))  # December data in December: fine
+    with pytest.raises(preflight.ClockError) as error:
+        preflight.check_clock(tmp_path, today=date(2025, 11, 30))
+    assert error.value.exit_code == ExitCode.CLOCK
+    assert "2025-11-30" in str(error.value) and "fravaer.csv" in str(error.value)
+
+
+def test_clock_check_ignores_files_it_cannot_read(tmp_path: Path) -> None:
+    _csv(tmp_path / "fravaer.csv", "wrong,columns", "x,y")
+    preflight.check_clock(tmp_path, today=date(2000, 1, 1))  # validation explains the file
+
+
+def test_free_space_check_names_the_folder_and_the_estimate(tmp_path: Path) -> None:
+    preflight.check_free_space(1, tmp_path)
+    with pytest.raises(preflight.DiskFullError) as error:
+        preflight.check_free_space(10**18, tmp_path / "not-yet" / "there")
+    assert error.value.exit_code == ExitCode.DISK_FULL
+    assert str(tmp_path) in str(error.value)
+
+
+def test_estimate_comes_from_the_last_run_with_a_margin(tmp_path: Path) -> None:
+    lines = [{"staging_bytes": 1000}, {"exit_code": 1}, {"staging_bytes": 2000}, {"x": 1}]
+    (tmp_path / "runs.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    assert preflight.estimate_bytes(tmp_path, []) == int(2000 * preflight.SAFETY_FACTOR)
+
+
+def test_estimate_without_a_log_is_twice_what_is_published(tmp_path: Path) -> None:
+    (tmp_path / "2025").mkdir()
+    (tmp_path / "2025" / "a.ipynb").write_bytes(b"x" * 100)
+    assert preflight.estimate_bytes(tmp_path, [tmp_path / "2025"]) == int(
+        200 * preflight.SAFETY_FACTOR
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "exit_code", "words"),
+    [
+        (errno.ENOSPC, ExitCode.DISK_FULL, "Disken er fuld"),
+        (errno.EROFS, ExitCode.NOT_WRITABLE, "Ingen skriveadgang"),
+        (errno.EACCES, ExitCode.NOT_WRITABLE, "Ingen skriveadgang"),
+        (errno.EIO, ExitCode.ENVIRONMENT, "Fejl i styresystemet"),
+    ],
+)
+def test_os_errors_become_their_own_exit_codes(code: int, exit_code: int, words: str) -> None:
+    fault = from_os_error(OSError(code, "besked", "/srv/x"), "publiceringen")
+    assert fault.exit_code == exit_code
+    assert words in str(fault) and "/srv/x" in str(fault) and "publiceringen" in str(fault)
+
+
+def test_same_file_system(tmp_path: Path) -> None:
+    assert preflight.same_file_system(tmp_path, tmp_path / "new" / "folder")
