@@ -68,6 +68,7 @@ def _contend(tmp_path: Path, lock: Path) -> list[str]:
                 proc.wait()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stale", [False, True], ids=["no-lock-file", "stale-file-live-pid"])
 def test_fifty_simultaneous_attempts_give_exactly_one_holder(tmp_path: Path, stale: bool) -> None:
     lock = tmp_path / ".build" / "run.lock"

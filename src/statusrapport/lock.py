@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,21 +18,35 @@ from pathlib import Path
 from statusrapport.errors import LockedError
 
 
+def _acquire(fd: int, wait: float) -> bool:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+
 @contextmanager
-def run_lock(lock_path: Path) -> Iterator[Path]:
-    """Hold an exclusive lock on ``lock_path`` for the duration of the block (else exit 5)."""
+def run_lock(lock_path: Path, wait: float = 0.0) -> Iterator[Path]:
+    """Hold an exclusive lock on ``lock_path`` for the duration of the block (else exit 5).
+
+    ``wait`` seconds of retrying cover a killed run's watchdog, which holds the lock for a
+    moment while it cleans up after it.
+    """
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     # O_CLOEXEC (Python's default): worker processes and kernels never inherit the lock.
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _acquire(fd, wait):
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "ukendt"
             raise LockedError(
                 f"En anden kørsel (proces {holder}) er i gang. Vent til den er færdig; "
                 f"låsen ({lock_path}) slippes af sig selv, når kørslen stopper."
-            ) from None
+            )
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:

@@ -357,7 +357,7 @@ def run(
     code: ExitCode = ExitCode.OK
     write_log = True
     with contextlib.ExitStack() as stack:
-        stack.enter_context(lock.run_lock(plan_.staging_root / "run.lock"))
+        stack.enter_context(lock.run_lock(plan_.staging_root / "run.lock", wait=3.0))
         stack.callback(lifecycle.kill_run_processes, run_id)  # e.g. Quarto's helpers, kernels
         stack.enter_context(lifecycle.Watchdog(run_id, plan_.staging_root))
         restored = publish.recover(plan_.staging_root)
