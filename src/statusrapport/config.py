@@ -1,4 +1,4 @@
-"""The one place for paths, targets and the vocabularies of the data contract.
+"""The one place for paths and targets (the data contract itself is in ``contract.py``).
 
 Notebooks and modules import from here instead of writing paths such as ``../data``; a scheduled
 run or a test moves the whole project by setting ``STATUSRAPPORT_ROOT`` (and optionally
@@ -11,6 +11,29 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from statusrapport.contract import (
+    FAGGRUPPER,
+    FOERSTE_AAR,
+    INDIKATORER,
+    MAALGRUPPER,
+    MYNDIGHEDER,
+    PAABUD_TYPER,
+    STATUSSER,
+    TEMAER,
+    column_names,
+)
+
+__all__ = [
+    "FAGGRUPPER",
+    "FOERSTE_AAR",
+    "INDIKATORER",
+    "MAALGRUPPER",
+    "MYNDIGHEDER",
+    "PAABUD_TYPER",
+    "STATUSSER",
+    "TEMAER",
+]
 
 
 def _find_root() -> Path:
@@ -37,102 +60,16 @@ SITE_DIR: Path = PROJECT_ROOT / "_site"
 DEMO_MARKER = "FIKTIVE_DATA.json"
 DEMO_LABEL = "Fiktive data – ikke til beslutningsbrug"
 
-# --- The data contract: one CSV per dataset (UTF-8, comma-separated, long format) ----------
+# --- The data contract lives in contract.py; the names below are kept for the notebooks -----
 
-FILES: dict[str, tuple[str, ...]] = {
-    "tilbud": (
-        "tilbud_id",
-        "navn",
-        "center",
-        "maalgruppe",
-        "paragraf",
-        "pladser",
-        "aktiv_fra",
-        "aktiv_til",
-    ),
-    "tilsyn": ("tilbud_id", "tilsynsdato", "tema", "score"),
-    "paabud": ("tilbud_id", "dato", "myndighed", "type", "beskrivelse"),
-    "fravaer": (
-        "tilbud_id",
-        "maaned",
-        "faggruppe",
-        "fuldtidsstillinger",
-        "mulige_dagsvaerk",
-        "sygefravaer_dagsvaerk",
-        "langtidssygefravaer_dagsvaerk",
-    ),
-    "personale": ("tilbud_id", "aar", "gns_ansatte", "fratraadte", "nyansatte"),
-    "bostedsundersoegelse": (
-        "anbefaling_id",
-        "omraade",
-        "anbefaling",
-        "aar",
-        "status",
-        "kommentar",
-        "fiktiv",
-    ),
-    "noegletal": ("tilbud_id", "aar", "indikator", "vaerdi"),
-}
+#: File name (without ``.csv``) → its columns, in contract order.
+FILES: dict[str, tuple[str, ...]] = column_names()
 
-MAALGRUPPER: tuple[str, ...] = (
-    "socialpsykiatri",
-    "autisme",
-    "hjerneskade",
-    "synshandicap",
-    "multiple funktionsnedsættelser",
-)
-
-#: Kvalitetsmodellen's 7 themes before the 2025 reform (lov om socialtilsyn).
-TEMAER: tuple[str, ...] = (
-    "Uddannelse og beskæftigelse",
-    "Selvstændighed og relationer",
-    "Målgrupper, metoder og resultater",
-    "Sundhed og trivsel",
-    "Organisation og ledelse",
-    "Kompetencer",
-    "Fysiske rammer",
-)
 #: Themes repealed by L 200 (2024-25); inspections after the reform score the other five.
 TEMAER_OPHAEVET: tuple[str, ...] = ("Uddannelse og beskæftigelse", "Selvstændighed og relationer")
 TEMAER_EFTER_REFORM: tuple[str, ...] = tuple(t for t in TEMAER if t not in TEMAER_OPHAEVET)
 #: Date from which the demo data scores five themes (assumption; real data decides by itself).
 REFORM_DATO = date(2025, 7, 1)
-
-#: Follow-up statuses of the bostedsundersøgelse, lowest stage first.
-STATUSSER: tuple[str, ...] = (
-    "under overvejelse",
-    "delvist planlagt",
-    "planlagt",
-    "delvist imødekommet",
-    "imødekommet",
-)
-
-MYNDIGHEDER: tuple[str, ...] = (
-    "Socialtilsynet",
-    "Styrelsen for Patientsikkerhed",
-    "Arbejdstilsynet",
-    "Brandmyndigheden",
-    "Fødevarestyrelsen",
-)
-PAABUD_TYPER: tuple[str, ...] = ("påbud", "strakspåbud", "skærpet tilsyn", "sanktion")
-
-FAGGRUPPER: tuple[str, ...] = (
-    "pædagogisk personale",
-    "social- og sundhedspersonale",
-    "sundhedsfagligt personale",
-    "service og administration",
-    "ledelse",
-)
-
-INDIKATORER: tuple[str, ...] = (
-    "belaegningsprocent",
-    "budgetafvigelse_pct",
-    "trivsel",
-    "lederevaluering",
-)
-
-#: First year of the reporting period (the demo data starts here); nothing before is accepted.
-FOERSTE_AAR = 2019
 
 
 @dataclass(frozen=True)

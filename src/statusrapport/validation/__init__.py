@@ -19,7 +19,8 @@ import datetime
 from pathlib import Path
 from typing import Any
 
-from statusrapport import config
+from statusrapport import config, contract, kalender
+from statusrapport.validation.reading import InputFolder, Table, read_folder
 from statusrapport.validation.report import (
     Finding,
     ValidationReport,
@@ -32,6 +33,7 @@ __all__ = [
     "QUALITY_FILE",
     "Finding",
     "ValidationReport",
+    "available_years",
     "expectation_parameters",
     "file_overview",
     "load_quality",
@@ -45,8 +47,8 @@ QUALITY_FILE = "datakvalitet.json"
 
 
 def expectation_parameters(today: datetime.date) -> dict[str, Any]:
-    """Values the suites refer to as ``{"$PARAMETER": …}``: config is their one source."""
-    first = config.FOERSTE_AAR
+    """Values the suites refer to as ``{"$PARAMETER": …}``: the contract is their one source."""
+    first = contract.FOERSTE_AAR
     return {
         "foerste_aar": first,
         "dette_aar": today.year,
@@ -54,30 +56,16 @@ def expectation_parameters(today: datetime.date) -> dict[str, Any]:
         "i_dag": today.year * 10000 + today.month * 100 + today.day,
         "foerste_maaned": first * 100 + 1,
         "denne_maaned": today.year * 100 + today.month,
-        "maalgrupper": list(config.MAALGRUPPER),
-        "temaer": list(config.TEMAER),
-        "statusser": list(config.STATUSSER),
-        "myndigheder": list(config.MYNDIGHEDER),
-        "paabud_typer": list(config.PAABUD_TYPER),
-        "faggrupper": list(config.FAGGRUPPER),
-        "indikatorer": list(config.INDIKATORER),
-        "ja_nej": ["ja", "nej"],
+        **{name: list(values) for name, values in contract.VOCABULARIES.items()},
         "bostedsundersoegelse_aar": [2008, *range(first, today.year + 1)],
     }
 
 
-def _latest_year(tables: dict[str, Any], today: datetime.date) -> int | None:
-    """The latest plausible year in fravaer/personale (values in the future are typing errors)."""
-    years = []
-    if "fravaer" in tables:
-        months = tables["fravaer"].frame["maaned"]
-        months = months[(months >= config.FOERSTE_AAR * 100) & (months <= today.year * 100 + 12)]
-        years.append(months.max() // 100)
-    if "personale" in tables:
-        aar = tables["personale"].frame["aar"]
-        years.append(aar[(aar >= config.FOERSTE_AAR) & (aar <= today.year)].max())
-    years = [int(y) for y in years if y == y]  # drop NaN
-    return max(years) if years else None
+def available_years(tables: dict[str, Table], today: datetime.date) -> list[int]:
+    """The years with data, by the one calendar (:mod:`statusrapport.kalender`)."""
+    fravaer = tables["fravaer"].frame["maaned"] // 100 if "fravaer" in tables else []
+    personale = tables["personale"].frame["aar"] if "personale" in tables else []
+    return kalender.years_with_data(fravaer, personale, today)
 
 
 def validate(
@@ -86,79 +74,55 @@ def validate(
     year: int | None = None,
     today: datetime.date | None = None,
     expectations_dir: Path | None = None,
+    inputs: InputFolder | None = None,
 ) -> ValidationReport:
     """Check every contract file in ``data_dir``; never raises for bad data.
 
-    ``year`` defaults to the latest year in fravaer/personale; ``today`` (default: today's date)
-    decides what counts as "in the future".
+    ``year`` defaults to the latest year with data (:func:`statusrapport.kalender.report_year`),
+    and a year without data is an error, so validation checks exactly the year the run executes;
+    ``today`` (default: today's date) decides what counts as "in the future". ``inputs`` is the
+    folder already read by :func:`~statusrapport.validation.reading.read_folder` (the pipeline
+    reads once and hands it on).
     """
-    from statusrapport.validation.reading import read_table
-
     data_dir = Path(data_dir)
     today = today or datetime.date.today()
     suites = Path(expectations_dir) if expectations_dir else config.EXPECTATIONS_DIR
-    checks: list[Finding] = []
-    tables = {}
-    for name in config.FILES:
-        try:
-            table, findings = read_table(data_dir / f"{name}.csv", name)
-        except Exception as error:
-            table, findings = (
-                None,
-                [
-                    Finding(
-                        f"{name}.csv",
-                        None,
-                        "laesning",
-                        f"intern fejl ved læsning af filen ({type(error).__name__}: {error})",
-                        "fejl",
-                        False,
-                    )
-                ],
-            )
-        checks += findings
-        if table is not None:
-            tables[name] = table
+    if inputs is None:
+        inputs = read_folder(data_dir)
+    tables = inputs.tables
+    checks: list[Finding] = list(inputs.findings)
 
-    known = {f"{name}.csv" for name in config.FILES}
-    for path in sorted(data_dir.glob("*.csv")) + sorted(data_dir.glob("*.CSV")):
-        if path.name not in known:
-            checks.append(
-                Finding(
-                    path.name,
-                    None,
-                    "ukendt_fil",
-                    "filen er ikke en del af datakontrakten og bliver ikke brugt",
-                    "advarsel",
-                    False,
-                    hint="Fjern filen, eller tjek om den er en af kontraktens filer med et "
-                    "forkert navn (" + ", ".join(sorted(known)) + ").",
-                )
-            )
-
-    latest = _latest_year(tables, today)
-    if year is None:
-        year = latest if latest is not None else today.year
-    elif not (config.FOERSTE_AAR <= year <= today.year):
+    available = available_years(tables, today)
+    chosen = kalender.report_year(year, available)
+    staff_read = "fravaer" in tables or "personale" in tables
+    problem = None
+    if chosen is None:
+        if staff_read:
+            problem = "der er ingen år med data i fravaer.csv eller personale.csv"
+    elif year is not None and (staff_read or not (contract.FOERSTE_AAR <= year <= today.year)):
+        problem = kalender.year_problem(year, available, today)
+    if problem:
         checks.append(
             Finding(
                 "(rapportår)",
                 None,
                 "rapportaar",
-                f"rapportåret {year} skal ligge mellem {config.FOERSTE_AAR} og {today.year}",
+                problem,
                 "fejl",
                 False,
-                hint="Vælg et andet år med --year.",
+                hint="Vælg et år med data med --year, eller læg data for året i fravaer.csv og "
+                "personale.csv.",
             )
         )
+    report_year = chosen if chosen is not None else today.year
 
     if tables:
         from statusrapport.validation.gx_runner import run_suites
         from statusrapport.validation.rules import run_rules
 
         checks += run_suites(tables, suites, expectation_parameters(today))
-        checks += run_rules(tables, year, today)
-    return ValidationReport(year=year, checks=checks)
+        checks += run_rules(tables, report_year, today)
+    return ValidationReport(year=report_year, checks=checks)
 
 
 def load_quality(data_dir: str | Path | None = "", year: int | None = None) -> ValidationReport:

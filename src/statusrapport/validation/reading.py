@@ -16,65 +16,23 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
+import stat
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from statusrapport import contract, escaping
+from statusrapport.contract import Kind
 from statusrapport.validation.report import Finding
 
-Kind = Literal["tekst", "heltal", "decimal", "dato", "maaned", "aar"]
-
-#: The type of every contract column (config.FILES lists the names; this adds the types).
-COLUMN_TYPES: dict[str, dict[str, Kind]] = {
-    "tilbud": {
-        "tilbud_id": "tekst",
-        "navn": "tekst",
-        "center": "tekst",
-        "maalgruppe": "tekst",
-        "paragraf": "tekst",
-        "pladser": "heltal",
-        "aktiv_fra": "dato",
-        "aktiv_til": "dato",
-    },
-    "tilsyn": {"tilbud_id": "tekst", "tilsynsdato": "dato", "tema": "tekst", "score": "decimal"},
-    "paabud": {
-        "tilbud_id": "tekst",
-        "dato": "dato",
-        "myndighed": "tekst",
-        "type": "tekst",
-        "beskrivelse": "tekst",
-    },
-    "fravaer": {
-        "tilbud_id": "tekst",
-        "maaned": "maaned",
-        "faggruppe": "tekst",
-        "fuldtidsstillinger": "decimal",
-        "mulige_dagsvaerk": "decimal",
-        "sygefravaer_dagsvaerk": "decimal",
-        "langtidssygefravaer_dagsvaerk": "decimal",
-    },
-    "personale": {
-        "tilbud_id": "tekst",
-        "aar": "aar",
-        "gns_ansatte": "decimal",
-        "fratraadte": "heltal",
-        "nyansatte": "heltal",
-    },
-    "bostedsundersoegelse": {
-        "anbefaling_id": "tekst",
-        "omraade": "tekst",
-        "anbefaling": "tekst",
-        "aar": "aar",
-        "status": "tekst",
-        "kommentar": "tekst",
-        "fiktiv": "tekst",
-    },
-    "noegletal": {"tilbud_id": "tekst", "aar": "aar", "indikator": "tekst", "vaerdi": "decimal"},
-}
+#: The type of every contract column, from :mod:`statusrapport.contract`.
+COLUMN_TYPES: dict[str, dict[str, Kind]] = {f.name: contract.kinds(f.name) for f in contract.FILES}
 
 #: Suffix of the column that keeps a converted column's text as written (for "must not be empty").
 TEXT_SUFFIX = "__tekst"
@@ -100,6 +58,11 @@ _FORMATS: dict[Kind, tuple[str, str]] = {
 }
 _BOM = b"\xef\xbb\xbf"
 _MAX_EXAMPLES = 20
+#: A header with more fields than the contract's columns plus this is not read any further.
+_MAX_EXTRA_COLUMNS = 20
+FIELD_TOO_LONG = "felt for langt"
+#: Longest field the exact reader accepts (characters): the longest contract text plus margin.
+FIELD_LIMIT = contract.LONG_TEXT_MAX + 1024
 _HASH_LIMIT = 32 * 1024 * 1024
 
 
@@ -136,8 +99,63 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def read_table(path: Path, name: str) -> tuple[Table | None, list[Finding]]:
-    """Check the structure of ``path`` and read it; ``None`` when the file cannot be used at all."""
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "en mappe"
+    if stat.S_ISFIFO(mode):
+        return "en FIFO (navngivet rør)"
+    if stat.S_ISSOCK(mode):
+        return "en socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "en enhedsfil"
+    return "ikke en almindelig fil"
+
+
+def read_bytes(path: Path, root: Path | None = None) -> tuple[bytes | None, str | None]:
+    """The bytes of a regular file inside ``root`` (default: its folder), or why not (Danish).
+
+    Never blocks: a FIFO or a directory is refused before it is read, the file is opened
+    non-blocking and checked again after opening; a symbolic link may only point inside the folder.
+    """
+    root = (root or path.parent).resolve()
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None, "filen mangler i datamappen"
+    except OSError as error:
+        return None, f"filen kan ikke læses ({error.strerror})"
+    if stat.S_ISLNK(info.st_mode):
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return None, "filen er et symbolsk link, der peger uden for datamappen"
+        try:
+            info = os.stat(target)
+        except OSError:
+            return None, "filen er et symbolsk link, der ikke peger på en fil"
+    if not stat.S_ISREG(info.st_mode):
+        return None, f"{path.name} er {_file_kind(info.st_mode)}, ikke en almindelig fil"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        return None, f"filen kan ikke åbnes ({error.strerror})"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between the check and the open
+            return None, f"{path.name} er ikke en almindelig fil"
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(), None
+    except OSError as error:
+        return None, f"filen kan ikke læses ({error.strerror})"
+    finally:
+        os.close(fd)
+
+
+def read_table(
+    path: Path, name: str, root: Path | None = None
+) -> tuple[Table | None, list[Finding]]:
+    """Check the structure of ``path`` and read it; ``None`` when the file cannot be used at all.
+
+    ``root`` is the input folder (default: the file's folder); links may not point out of it.
+    """
     file = path.name
     columns = list(COLUMN_TYPES[name])
     findings: list[Finding] = []
@@ -150,11 +168,17 @@ def read_table(path: Path, name: str) -> tuple[Table | None, list[Finding]]:
     def ok(rule: str, description: str) -> None:
         findings.append(Finding(file, None, rule, description))
 
-    if not path.is_file():
-        fail("fil_findes", "filen mangler i datamappen", hint=f"Læg {file} i datamappen.")
+    raw, problem = read_bytes(path, root)
+    if raw is None:
+        fail(
+            "fil_findes",
+            problem or "filen kan ikke læses",
+            hint=f"Læg {file} i datamappen som en almindelig CSV-fil (ikke en mappe, et rør "
+            "eller et link ud af mappen).",
+        )
         return None, findings
     ok("fil_findes", "filen findes i datamappen")
-    data = path.read_bytes()
+    data = raw
     if not data.strip():
         what = "filen er tom (0 bytes)" if not data else "filen er tom (kun blanke tegn)"
         fail("ikke_tom", what, hint="Eksportér filen igen; den blev gemt uden indhold.")
@@ -208,26 +232,34 @@ def read_table(path: Path, name: str) -> tuple[Table | None, list[Finding]]:
         return None, findings
     ok("skilletegn", "kolonnerne er adskilt af komma")
 
-    header = [h.strip() for h in next(csv.reader([header_line]))]
-    missing = [c for c in columns if c not in header]
-    extra = [h for h in header if h not in columns]
-    doubled = sorted({h for h in header if header.count(h) > 1})
+    try:
+        header = [h.strip() for h in next(_limited_reader([header_line]))]
+    except csv.Error:
+        header = [h.strip() for h in header_line.split(",")]
+    counts = Counter(header)
+    known = set(columns)
+    missing = [c for c in columns if c not in counts]
+    extra = [h for h in counts if h not in known]
+    doubled = sorted(h for h, n in counts.items() if n > 1)
+    too_wide = len(header) > len(columns) + _MAX_EXTRA_COLUMNS
     if missing or extra or doubled:
-        examples = []
+        examples: list[tuple[int | None, str]] = []
         if missing:
             examples.append((1, "mangler: " + ", ".join(missing)))
         if extra:
-            examples.append((1, "ukendte: " + ", ".join(extra)))
+            examples.append((1, "ukendte: " + _names(extra)))
         if doubled:
-            examples.append((1, "to gange: " + ", ".join(doubled)))
+            examples.append((1, "to gange: " + _names(doubled)))
         fail(
             "kolonner",
-            "overskriften skal have præcis kolonnerne " + ", ".join(columns),
+            "overskriften skal have præcis kolonnerne "
+            + ", ".join(columns)
+            + (f" (den har {len(header)} kolonner)" if too_wide else ""),
             examples,
             "Ret overskriften (linje 1), så kolonnenavnene er præcis som i datakontrakten "
             "(data/raw/README.md); rækkefølgen er fri.",
         )
-        if missing or doubled:
+        if missing or doubled or too_wide:
             return None, findings
     else:
         ok("kolonner", "overskriften har præcis datakontraktens kolonner")
@@ -245,7 +277,18 @@ def read_table(path: Path, name: str) -> tuple[Table | None, list[Finding]]:
     last_line = data.rstrip(b"\r\n").count(b"\n") + 1
     truncated = [(ln, n) for ln, n in wrong_fields if ln == last_line and n < n_fields]
     other = [(ln, n) for ln, n in wrong_fields if (ln, n) not in truncated]
-    if quote_error is not None:
+    if quote_error is not None and quote_error[1] == FIELD_TOO_LONG:
+        fail(
+            "feltlaengde",
+            f"et felt er længere end {FIELD_LIMIT:,} tegn – resten af filen kan ikke læses".replace(
+                ",", "."
+            ),
+            [quote_error],
+            "Ret eller forkort feltet; tjek også, om et anførselstegn mangler, så resten af "
+            "filen er blevet ét felt.",
+        )
+        ok("anfoerselstegn", 'alle anførselstegn (") er lukket')
+    elif quote_error is not None:
         fail(
             "anfoerselstegn",
             'et anførselstegn (") er ikke lukket – resten af filen kan ikke læses',
@@ -312,6 +355,19 @@ def read_table(path: Path, name: str) -> tuple[Table | None, list[Finding]]:
     return table, findings
 
 
+def _names(names: list[str], shown: int = 5) -> str:
+    """A few column names for a message, each shortened, with the count of the rest."""
+    text = ", ".join(escaping.plain(n, max_length=40) for n in names[:shown])
+    return text + (f" … (i alt {len(names)})" if len(names) > shown else "")
+
+
+def _limited_reader(source: object) -> Iterator[list[str]]:
+    """``csv.reader`` whose field limit fits the contract's longest text (not 128 KB)."""
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
+    return csv.reader(source, strict=True)  # type: ignore[arg-type]
+
+
 def _detect_delimiter(header_line: str, columns: list[str]) -> str:
     """The delimiter that splits the header into the most contract column names (',' on ties)."""
     best, best_score = ",", -1
@@ -368,7 +424,7 @@ def _read_slow(
     text: str, header: list[str]
 ) -> tuple[pd.DataFrame, list[tuple[int, int]], tuple[int, str] | None]:
     """Read with the csv module, which knows each record's first line; collect broken lines."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = _limited_reader(io.StringIO(text, newline=""))
     n_fields = len(header)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -381,9 +437,13 @@ def _read_slow(
             row = next(reader)
         except StopIteration:
             break
-        except csv.Error:
-            line_text = text.splitlines()[start - 1] if start - 1 < text.count("\n") + 1 else ""
-            quote_error = (start, line_text[:80])
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                quote_error = (start, FIELD_TOO_LONG)
+                break
+            lines_ = text.split("\n", start)
+            line_text = lines_[start - 1] if start - 1 < len(lines_) else ""
+            quote_error = (start, escaping.plain(line_text, max_length=80))
             break
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # blank line
@@ -406,8 +466,9 @@ def _convert(table: Table) -> list[Finding]:
     frame = table.frame
     for column, kind in COLUMN_TYPES[table.name].items():
         raw = frame[column]
-        if kind == "tekst":
+        if kind in ("tekst", "id"):
             frame[column + TEXT_SUFFIX] = raw
+            findings += _text_checks(table, contract.BY_NAME[table.name].column(column))
             continue
         pattern, description = _FORMATS[kind]
         values, present = _parse(raw, kind, pattern)
@@ -421,7 +482,7 @@ def _convert(table: Table) -> list[Finding]:
             idx = np.flatnonzero(bad)[:_MAX_EXAMPLES]
             shown = raw.iloc[idx].tolist()
             examples = [
-                (int(ln), f'"{v}"')
+                (int(ln), f'"{escaping.plain(v, max_length=40)}"')
                 for ln, v in zip(frame[LINE].to_numpy()[idx], shown, strict=True)
             ]
             hint = _type_hint(kind, [str(v) for v in shown])
@@ -439,6 +500,68 @@ def _convert(table: Table) -> list[Finding]:
             )
         )
     return findings
+
+
+def _text_checks(table: Table, spec: contract.Column) -> list[Finding]:
+    """Ids must match :data:`contract.ID_PATTERN` (they become file names and URLs); texts must
+    not be longer than the contract allows (a 10 MB name would break every page)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    frame = table.frame
+    text = pa.array(frame[spec.name], from_pandas=True)
+    if not pa.types.is_string(text.type) and not pa.types.is_large_string(text.type):
+        text = pc.cast(text, pa.string())
+    present = text.is_valid().to_numpy(zero_copy_only=False)
+    lengths = pc.utf8_length(text).to_numpy(zero_copy_only=False)
+    lines = frame[LINE].to_numpy()
+    if spec.kind == "id":
+        matches = pc.match_substring_regex(text, contract.ID_PATTERN)
+        good = matches.fill_null(True).to_numpy(zero_copy_only=False)
+        bad = present & ~good.astype(bool)
+        idx = np.flatnonzero(bad)[:_MAX_EXAMPLES]
+        values = frame[spec.name].to_numpy()
+        examples: list[tuple[int | None, str]] = [
+            (int(lines[i]), f'"{escaping.plain(values[i], max_length=40)}"') for i in idx
+        ]
+        n_bad = int(bad.sum())
+        return [
+            Finding(
+                table.file,
+                spec.name,
+                "id_format",
+                "skal være 1–32 tegn: bogstaver A–Z/a–z, cifre, _ og - (første tegn et bogstav "
+                "eller ciffer)",
+                "fejl",
+                n_bad == 0,
+                n_bad,
+                examples,
+                "Ret id'et, så det kun består af bogstaver uden accenter, cifre, _ og -; det "
+                "bruges i filnavne og adresser på sitet."
+                if n_bad
+                else None,
+            )
+        ]
+    limit = spec.limit
+    bad = present & (np.nan_to_num(lengths.astype("float64"), nan=0.0) > limit)
+    idx = np.flatnonzero(bad)[:_MAX_EXAMPLES]
+    n_bad = int(bad.sum())
+    return [
+        Finding(
+            table.file,
+            spec.name,
+            "laengde",
+            f"må højst have {limit:,} tegn".replace(",", "."),
+            "fejl",
+            n_bad == 0,
+            n_bad,
+            [(int(lines[i]), f"{int(lengths[i]):,} tegn".replace(",", ".")) for i in idx],
+            "Forkort teksten, eller tjek om et anførselstegn mangler, så flere felter er blevet "
+            "til ét."
+            if n_bad
+            else None,
+        )
+    ]
 
 
 def _parse(raw: pd.Series, kind: Kind, pattern: str) -> tuple[np.ndarray, np.ndarray]:
@@ -487,3 +610,65 @@ def _type_hint(kind: Kind, values: list[str]) -> str:
     if kind == "heltal":
         return "Skriv et helt tal uden decimaler og uden tusindtalsseparator."
     return "Ret værdien i filen, så den har det viste format."
+
+
+@dataclass
+class InputFolder:
+    """Every contract file of one input folder, read once: validation, planning and the
+    notebooks' loader all start from this, so a file is judged and parsed one way only."""
+
+    folder: Path
+    tables: dict[str, Table]
+    findings: list[Finding]
+
+    @property
+    def read_errors(self) -> list[Finding]:
+        """Errors found while reading (structure, types, ids, lengths)."""
+        return [f for f in self.findings if f.is_error]
+
+
+def read_folder(folder: Path) -> InputFolder:
+    """Read every contract file in ``folder``; never raises for bad data."""
+    folder = Path(folder)
+    findings: list[Finding] = []
+    tables: dict[str, Table] = {}
+    for spec in contract.FILES:
+        try:
+            table, found = read_table(folder / spec.file, spec.name, folder)
+        except Exception as error:  # a bug in the reader: a finding, not a traceback
+            table = None
+            found = [
+                Finding(
+                    spec.file,
+                    None,
+                    "laesning",
+                    "intern fejl ved læsning af filen ("
+                    + escaping.plain(f"{type(error).__name__}: {error}")
+                    + ")",
+                    "fejl",
+                    False,
+                )
+            ]
+        findings += found
+        if table is not None:
+            tables[spec.name] = table
+    known = {spec.file for spec in contract.FILES}
+    try:
+        others = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
+    except OSError:
+        others = []
+    for path in others:
+        if path.name not in known:
+            findings.append(
+                Finding(
+                    escaping.plain(path.name, max_length=80),
+                    None,
+                    "ukendt_fil",
+                    "filen er ikke en del af datakontrakten og bliver ikke brugt",
+                    "advarsel",
+                    False,
+                    hint="Fjern filen, eller tjek om den er en af kontraktens filer med et "
+                    "forkert navn (" + ", ".join(sorted(known)) + ").",
+                )
+            )
+    return InputFolder(folder, tables, findings)

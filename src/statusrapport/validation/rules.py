@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, fmt
+from statusrapport import config, fmt, kalender
 from statusrapport.validation.reading import LINE, TEXT_SUFFIX, Table
 from statusrapport.validation.report import Finding
 
@@ -133,13 +133,10 @@ def status_history(tables: dict[str, Table], year: int, today: date) -> list[Fin
 
 
 def _active(tables: dict[str, Table], year: int) -> pd.DataFrame:
-    """Facilities open at some point in ``year`` (opened by 31/12, not closed before 1/1)."""
+    """Facilities open at some point in ``year``, by the one calendar."""
     t = tables["tilbud"].frame
-    start, end = year * 10000 + 101, year * 10000 + 1231
-    mask = (t["aktiv_fra"].isna() | (t["aktiv_fra"] <= end)) & (
-        t["aktiv_til"].isna() | (t["aktiv_til"] >= start)
-    )
-    return t.loc[mask & t["tilbud_id"].notna()]
+    mask = kalender.active_mask(t["aktiv_fra"], t["aktiv_til"], year)
+    return t.loc[mask & t["tilbud_id"].notna().to_numpy(dtype=bool)]
 
 
 def _coverage(

@@ -1,0 +1,517 @@
+"""The data contract: every input file, its columns, their types, units, allowed values and keys.
+
+This module is the one source of what the input folder must hold. From it come the reader's
+column types (:mod:`statusrapport.validation.reading`), the typed frames of
+:mod:`statusrapport.data`, the values behind the Great Expectations suites' ``$PARAMETER``\\ s
+(:func:`statusrapport.validation.expectation_parameters`), the demo generator's columns and
+``data/raw/README.md`` (:func:`readme`, checked by a test).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["id", "tekst", "heltal", "decimal", "dato", "maaned", "aar"]
+
+#: Every id column (tilbud_id, anbefaling_id) must match this: ids become file names and URLs.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
+ID_RE = re.compile(ID_PATTERN)
+#: Longest short text (names, categories) in characters; long texts have their own limit.
+SHORT_TEXT_MAX = 200
+#: Longest free text (descriptions, comments) in characters.
+LONG_TEXT_MAX = 1_000_000
+
+#: First year of the reporting period (the demo data starts here); nothing before is accepted.
+FOERSTE_AAR = 2019
+
+MAALGRUPPER: tuple[str, ...] = (
+    "socialpsykiatri",
+    "autisme",
+    "hjerneskade",
+    "synshandicap",
+    "multiple funktionsnedsættelser",
+)
+#: Kvalitetsmodellen's 7 themes before the 2025 reform (lov om socialtilsyn).
+TEMAER: tuple[str, ...] = (
+    "Uddannelse og beskæftigelse",
+    "Selvstændighed og relationer",
+    "Målgrupper, metoder og resultater",
+    "Sundhed og trivsel",
+    "Organisation og ledelse",
+    "Kompetencer",
+    "Fysiske rammer",
+)
+#: Follow-up statuses of the bostedsundersøgelse, lowest stage first.
+STATUSSER: tuple[str, ...] = (
+    "under overvejelse",
+    "delvist planlagt",
+    "planlagt",
+    "delvist imødekommet",
+    "imødekommet",
+)
+MYNDIGHEDER: tuple[str, ...] = (
+    "Socialtilsynet",
+    "Styrelsen for Patientsikkerhed",
+    "Arbejdstilsynet",
+    "Brandmyndigheden",
+    "Fødevarestyrelsen",
+)
+PAABUD_TYPER: tuple[str, ...] = ("påbud", "strakspåbud", "skærpet tilsyn", "sanktion")
+FAGGRUPPER: tuple[str, ...] = (
+    "pædagogisk personale",
+    "social- og sundhedspersonale",
+    "sundhedsfagligt personale",
+    "service og administration",
+    "ledelse",
+)
+INDIKATORER: tuple[str, ...] = (
+    "belaegningsprocent",
+    "budgetafvigelse_pct",
+    "trivsel",
+    "lederevaluering",
+)
+JA_NEJ: tuple[str, ...] = ("ja", "nej")
+
+#: The vocabularies by the name the GX suites use for them (``{"$PARAMETER": "temaer"}``).
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "maalgrupper": MAALGRUPPER,
+    "temaer": TEMAER,
+    "statusser": STATUSSER,
+    "myndigheder": MYNDIGHEDER,
+    "paabud_typer": PAABUD_TYPER,
+    "faggrupper": FAGGRUPPER,
+    "indikatorer": INDIKATORER,
+    "ja_nej": JA_NEJ,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input file, as the reader, the suites and the README see it."""
+
+    name: str
+    kind: Kind
+    description: str
+    unit: str = ""
+    #: Name of the vocabulary in :data:`VOCABULARIES` the values must come from.
+    allowed: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = True
+    #: Longest value in characters (text columns); ids are bounded by :data:`ID_PATTERN`.
+    max_length: int | None = None
+    #: ``minimum`` itself is not allowed (a value must be greater).
+    strict_minimum: bool = False
+    #: The valid range in words where it depends on the date or on another column.
+    range_note: str = ""
+
+    @property
+    def limit(self) -> int:
+        """Longest accepted value in characters."""
+        if self.max_length is not None:
+            return self.max_length
+        return 32 if self.kind == "id" else SHORT_TEXT_MAX
+
+    def allowed_text(self) -> str:
+        """The allowed values or range, in Danish, for the README."""
+        if self.range_note:
+            return self.range_note
+        if self.allowed:
+            return ", ".join(VOCABULARIES[self.allowed])
+        if self.kind == "id":
+            return "1–32 tegn: bogstaver A–Z/a–z, cifre, `_` og `-` (første tegn et bogstav/ciffer)"
+        low = _number(self.minimum) if self.minimum is not None else None
+        high = _number(self.maximum) if self.maximum is not None else None
+        if low is not None and high is not None:
+            return f"{low}–{high}"
+        if low is not None:
+            return f"over {low}" if self.strict_minimum else f"mindst {low}"
+        if high is not None:
+            return f"højst {high}"
+        return ""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One CSV file of the contract: its columns, key and what one row is."""
+
+    name: str
+    title: str
+    row: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    notes: str = ""
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+
+
+_TILBUD_ID = Column("tilbud_id", "id", "Tilbuddets nøgle; skal findes i `tilbud.csv`.")
+
+FILES: tuple[InputFile, ...] = (
+    InputFile(
+        "tilbud",
+        "tilbudsregister",
+        "én række pr. botilbud",
+        (
+            Column("tilbud_id", "id", "Fast nøgle, fx `CLB01`. Bruges i alle andre filer."),
+            Column("navn", "tekst", "Tilbuddets navn. (Demodata: opdigtede navne.)"),
+            Column("center", "tekst", "Center, fx `Center for Længerevarende Boformer`."),
+            Column("maalgruppe", "tekst", "Tilbuddets målgruppe.", allowed="maalgrupper"),
+            Column("paragraf", "tekst", "Lovgrundlag, fx `§ 108`, `§ 107`, `§ 105/§ 85`."),
+            Column("pladser", "heltal", "Antal normerede pladser.", "pladser", minimum=1),
+            Column(
+                "aktiv_fra",
+                "dato",
+                "Første dag tilbuddet indgår i datagrundlaget. For tilbud, der var i drift ved "
+                "periodens start, er det periodens første dag (demodata: 2019-01-01); nye tilbud "
+                "har deres åbningsdato.",
+            ),
+            Column(
+                "aktiv_til",
+                "dato",
+                "Sidste aktive dag; tomt felt for tilbud i drift. Ikke før `aktiv_fra`.",
+                required=False,
+            ),
+        ),
+        key=("tilbud_id",),
+    ),
+    InputFile(
+        "tilsyn",
+        "Socialtilsynets temascorer",
+        "én række pr. tilsynsbesøg og tema",
+        (
+            _TILBUD_ID,
+            Column(
+                "tilsynsdato",
+                "dato",
+                "Dato for tilsynet. Mindst ét tilsyn om året; risikobaseret kan der være flere.",
+                range_note=f"{FOERSTE_AAR}-01-01 – i dag",
+            ),
+            Column(
+                "tema",
+                "tekst",
+                "Kvalitetsmodellens tema. Fra reformen (demodata: 2025-07-01) kun de 5 temaer, "
+                "der ikke er ophævet.",
+                allowed="temaer",
+            ),
+            Column(
+                "score",
+                "decimal",
+                "Temascore med decimaler (gennemsnit af indikatorscorer).",
+                "point",
+                minimum=1,
+                maximum=5,
+            ),
+        ),
+        key=("tilbud_id", "tilsynsdato", "tema"),
+        notes="Et gennemsnit over 7 temaer kan ikke sammenlignes med et gennemsnit over 5 temaer "
+        "efter reformen.",
+    ),
+    InputFile(
+        "paabud",
+        "påbud og sanktioner",
+        "én række pr. påbud",
+        (
+            _TILBUD_ID,
+            Column("dato", "dato", "Dato for påbuddet.", range_note=f"{FOERSTE_AAR}-01-01 – i dag"),
+            Column("myndighed", "tekst", "Myndigheden, der gav påbuddet.", allowed="myndigheder"),
+            Column("type", "tekst", "Påbuddets type.", allowed="paabud_typer"),
+            Column(
+                "beskrivelse",
+                "tekst",
+                'Kort beskrivelse, fx "Påbud om brandsikring af flugtveje". Ingen '
+                "personoplysninger.",
+                max_length=LONG_TEXT_MAX,
+            ),
+        ),
+        notes="Tilbud uden påbud har ingen rækker.",
+    ),
+    InputFile(
+        "fravaer",
+        "sygefravær",
+        "én række pr. tilbud, måned og faggruppe",
+        (
+            _TILBUD_ID,
+            Column(
+                "maaned",
+                "maaned",
+                "Måneden, `ÅÅÅÅ-MM`.",
+                range_note=f"{FOERSTE_AAR}-01 – denne måned",
+            ),
+            Column(
+                "faggruppe",
+                "tekst",
+                "Faggruppen. En faggruppe, tilbuddet ikke har, har ingen rækker.",
+                allowed="faggrupper",
+            ),
+            Column(
+                "fuldtidsstillinger",
+                "decimal",
+                "Fuldtidsstillinger (37 timer/uge) i måneden, to decimaler.",
+                "fuldtidsstillinger",
+                minimum=0,
+                strict_minimum=True,
+            ),
+            Column(
+                "mulige_dagsvaerk",
+                "decimal",
+                "Mulige arbejdsdage (aktive dage) i måneden for gruppen = fuldtidsstillinger × "
+                "månedens arbejdsdage pr. fuldtidsstilling (ca. 227 om året).",
+                "dagsværk",
+                minimum=0,
+            ),
+            Column(
+                "sygefravaer_dagsvaerk",
+                "decimal",
+                "Fraværsdage pga. egen sygdom og arbejdsskade (FLIS nøgletal 569), omregnet til "
+                "fuldtid. ≤ `mulige_dagsvaerk`.",
+                "dagsværk",
+                minimum=0,
+            ),
+            Column(
+                "langtidssygefravaer_dagsvaerk",
+                "decimal",
+                "Den del af sygefraværet, der hører til sygeperioder på mere end 28 kalenderdage. "
+                "≤ `sygefravaer_dagsvaerk`.",
+                "dagsværk",
+                minimum=0,
+            ),
+        ),
+        key=("tilbud_id", "maaned", "faggruppe"),
+        notes="Sygefraværsprocent = sygefravær / mulige dagsværk. Fraværsdage pr. fuldtidsansat om "
+        "året = sygefravær / (mulige dagsværk / 227). Små grupper (fx ledelse) kan vedrøre færre "
+        "end 5 personer; sådanne tal undertrykkes eller lægges sammen, før de vises.",
+    ),
+    InputFile(
+        "personale",
+        "personaleomsætning",
+        "én række pr. tilbud og år",
+        (
+            _TILBUD_ID,
+            Column("aar", "aar", "År.", range_note=f"{FOERSTE_AAR} – i år"),
+            Column(
+                "gns_ansatte",
+                "decimal",
+                "Gennemsnitligt antal ansatte (hoveder, ikke fuldtidsstillinger) i året, én "
+                "decimal.",
+                "personer",
+                minimum=0,
+                strict_minimum=True,
+            ),
+            Column(
+                "fratraadte",
+                "heltal",
+                "Antal fratrådte medarbejdere i året (kun fratrædelser fra kommunen/tilbuddet, "
+                "ikke interne flytninger – angiv definitionen ved rigtige data). Højst 1,5 × "
+                "`gns_ansatte`.",
+                "personer",
+                minimum=0,
+            ),
+            Column("nyansatte", "heltal", "Antal nyansatte i året.", "personer", minimum=0),
+        ),
+        key=("tilbud_id", "aar"),
+        notes="Personaleomsætning = fratrådte / gennemsnitligt antal ansatte.",
+    ),
+    InputFile(
+        "bostedsundersoegelse",
+        "opfølgning på bostedsundersøgelsen",
+        "én række pr. anbefaling og statusår",
+        (
+            Column("anbefaling_id", "id", "Fast nøgle, `B01`–`B25`."),
+            Column("omraade", "tekst", 'Et af planens 14 områder, fx "fysiske rammer".'),
+            Column(
+                "anbefaling",
+                "tekst",
+                "Anbefalingens tekst fra opfølgningsplanen (2008).",
+                max_length=LONG_TEXT_MAX,
+            ),
+            Column(
+                "aar",
+                "aar",
+                "Statusår: 2008 (planens egen status) og hvert rapportår.",
+                range_note=f"2008 og {FOERSTE_AAR} – i år",
+            ),
+            Column("status", "tekst", "Status, laveste trin først.", allowed="statusser"),
+            Column(
+                "kommentar",
+                "tekst",
+                "Kort forklaring; må være tom. Skal udfyldes, hvis status går tilbage til et "
+                "tidligere trin.",
+                required=False,
+                max_length=LONG_TEXT_MAX,
+            ),
+            Column(
+                "fiktiv",
+                "tekst",
+                "`nej` for dokumenterede statusser (2008-planen), `ja` for opdigtede (demodata).",
+                allowed="ja_nej",
+            ),
+        ),
+        key=("anbefaling_id", "aar"),
+    ),
+    InputFile(
+        "noegletal",
+        "nøgletal til effektmålene",
+        "én række pr. tilbud, år og indikator",
+        (
+            _TILBUD_ID,
+            Column("aar", "aar", "År.", range_note=f"{FOERSTE_AAR} – i år"),
+            Column(
+                "indikator",
+                "tekst",
+                "Indikatoren: `belaegningsprocent` (pct.), `budgetafvigelse_pct` (pct., + = "
+                "merforbrug), `trivsel` (trivselsmåling, 1–7, måles i ulige år), "
+                "`lederevaluering` (1–7, måles i lige år og i 2025).",
+                allowed="indikatorer",
+            ),
+            Column(
+                "vaerdi",
+                "decimal",
+                "Værdien, i indikatorens enhed.",
+                "indikatorens enhed",
+                range_note="belaegningsprocent 0–150; trivsel og lederevaluering 1–7",
+            ),
+        ),
+        key=("tilbud_id", "aar", "indikator"),
+        notes='Mangler en måling, er der ingen række ("ingen data" i rapporten).',
+    ),
+)
+
+BY_NAME: dict[str, InputFile] = {f.name: f for f in FILES}
+
+
+def column_names() -> dict[str, tuple[str, ...]]:
+    """File name (without ``.csv``) → its columns in contract order."""
+    return {f.name: f.column_names for f in FILES}
+
+
+def kinds(name: str) -> dict[str, Kind]:
+    """The reader's type of every column of one file."""
+    return {c.name: c.kind for c in BY_NAME[name].columns}
+
+
+def id_columns() -> dict[str, tuple[str, ...]]:
+    """File → its id columns (their values become file names and URLs)."""
+    return {f.name: tuple(c.name for c in f.columns if c.kind == "id") for f in FILES}
+
+
+_KIND_TEXT: dict[str, str] = {
+    "id": "id",
+    "tekst": "tekst",
+    "heltal": "heltal",
+    "decimal": "tal (punktum som decimaltegn)",
+    "dato": "dato `ÅÅÅÅ-MM-DD`",
+    "maaned": "måned `ÅÅÅÅ-MM`",
+    "aar": "år `ÅÅÅÅ`",
+}
+
+_README_HEAD = """\
+# data/raw – inputdata til statusrapporten
+
+<!-- Genereret fra src/statusrapport/contract.py med `python -m statusrapport.contract`;
+     ret kontrakten dér, ikke her (en test tjekker, at filen er opdateret). -->
+
+> **English note.** This folder is the pipeline's read-only input: seven CSV files that follow the
+> data contract in `src/statusrapport/contract.py`. Nothing in the pipeline writes here except
+> the demo generator. Demo data are fictive, regenerated from a seed
+> (`statusrapport demo-data --out data/raw`, or `statusrapport.demo.write_demo_data`) and labelled
+> by the marker file `FIKTIVE_DATA.json`. Real data contain personal information and must never be
+> committed: keep them outside the repository and point `STATUSRAPPORT_DATA` at them.
+
+## Regler for mappen
+
+- **Kun input, kun læsning.** Notebooks, validering og statistik læser herfra og skriver aldrig
+  hertil. Afledte tal og tabeller lægges andre steder.
+- **Demodata er fiktive** og laves af `statusrapport.demo` ud fra et seed (standard 2025). Samme
+  seed giver byte-identiske filer, så demodata skal ikke gemmes eller rettes i hånden – de kan
+  altid laves igen. Når mappen indeholder `FIKTIVE_DATA.json`, viser alle sider et banner:
+  *Fiktive data – ikke til beslutningsbrug*.
+- **Rigtige personhenførbare data må aldrig committes** – heller ikke "kun midlertidigt". Det
+  gælder også udtræk på medarbejder- eller beboerniveau, som kun bruges til at danne filerne.
+- **Kun almindelige filer.** En mappe, en FIFO eller et symbolsk link, der peger ud af mappen,
+  afvises af valideringen.
+
+## Sådan lægges rigtige data ind
+
+1. Dan de syv filer nedenfor ud fra kildesystemerne (samme filnavne, samme kolonner; rækkefølgen
+   er fri).
+2. Læg dem i en mappe **uden for repositoriet** og sæt miljøvariablen
+   `STATUSRAPPORT_DATA=/sti/til/mappen` (eller brug `--data /sti/til/mappen` / `make ... DATA=...`).
+   Alternativt kan filerne lægges her, men så må de aldrig tilføjes til git.
+3. Sørg for, at mappen **ikke** indeholder `FIKTIVE_DATA.json` – ellers mærkes siderne som
+   fiktive.
+4. Kør valideringen (`make validate DATA=/sti/til/mappen`) før rapporten dannes.
+
+## Fælles format
+
+- UTF-8 (et BOM fra Excel accepteres), komma som skilletegn, punktum som decimaltegn, første
+  linje er kolonnenavne, ingen indeks-kolonne. Tekst med komma står i anførselstegn.
+- Datoer som ISO 8601 (`ÅÅÅÅ-MM-DD`), måneder som `ÅÅÅÅ-MM`, år som heltal.
+- Id'er (`tilbud_id`, `anbefaling_id`) er 1–32 tegn: bogstaver A–Z/a–z, cifre, `_` og `-`.
+- Korte tekster har højst {short} tegn; lange tekster (beskrivelse, anbefaling, kommentar) højst
+  {long} tegn.
+- Langt format: én række pr. enhed, periode og eventuelt kategori. En manglende værdi er en
+  manglende række (eller et tomt felt, hvor det er nævnt) – aldrig 0.
+- Rapportåret er som standard det seneste år med data i `fravaer.csv` eller `personale.csv`;
+  et valgt år (`--year`) skal have data dér.
+
+## Filerne
+"""
+
+_README_TAIL = """
+## Om demodata
+
+`statusrapport.demo` laver 36 opdigtede botilbud (ca. 1.200 pladser, ca. 2.150 fuldtidsstillinger
+og 2.500 ansatte) for 2019–2025, kalibreret til de offentlige tal i `DOMAIN.md`: sygefravær på ca.
+5,5–7 % med vintertop og sommerlavpunkt, stor forskel mellem tilbud og ca. 40 % langtidsfravær;
+personaleomsætning på ca. 20–25 %; tilsynsscorer mest mellem 3 og 5 og en håndfuld tilbud under
+målet på 3,8; få påbud om året. Ét tilbud åbner 2021-03-01 og har ingen data før. Tilbud med færre
+end 16 pladser har ikke faggruppen sundhedsfagligt personale. Alle navne, tal og statusser efter
+2008 er opdigtede; 2008-statusserne i `bostedsundersoegelse.csv` er planens egne.
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def readme() -> str:
+    """``data/raw/README.md`` as generated from the contract."""
+    parts = [_README_HEAD.format(short=SHORT_TEXT_MAX, long=f"{LONG_TEXT_MAX:,}".replace(",", "."))]
+    for spec in FILES:
+        parts.append(f"\n### `{spec.file}` – {spec.title} ({spec.row})\n\n")
+        if spec.key:
+            keys = ", ".join(f"`{k}`" for k in spec.key)
+            parts.append(f"Nøgle (unik pr. række): {keys}.\n\n")
+        parts.append("| kolonne | type | enhed | gyldige værdier | påkrævet | indhold |\n")
+        parts.append("| --- | --- | --- | --- | --- | --- |\n")
+        for c in spec.columns:
+            parts.append(
+                f"| `{c.name}` | {_KIND_TEXT[c.kind]} | {c.unit} | {_cell(c.allowed_text())} "
+                f"| {'ja' if c.required else 'nej'} | {_cell(c.description)} |\n"
+            )
+        if spec.notes:
+            parts.append(f"\n{spec.notes}\n")
+    parts.append(_README_TAIL)
+    return "".join(parts)
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m statusrapport.contract > README.md`
+    import sys
+
+    sys.stdout.write(readme())
