@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from statusrapport import config, figures, fmt
+from statusrapport import config, escaping, figures, fmt
 from statusrapport.data import Dataset, load
 
 #: Folder (relative to the executed notebook) where tables are written as CSV downloads.
@@ -24,10 +24,10 @@ TABLES_DIR = "tabeller"
 Formatter = Callable[[object], str]
 
 
-def _display(obj: object) -> None:
+def _display(obj: object, *, raw: bool = False) -> None:
     from IPython.display import display
 
-    display(obj)
+    display(obj, raw=raw)
 
 
 def setup(data_dir: str | Path | None = "", year: int | None = None) -> Dataset:
@@ -43,20 +43,28 @@ def setup(data_dir: str | Path | None = "", year: int | None = None) -> Dataset:
     return data
 
 
+BANNER_TEXT = (
+    "Tallene på denne side er dannet af en generator til afprøvning af rapporten. "
+    "De beskriver ikke virkelige botilbud, medarbejdere eller borgere."
+)
+
+
 def banner() -> None:
     """The demo-data warning, first on every page built from fictive data."""
     _display_html(
         '<div class="callout callout-style-default callout-warning demo-banner" role="note">'
-        f"<p><strong>{html.escape(config.DEMO_LABEL)}.</strong> "
-        "Tallene på denne side er dannet af en generator til afprøvning af rapporten. "
-        "De beskriver ikke virkelige botilbud, medarbejdere eller borgere.</p></div>"
+        f"<p><strong>{html.escape(config.DEMO_LABEL)}.</strong> {BANNER_TEXT}</p></div>",
+        markdown=f"::: {{.callout-warning}}\n**{config.DEMO_LABEL}.** {BANNER_TEXT}\n:::\n",
     )
 
 
-def _display_html(markup: str) -> None:
-    from IPython.display import HTML
+def _display_html(markup: str, *, markdown: str) -> None:
+    """Show HTML on the website and ``markdown`` everywhere else (Typst/PDF, Markdown).
 
-    _display(HTML(markup))
+    Quarto picks ``text/html`` for HTML pages and ``text/markdown`` for Typst; an HTML-only
+    output would print as ``<IPython.core.display.HTML object>`` in the PDF.
+    """
+    _display({"text/html": markup, "text/markdown": markdown, "text/plain": markdown}, raw=True)
 
 
 def md(text: str) -> None:
@@ -88,6 +96,31 @@ def _default_formatter(value: object) -> str:
     return str(value)
 
 
+#: A cell that reads as a number on the page: 3,8 · −1,2 · 6,2 % · 1.200 · 12 kr. (or missing).
+_NUMBER_TEXT = re.compile(r"^[−+-]?\d[\d.]*(,\d+)?(\s?(%|kr\.?|pp|dage))?$")
+
+
+def is_number_column(frame: pd.DataFrame, column: object) -> bool:
+    """True for numeric columns and for text columns whose every value reads as a number.
+
+    Such columns are right-aligned on every page and in the PDF (pre-formatted Danish numbers
+    are text, so the dtype alone would leave them left- or centre-aligned).
+    """
+    series = frame[column]
+    if pd.api.types.is_bool_dtype(series):
+        return False
+    if pd.api.types.is_numeric_dtype(series):
+        return True
+    texts = []
+    for value in series:
+        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+            continue
+        text = str(value).replace(fmt.NBSP, " ").strip()
+        if text not in ("", fmt.MISSING):
+            texts.append(text)
+    return bool(texts) and all(_NUMBER_TEXT.match(t) for t in texts)
+
+
 def html_table(
     frame: pd.DataFrame,
     *,
@@ -102,8 +135,9 @@ def html_table(
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
     parts.append("<thead><tr>")
+    numbers = {column: is_number_column(frame, column) for column in frame.columns}
     for column in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        numeric = numbers[column]
         style = ' style="text-align:right"' if numeric else ""
         parts.append(f'<th scope="col"{style}>{html.escape(str(column))}</th>')
     parts.append("</tr></thead><tbody>")
@@ -111,7 +145,7 @@ def html_table(
         parts.append("<tr>")
         for column, value in zip(frame.columns, row, strict=True):
             formatter = formats.get(column, _default_formatter)
-            numeric = pd.api.types.is_numeric_dtype(frame[column])
+            numeric = numbers[column]
             style = ' style="text-align:right"' if numeric else ""
             parts.append(f"<td{style}>{html.escape(formatter(value))}</td>")
         parts.append("</tr>")
@@ -155,7 +189,35 @@ def table(
             f'<p class="download-link"><a href="{TABLES_DIR}/{path.name}" download>'
             f"Hent tallene som CSV-fil ({html.escape(path.name)})</a></p>"
         )
-    _display_html(markup)
+    _display_html(markup, markdown=markdown_table(frame, caption=caption, formats=formats))
+
+
+def markdown_table(
+    frame: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    formats: Mapping[str, Formatter] | None = None,
+) -> str:
+    """The same table as a Pandoc pipe table (for the PDF): numbers right-aligned, captioned.
+
+    Cells go through :func:`escaping.markdown`, so a facility name cannot become Markdown.
+    """
+    formats = dict(formats or {})
+    numeric = [is_number_column(frame, c) for c in frame.columns]
+    lines = [
+        "| " + " | ".join(escaping.markdown(c) for c in frame.columns) + " |",
+        "|" + "|".join("---:" if n else ":---" for n in numeric) + "|",
+    ]
+    for row in frame.itertuples(index=False):
+        cells = [
+            escaping.markdown(formats.get(column, _default_formatter)(value))
+            for column, value in zip(frame.columns, row, strict=True)
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    text = "\n".join(lines) + "\n"
+    if caption:
+        text += f"\n: {escaping.markdown(caption)}\n"
+    return text
 
 
 def suppression_note(n_suppressed: int) -> None:
