@@ -1,0 +1,171 @@
+"""Find what the pipeline executed: the year folders, their report pages and facility profiles."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+from statusrapport import config
+
+#: Committed files and folders copied from the project root into the build folder.
+SOURCE_GLOBS: tuple[str, ...] = ("_quarto.yml", "_*.yml", "_*.md", "*.qmd", "*.scss", "*.css")
+SOURCE_DIRS: tuple[str, ...] = ("assets",)
+
+#: Cells papermill and the templates tag that a reader must never see.
+HIDDEN_TAGS = frozenset({"parameters", "injected-parameters"})
+
+
+@dataclass(frozen=True)
+class Page:
+    """One executed report notebook of a year, e.g. ``reports/2025/tilsyn.ipynb``."""
+
+    stem: str
+    title: str
+    path: Path  # relative to the build folder
+
+
+@dataclass(frozen=True)
+class Facility:
+    """One executed facility profile, with the fields its front matter carries."""
+
+    tilbud_id: str
+    title: str
+    subtitle: str
+    maalgruppe: str
+    path: Path  # relative to the build folder
+
+
+@dataclass(frozen=True)
+class YearReport:
+    """Everything stored for one year in the build folder."""
+
+    year: int
+    pages: tuple[Page, ...]
+    facilities: tuple[Facility, ...]
+
+    @property
+    def folder(self) -> Path:
+        return Path("reports") / str(self.year)
+
+
+def copy_sources(root: Path, build_dir: Path) -> list[Path]:
+    """Copy the committed site sources into the build folder, never ``notebooks/``.
+
+    A file that is already in the build folder wins: the pipeline may have written a generated
+    include (such as ``_noegletal.md``) there before calling ``build``.
+    """
+    copied: list[Path] = []
+    build_dir.mkdir(parents=True, exist_ok=True)
+    for pattern in SOURCE_GLOBS:
+        for source in sorted(root.glob(pattern)):
+            target = build_dir / source.name
+            if source.is_file() and not target.exists():
+                shutil.copy2(source, target)
+                copied.append(target)
+    for folder in SOURCE_DIRS:
+        source = root / folder
+        if source.is_dir():
+            shutil.copytree(source, build_dir / folder, dirs_exist_ok=True)
+            copied.append(build_dir / folder)
+    return copied
+
+
+def front_matter(notebook: Path) -> dict[str, Any]:
+    """The YAML front matter of an executed notebook's first raw cell (empty if none)."""
+    nb = nbformat.read(notebook, as_version=4)
+    return front_matter_of(nb)
+
+
+def front_matter_of(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    if not nb.cells or nb.cells[0].cell_type != "raw":
+        return {}
+    match = re.match(r"\s*---\s*\n(.*?)\n---", nb.cells[0].source, flags=re.DOTALL)
+    if not match:
+        return {}
+    loaded = yaml.safe_load(match.group(1))
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def discover(build_dir: Path, years: Iterable[int], messages: list[str]) -> list[YearReport]:
+    """The stored reports per year, newest first, in the menu order of ``config.REPORT_PAGES``."""
+    reports: list[YearReport] = []
+    for year in sorted(set(years), reverse=True):
+        folder = build_dir / "reports" / str(year)
+        if not folder.is_dir():
+            messages.append(f"Advarsel: der er ingen rapport for {year} i {folder}.")
+            continue
+        pages = []
+        for stem, default_title in config.REPORT_PAGES:
+            path = folder / f"{stem}.ipynb"
+            if path.exists():
+                title = str(front_matter(path).get("title") or f"{default_title} {year}")
+                pages.append(Page(stem, title, path.relative_to(build_dir)))
+        facilities = []
+        for path in sorted((folder / "tilbud").glob("*.ipynb")):
+            meta = front_matter(path)
+            facilities.append(
+                Facility(
+                    tilbud_id=str(meta.get("tilbud_id") or path.stem),
+                    title=str(meta.get("title") or path.stem),
+                    subtitle=str(meta.get("subtitle") or ""),
+                    maalgruppe=str(meta.get("maalgruppe") or ""),
+                    path=path.relative_to(build_dir),
+                )
+            )
+        facilities.sort(key=lambda f: f.title.casefold())
+        reports.append(YearReport(year, tuple(pages), tuple(facilities)))
+    return reports
+
+
+def key_figures(build_dir: Path, report: YearReport) -> dict[str, Any]:
+    """The year's ``noegletal.json`` (written by the pipeline), or empty when it is missing."""
+    path = build_dir / report.folder / "noegletal.json"
+    if not path.exists():
+        return {}
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def cell_options(cell: Mapping[str, Any]) -> dict[str, Any]:
+    """Quarto's ``#| key: value`` options at the top of a code cell, parsed as YAML."""
+    lines = []
+    for line in str(cell.get("source", "")).splitlines():
+        if not line.startswith("#|"):
+            break
+        lines.append(line[2:].strip())
+    if not lines:
+        return {}
+    try:
+        parsed = yaml.safe_load("\n".join(lines))
+    except yaml.YAMLError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def is_hidden(cell: Mapping[str, Any]) -> bool:
+    """Parameter cells (the template's and papermill's) are never shown."""
+    return bool(HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])))
+
+
+def scoreboard_label(build_dir: Path, report: YearReport) -> str | None:
+    """The label of the resumé's target scoreboard cell, if the notebook labels one."""
+    resume = next((p for p in report.pages if p.stem == "resume"), None)
+    if resume is None:
+        return None
+    nb = nbformat.read(build_dir / resume.path, as_version=4)
+    for cell in nb.cells:
+        label = cell_options(cell).get("label") if cell.cell_type == "code" else None
+        if label and any(word in str(label) for word in ("scoreboard", "maal")):
+            return str(label)
+    return None
