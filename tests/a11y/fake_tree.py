@@ -137,6 +137,25 @@ def _notebook(front: str, year: int, *, demo: bool, label: str, extra: list | No
     return nb
 
 
+def key_figures(year: int) -> dict:
+    """A ``noegletal.json``: T02's turnover suppressed (None), T02 has no inspection score."""
+    return {
+        "aar": year,
+        "fiktive_data": True,
+        "tilsyn.gns_score": 4.05,
+        "fravaer.procent_samlet": 0.0568,
+        "tilsyn.gns_score_pr_tilbud": {"T01": 4.18},
+        "fravaer.procent_pr_tilbud": {"T01": 0.0552, "T02": 0.1234},
+        "personaleomsaetning.procent_pr_tilbud": {"T01": 0.1334, "T02": None},
+        "maal.antal_tilbud": 2,
+        "maal.antal_tilbud_alle_maal_opfyldt": 1,
+        "maal.opfyldt_pr_tilbud": {
+            "T01": {"tilsyn": "opfyldt", "budget": "ikke opfyldt", "trivsel": "opfyldt"},
+            "T02": {"tilsyn": "ingen data", "budget": "opfyldt", "trivsel": "opfyldt"},
+        },
+    }
+
+
 def make_tree(build_dir: Path, *, demo: bool = True) -> Path:
     """Write the fake reports for ``YEARS`` into ``build_dir`` and return it."""
     for year in YEARS:
@@ -163,7 +182,7 @@ def make_tree(build_dir: Path, *, demo: bool = True) -> Path:
             nb = _notebook(front, year, demo=demo, label=f"{stem}-score", extra=extra)
             nbformat.write(nb, folder / f"{stem}.ipynb")
             (folder / "tabeller" / f"{stem}-score.csv").write_text("tema,score\nA,3.9\n")
-        (folder / "noegletal.json").write_text(json.dumps({"aar": year}), encoding="utf-8")
+        (folder / "noegletal.json").write_text(json.dumps(key_figures(year)), encoding="utf-8")
         (folder / "noegletal.csv").write_text("indikator,vaerdi\ntilsyn,3.9\n", encoding="utf-8")
         if year == max(YEARS):
             profiles = folder / "tilbud"
