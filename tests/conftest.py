@@ -11,6 +11,10 @@ import pytest
 
 from statusrapport import demo
 
+# Tests that are not about the site render the quick nbconvert preview even where Quarto is
+# installed (a real Quarto render takes minutes). tests/test_site_quarto.py sets "quarto".
+os.environ.setdefault("STATUSRAPPORT_ENGINE", "nbconvert")
+
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -1,0 +1,197 @@
+"""The site that ships is the site that is tested: the pipeline renders with real Quarto.
+
+One small demo data set (3 facilities, 2024–2025) goes through ``statusrapport run`` as a real
+process with ``STATUSRAPPORT_ENGINE=quarto``; the tests then read the log, every page, and both
+PDFs. Locally the module is skipped (with the reason) when ``quarto`` is not on ``PATH``; in CI
+(``CI=true``) a missing Quarto is a failure. Install the offline kit with
+``bash ../shared/tools/quarto/install.sh .tools/quarto`` and put ``.tools/quarto/bin`` on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from test_accessibility import describe, run_axe
+
+from statusrapport import config, demo, site
+
+pytestmark = pytest.mark.slow
+
+YEAR = 2025
+FACILITIES = 3
+REPR = re.compile(r"IPython\.core\.display|<[\w.]+ object at 0x[0-9a-f]+>")
+THEMES = ("Tilsyn og kvalitet", "Sygefravær", "Personaleomsætning")
+COMMITTEE_HEADINGS = ("Resumé", *THEMES, "Opfølgning på bostedsundersøgelsen", "Læs mere")
+
+
+def quarto_or_skip() -> str:
+    found = shutil.which("quarto")
+    if found:
+        return found
+    reason = (
+        "quarto findes ikke på PATH – installér kittet: bash ../shared/tools/quarto/install.sh "
+        '.tools/quarto && export PATH="$PWD/.tools/quarto/bin:$PATH"'
+    )
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI kræver ægte Quarto til sitetestene: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Run the pipeline once with real Quarto; the work folder and the run's output."""
+    quarto_or_skip()
+    work = tmp_path_factory.mktemp("quarto-site")
+    data = work / "data"
+    demo.write_demo_data(data, n_facilities=FACILITIES, years=(YEAR - 1, YEAR))
+    env = {**os.environ, site.ENGINE_ENV: "quarto", "PYTHONWARNINGS": "default"}
+    command = [sys.executable, "-m", "statusrapport", "run", "--data", str(data)]
+    command += ["--reports", str(work / "reports"), "--site", str(work / "_site"), "--jobs", "2"]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return {"site": work / "_site", "log": done.stdout + "\n" + done.stderr}
+
+
+def pdftotext(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    done = subprocess.run(
+        ["pdftotext", "-layout", *pages, str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def page_count(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+
+
+@pytest.fixture(scope="module")
+def pdfs(rendered: dict) -> dict[str, Path]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext mangler – installér poppler-utils")
+    folder = rendered["site"] / "reports" / str(YEAR)
+    return {
+        "bilag": folder / site.committee_pdf_name(YEAR),
+        "fuld": folder / site.pdf_name(YEAR),
+    }
+
+
+def test_rendered_with_quarto_and_no_warning_in_the_log(rendered: dict) -> None:
+    log = rendered["log"]
+    assert "Websitet er bygget med Quarto." in log
+    bad = [
+        line
+        for line in log.splitlines()
+        if re.search(r"WARN|Warning|DuplicateCellId|Traceback|kunne ikke dannes", line)
+    ]
+    assert bad == []
+
+
+def test_no_page_and_no_pdf_shows_an_object_repr(rendered: dict, pdfs: dict) -> None:
+    pages = sorted(rendered["site"].rglob("*.html"))
+    assert len(pages) >= 8 + FACILITIES
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not REPR.search(text), page
+        assert "{{<" not in text, page
+    for pdf in pdfs.values():
+        assert not REPR.search(pdftotext(pdf)), pdf
+
+
+def test_internal_links_and_images_resolve(rendered: dict) -> None:
+    site_dir = rendered["site"]
+    broken = []
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for link in re.findall(r'(?:href|src)="([^"]+)"', text):
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith(("#", "//", "mailto:")) or not parts.path:
+                continue
+            if not (page.parent / unquote(parts.path)).resolve().exists():
+                broken.append(f"{page.relative_to(site_dir)} → {link}")
+    assert broken == []
+
+
+def test_axe_finds_no_serious_issue_on_any_quarto_page(rendered: dict, node_ready: str) -> None:
+    summary = run_axe(node_ready, rendered["site"])
+    assert summary["pages"] == len(list(rendered["site"].rglob("*.html")))
+    assert summary["counts"]["serious"] == 0 and summary["counts"]["critical"] == 0, describe(
+        summary
+    )
+    assert summary["passed"], describe(summary)
+
+
+def test_year_page_links_both_pdfs_and_the_comparison(rendered: dict, pdfs: dict) -> None:
+    text = (rendered["site"] / "reports" / str(YEAR) / "index.html").read_text(encoding="utf-8")
+    for pdf in pdfs.values():
+        assert pdf.exists(), pdf
+        assert f'href="{pdf.name}"' in text
+    assert 'href="./tilbud/index.html"' in text or 'href="tilbud/index.html"' in text
+
+
+def test_facility_comparison_table_is_sortable_filterable_and_right_aligned(
+    rendered: dict,
+) -> None:
+    text = (rendered["site"] / "tilbud.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<th scope="row"><a href="([^"]+)"', text)
+    assert len(rows) == FACILITIES
+    for href in rows:
+        assert (rendered["site"] / href).exists(), href
+    assert 'class="statusrapport-tabel sortable tilbud-tabel"' in text
+    assert "data-filter-table" in text
+    assert "Tilbudsprofil 2025 ·" not in text
+    assert len(re.findall(r'<td class="tal', text)) == 4 * FACILITIES
+
+
+def test_profile_numbers_are_right_aligned(rendered: dict) -> None:
+    profile = sorted((rendered["site"] / "reports" / str(YEAR) / "tilbud").glob("[!i]*.html"))[0]
+    text = profile.read_text(encoding="utf-8")
+    cells = re.findall(r"<td([^>]*)>\s*(\d+,\d+(?:&nbsp;|\u00a0)?%?)\s*</td>", text)
+    assert cells, "no number cells found"
+    assert all("text-align: right" in attrs for attrs, _ in cells), cells[:5]
+
+
+def test_committee_pdf_is_short_has_the_headings_and_a_warning_on_every_page(
+    pdfs: dict,
+) -> None:
+    pdf = pdfs["bilag"]
+    pages = page_count(pdf)
+    assert 2 <= pages <= 20
+    text = pdftotext(pdf)
+    positions = [text.find(h) for h in COMMITTEE_HEADINGS]
+    assert -1 not in positions, dict(zip(COMMITTEE_HEADINGS, positions, strict=True))
+    assert positions == sorted(positions)
+    assert "Bilag til Socialudvalgets dagsorden" in text
+    assert re.search(r"\d{1,2}\. (januar|februar|marts|april|maj|juni|juli|august|september|"
+                     r"oktober|november|december) \d{4}", text)  # fmt: skip
+    assert "Figur 1" in text and "Tabel 1" in text
+    for number in range(1, pages + 1):
+        page = pdftotext(pdf, number)
+        assert config.DEMO_LABEL.split(" –")[0] in page, f"side {number}"
+        assert f"Side {number} af {pages}" in page, f"side {number}"
+
+
+def test_full_pdf_has_every_page_and_a_warning_on_every_page(pdfs: dict) -> None:
+    pdf = pdfs["fuld"]
+    pages = page_count(pdf)
+    text = pdftotext(pdf)
+    for _, title in config.REPORT_PAGES:
+        assert title.split()[0] in text, title
+    for number in range(1, pages + 1):
+        assert config.DEMO_LABEL.split(" –")[0] in pdftotext(pdf, number), f"side {number}"
