@@ -67,8 +67,15 @@ def serve(folder: Path) -> Iterator[str]:
 
 
 def pages_to_shoot(site: Path) -> dict[str, str]:
-    """The front page and one facility profile (the newest year's first), as site paths."""
+    """The front page, the facility comparison, the newest year's page, the resumé and one
+    facility profile (the newest year's first), as site paths; pages the site lacks are left out."""
     pages = {"forside": "index.html"}
+    years = sorted((p.name for p in (site / "reports").glob("[0-9]*") if p.is_dir()), reverse=True)
+    candidates = {"tilbudsliste": "tilbud.html"}
+    if years:
+        candidates["aar"] = f"reports/{years[0]}/index.html"
+        candidates["resume"] = f"reports/{years[0]}/resume.html"
+    pages.update({name: path for name, path in candidates.items() if (site / path).exists()})
     profiles = sorted(p for p in site.glob("reports/*/tilbud/*.html") if p.name != "index.html")
     if profiles:
         newest = max(p.parent.parent.name for p in profiles)

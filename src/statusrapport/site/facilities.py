@@ -19,7 +19,7 @@ SUPPRESSED = "udeladt"
 
 #: (key in noegletal.json, column heading, formatter) for the numeric columns, in order.
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("tilsyn.gns_score_pr_tilbud", "Tilsynsscore (1–5)"),
+    ("tilsyn.gns_score_pr_tilbud", "Tilsynsscore"),
     ("fravaer.procent_pr_tilbud", "Sygefravær"),
     ("personaleomsaetning.procent_pr_tilbud", "Personaleomsætning"),
     ("maal.opfyldt_pr_tilbud", "Mål opfyldt"),

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,6 @@ from statusrapport.site.sources import (
     ORGANISATION,
     SITE_TITLE,
     committee_pdf_name,
-    danish_date,
     dump_yaml,
     pdf_name,
 )
@@ -84,7 +84,10 @@ def _front(
     meta = {
         "title": title,
         "subtitle": subtitle,
-        "date": danish_date(run_info.get("run_date")),
+        # Quarto formats an ISO date in Danish ("29. november 2026"); a Danish text would be
+        # printed as given only if Pandoc did not read "29." as the start of a list.
+        "date": str(run_info.get("run_date") or date.today().isoformat())[:10],
+        "date-format": "D. MMMM YYYY",
         "lang": "da",
         "format": {
             "typst": {

@@ -197,7 +197,13 @@ def _write_facility_page(
 ) -> None:
     """A page with the comparison table as a raw HTML block (sorted and filtered by
     ``assets/tabeller.html``; without JavaScript it is a plain, complete table)."""
-    meta = {"title": title or f"Tilbud {report.year}", "toc": False}
+    # html-table-processing: none – Quarto would otherwise read the table into Pandoc and
+    # re-emit it (numbered caption, centred cells, sort buttons' headers lost).
+    meta = {
+        "title": title or f"Tilbud {report.year}",
+        "toc": False,
+        "html-table-processing": "none",
+    }
     table = facilities.table_html(report, figures, prefix=prefix)
     body = f"```{{=html}}\n{table}```\n\n{extra}"
     path.parent.mkdir(parents=True, exist_ok=True)
