@@ -11,6 +11,13 @@ YEAR   ?=
 JOBS   ?=
 RUN_ARGS := $(if $(YEAR),--year $(YEAR)) $(if $(JOBS),--jobs $(JOBS))
 
+# The offline Quarto kit, when installed (bash ../shared/tools/quarto/install.sh .tools/quarto),
+# is used by every target; otherwise the quarto on PATH (conda-forge or quarto.org), if any.
+QUARTO_KIT := $(CURDIR)/.tools/quarto/bin
+ifneq ($(wildcard $(QUARTO_KIT)/quarto),)
+export PATH := $(QUARTO_KIT):$(PATH)
+endif
+
 .PHONY: help venv demo-data validate report run render test test-fast lint format bench scheduled screenshots clean a11y
 
 help: ## Show this help
