@@ -51,7 +51,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("quarto-site")
     data = work / "data"
     demo.write_demo_data(data, n_facilities=FACILITIES, years=(YEAR - 1, YEAR))
-    env = {**os.environ, site.ENGINE_ENV: "quarto", "PYTHONWARNINGS": "default"}
+    env = {**os.environ, site.ENGINE_ENV: "quarto"}
     command = [sys.executable, "-m", "statusrapport", "run", "--data", str(data)]
     command += ["--reports", str(work / "reports"), "--site", str(work / "_site"), "--jobs", "2"]
     done = subprocess.run(
@@ -61,8 +61,10 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
         env=env,
         timeout=1800,
     )
+    log = done.stdout + "\n" + done.stderr
+    (work / "run.log").write_text(log, encoding="utf-8")  # kept for a failing test's reader
     assert done.returncode == 0, done.stderr[-4000:]
-    return {"site": work / "_site", "log": done.stdout + "\n" + done.stderr}
+    return {"site": work / "_site", "log": log}
 
 
 def pdftotext(pdf: Path, page: int | None = None) -> str:
