@@ -204,16 +204,29 @@ def markdown_table(
     """
     formats = dict(formats or {})
     numeric = [is_number_column(frame, c) for c in frame.columns]
-    lines = [
-        "| " + " | ".join(escaping.markdown(c) for c in frame.columns) + " |",
-        "|" + "|".join("---:" if n else ":---" for n in numeric) + "|",
-    ]
-    for row in frame.itertuples(index=False):
-        cells = [
+    header = [escaping.markdown(c) for c in frame.columns]
+    body = [
+        [
             escaping.markdown(formats.get(column, _default_formatter)(value))
             for column, value in zip(frame.columns, row, strict=True)
         ]
-        lines.append("| " + " | ".join(cells) + " |")
+        for row in frame.itertuples(index=False)
+    ]
+    # Pandoc sizes the columns of a wide pipe table by the dashes under each header, so the
+    # dashes follow the longest text in the column (long comments get room, numbers little).
+    widths = [
+        min(max([len(header[i]), *(len(r[i]) for r in body)]), 60) for i in range(len(header))
+    ]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|"
+        + "|".join(
+            ("-" * max(w, 3) + ":") if n else (":" + "-" * max(w, 3))
+            for w, n in zip(widths, numeric, strict=True)
+        )
+        + "|",
+    ]
+    lines += ["| " + " | ".join(cells) + " |" for cells in body]
     text = "\n".join(lines) + "\n"
     if caption:
         text += f"\n: {escaping.markdown(caption)}\n"
