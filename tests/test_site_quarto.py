@@ -144,7 +144,7 @@ def test_year_page_links_both_pdfs_and_the_comparison(rendered: dict, pdfs: dict
     for pdf in pdfs.values():
         assert pdf.exists(), pdf
         assert f'href="{pdf.name}"' in text
-    assert 'href="./tilbud/index.html"' in text or 'href="tilbud/index.html"' in text
+    assert re.search(r'href="[^"]*2025/tilbud/index\.html"|href="(\./)?tilbud/index\.html"', text)
 
 
 def test_facility_comparison_table_is_sortable_filterable_and_right_aligned(
@@ -176,9 +176,8 @@ def test_committee_pdf_is_short_has_the_headings_and_a_warning_on_every_page(
     pages = page_count(pdf)
     assert 2 <= pages <= 20
     text = pdftotext(pdf)
-    positions = [text.find(h) for h in COMMITTEE_HEADINGS]
-    assert -1 not in positions, dict(zip(COMMITTEE_HEADINGS, positions, strict=True))
-    assert positions == sorted(positions)
+    headings = [line.strip() for line in text.splitlines() if line.strip() in COMMITTEE_HEADINGS]
+    assert headings == list(COMMITTEE_HEADINGS)  # each once, as a heading line, in this order
     assert "Bilag til Socialudvalgets dagsorden" in text
     assert re.search(r"\d{1,2}\. (januar|februar|marts|april|maj|juni|juli|august|september|"
                      r"oktober|november|december) \d{4}", text)  # fmt: skip
