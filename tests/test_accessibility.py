@@ -1,9 +1,10 @@
 """Accessibility of the built site: axe-core in headless Chromium over every HTML page.
 
 Fails on any serious or critical axe violation, on a broken internal link and on an image
-without alt text (WCAG 2.1 AA, as promised in the site's tilgængelighedserklæring). Runs over the nbconvert
-preview of a small fake reports tree (Quarto's pages are checked in test_site_quarto.py); set ``STATUSRAPPORT_A11Y_SITE`` to a built ``_site`` (the
-real pipeline output) to check that instead. Needs ``node``/``npm`` and the system Chromium
+without alt text (WCAG 2.1 AA, as promised in the site's tilgængelighedserklæring). Runs over
+the nbconvert preview of a small fake reports tree (Quarto's pages are checked in
+test_site_quarto.py); set ``STATUSRAPPORT_A11Y_SITE`` to a built ``_site`` (the real pipeline
+output) to check that instead. Needs ``node``/``npm`` and the system Chromium
 (``apt-get install chromium``); the npm packages are installed with ``npm ci`` when missing.
 """
 
