@@ -38,6 +38,17 @@ def _years(text: str) -> tuple[int, int]:
     return first, last
 
 
+def _year(text: str) -> int:
+    """A report year: four digits (``--year 0`` is a typing error, not "the latest year")."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et årstal som 2025") from None
+    if not (1900 < value < 2200):
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke et gyldigt rapportår (fx 2025)")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -73,11 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="validér inputdata mod datakontrakten")
     validate.add_argument("--data", type=Path, default=config.RAW_DIR, help="inputmappe")
-    validate.add_argument("--year", type=int, default=None, help="rapportår (standard: seneste)")
+    validate.add_argument("--year", type=_year, default=None, help="rapportår (standard: seneste)")
 
     run = sub.add_parser("run", help="validér → kør notebooks → nøgletal → byg sitet")
     run.add_argument("--data", type=Path, default=config.RAW_DIR, help="inputmappe")
-    run.add_argument("--year", type=int, default=None, help="rapportår (standard: seneste)")
+    run.add_argument("--year", type=_year, default=None, help="rapportår (standard: seneste)")
     run.add_argument(
         "--jobs", type=_positive_int, default=os.cpu_count() or 1, help="parallelle kørsler"
     )

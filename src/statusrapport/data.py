@@ -1,9 +1,9 @@
-"""Load the validated input CSVs into typed frames, once per process.
+"""Load the input CSVs into typed frames, once per process, through the one reader.
 
-Validation (``statusrapport.validation``) has already checked the contract when this runs, so
-the loader only parses types and adds derived columns every analysis needs (year, month,
-the facility's target group). A Parquet copy next to the reports avoids parsing CSVs again in
-every notebook (see :func:`load`).
+Validation (``statusrapport.validation``) has already checked the contract when this runs. The
+files are read by the same reader validation uses (:func:`statusrapport.validation.reading.
+read_folder`: regular files only, same encodings and delimiters), then typed and given derived
+columns every analysis needs (year, month, the facility's target group).
 """
 
 from __future__ import annotations
@@ -16,14 +16,18 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from statusrapport import config
+from statusrapport import config, contract, kalender
+from statusrapport.errors import DataError
 
 T = TypeVar("T")
 
 
 @dataclass
 class Dataset:
-    """All inputs for the report, typed. Frames hold every year; filter with ``year``."""
+    """All inputs for the report, typed. Frames hold every year; filter with ``year``.
+
+    ``years`` are the years with data by the one calendar (:mod:`statusrapport.kalender`).
+    """
 
     data_dir: Path
     tilbud: pd.DataFrame
@@ -47,16 +51,18 @@ class Dataset:
 
     @property
     def latest_year(self) -> int:
-        return max(self.years)
+        """The default report year (:func:`statusrapport.kalender.report_year`)."""
+        year = kalender.report_year(None, self.years)
+        if year is None:
+            raise DataError("Der er ingen år med data i fravaer.csv eller personale.csv")
+        return year
 
     def active_facilities(self, year: int) -> pd.DataFrame:
         """Facilities open at some point in ``year`` (opened by 31/12, not closed before 1/1)."""
         t = self.tilbud
-        start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
-        mask = (t["aktiv_fra"].isna() | (t["aktiv_fra"] <= end)) & (
-            t["aktiv_til"].isna() | (t["aktiv_til"] >= start)
+        return t.loc[kalender.active_mask(t["aktiv_fra"], t["aktiv_til"], year)].reset_index(
+            drop=True
         )
-        return t.loc[mask].reset_index(drop=True)
 
     def facility_name(self, tilbud_id: str) -> str:
         match = self.tilbud.loc[self.tilbud["tilbud_id"] == tilbud_id, "navn"]
@@ -65,9 +71,33 @@ class Dataset:
         return str(match.iloc[0])
 
 
-def _read(folder: Path, key: str) -> pd.DataFrame:
-    path = folder / f"{key}.csv"
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+def _frames(folder: Path) -> dict[str, pd.DataFrame]:
+    """Every contract file as text columns, read by the one reader (validation's).
+
+    Values stay as written (types are parsed below, leniently: validation has judged them);
+    a file that cannot be read at all is a :class:`~statusrapport.errors.DataError`. A file with
+    only its header gives an empty frame (validation reports it; analyses can still run).
+    """
+    from statusrapport.validation.reading import TEXT_SUFFIX, read_folder
+
+    inputs = read_folder(folder)
+    frames: dict[str, pd.DataFrame] = {}
+    for spec in contract.FILES:
+        table = inputs.tables.get(spec.name)
+        if table is not None:
+            frames[spec.name] = pd.DataFrame(
+                {c: table.frame[c + TEXT_SUFFIX].astype("str") for c in spec.column_names}
+            )
+            continue
+        failed = [f for f in inputs.findings if f.file == spec.file and f.is_error]
+        if any(f.rule != "har_data" for f in failed):
+            raise DataError(
+                f"{spec.file} i {folder} kan ikke læses: "
+                + "; ".join(f.text(max_examples=3) for f in failed[:3])
+                + ". Kør statusrapport validate for detaljer."
+            )
+        frames[spec.name] = pd.DataFrame({c: pd.Series([], dtype="str") for c in spec.column_names})
+    return frames
 
 
 def _num(frame: pd.DataFrame, columns: list[str], integer: bool = False) -> None:
@@ -84,7 +114,8 @@ def _categorical(
 
 def parse(folder: Path) -> Dataset:
     """Read and type every contract file in ``folder`` (no validation here)."""
-    tilbud = _read(folder, "tilbud")
+    frames = _frames(folder)
+    tilbud = frames["tilbud"]
     _num(tilbud, ["pladser"], integer=True)
     tilbud["aktiv_fra"] = pd.to_datetime(tilbud["aktiv_fra"], format="%Y-%m-%d")
     tilbud["aktiv_til"] = pd.to_datetime(tilbud["aktiv_til"], format="%Y-%m-%d")
@@ -94,19 +125,19 @@ def parse(folder: Path) -> Dataset:
     def with_facility(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.merge(tilbud[facility_cols], on="tilbud_id", how="left", validate="m:1")
 
-    tilsyn = _read(folder, "tilsyn")
+    tilsyn = frames["tilsyn"]
     _num(tilsyn, ["score"])
     tilsyn["tilsynsdato"] = pd.to_datetime(tilsyn["tilsynsdato"], format="%Y-%m-%d")
     tilsyn["aar"] = tilsyn["tilsynsdato"].dt.year.astype("int64")
     tilsyn["tema"] = _categorical(tilsyn["tema"], config.TEMAER)
     tilsyn = with_facility(tilsyn)
 
-    paabud = _read(folder, "paabud")
+    paabud = frames["paabud"]
     paabud["dato"] = pd.to_datetime(paabud["dato"], format="%Y-%m-%d")
     paabud["aar"] = paabud["dato"].dt.year.astype("int64")
     paabud = with_facility(paabud)
 
-    fravaer = _read(folder, "fravaer")
+    fravaer = frames["fravaer"]
     _num(
         fravaer,
         [
@@ -122,25 +153,25 @@ def parse(folder: Path) -> Dataset:
     fravaer["faggruppe"] = _categorical(fravaer["faggruppe"], config.FAGGRUPPER)
     fravaer = with_facility(fravaer)
 
-    personale = _read(folder, "personale")
+    personale = frames["personale"]
     _num(personale, ["aar", "fratraadte", "nyansatte"], integer=True)
     _num(personale, ["gns_ansatte"])
     personale["aar"] = personale["aar"].astype("int64")
     personale = with_facility(personale)
 
-    bosted = _read(folder, "bostedsundersoegelse")
+    bosted = frames["bostedsundersoegelse"]
     _num(bosted, ["aar"], integer=True)
     bosted["aar"] = bosted["aar"].astype("int64")
     bosted["status"] = _categorical(bosted["status"], config.STATUSSER, ordered=True)
     bosted["kommentar"] = bosted["kommentar"].fillna("")
 
-    noegletal = _read(folder, "noegletal")
+    noegletal = frames["noegletal"]
     _num(noegletal, ["aar"], integer=True)
     noegletal["aar"] = noegletal["aar"].astype("int64")
     _num(noegletal, ["vaerdi"])
     noegletal = with_facility(noegletal)
 
-    years = sorted(set(fravaer["aar"]) | set(personale["aar"]) | set(tilsyn["aar"]))
+    years = kalender.years_with_data(fravaer["aar"], personale["aar"])
     return Dataset(
         data_dir=folder,
         tilbud=tilbud,
@@ -151,17 +182,20 @@ def parse(folder: Path) -> Dataset:
         bostedsundersoegelse=bosted,
         noegletal=noegletal,
         demo=config.is_demo(folder),
-        years=[int(y) for y in years],
+        years=years,
     )
 
 
 def input_fingerprint(folder: Path) -> str:
     """SHA-256 over the contract files' bytes: identifies exactly which inputs a report used."""
+    from statusrapport.validation.reading import read_bytes
+
     digest = hashlib.sha256()
     for key in config.FILES:
         path = folder / f"{key}.csv"
         digest.update(key.encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        content, _problem = read_bytes(path, folder)
+        digest.update(content if content is not None else b"<missing>")
     digest.update(b"demo" if config.is_demo(folder) else b"real")
     return digest.hexdigest()
 

@@ -8,7 +8,6 @@ on changed (content hashes), and each run leaves one JSON line in ``reports/runs
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import json
 import os
@@ -19,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from statusrapport import __version__, config, lifecycle, lock, preflight, publish
+from statusrapport import __version__, config, kalender, lifecycle, lock, preflight, publish
 from statusrapport.errors import (
     DataError,
     DiskFullError,
@@ -32,7 +31,11 @@ from statusrapport.errors import (
     from_os_error,
 )
 from statusrapport.execution import Task, TaskResult
+from statusrapport.kalender import ActiveFacility
 from statusrapport.pool import WarmPool
+
+if TYPE_CHECKING:
+    from statusrapport.validation.reading import InputFolder
 
 MANIFEST = ".manifest.json"
 RUN_LOG = "runs.jsonl"
@@ -75,43 +78,29 @@ def site_fingerprint() -> str:
     return _sha(_hash_files(files, root), str(bool(shutil.which("quarto"))))
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def latest_year(data_dir: Path) -> int:
-    """The newest year with staff data (personale.csv, else fravaer.csv) – read without pandas."""
-    years: set[int] = set()
-    personale = data_dir / "personale.csv"
-    if personale.exists():
-        years |= {int(row["aar"]) for row in _read_rows(personale) if row.get("aar", "").isdigit()}
-    if not years and (data_dir / "fravaer.csv").exists():
-        years |= {int(row["maaned"][:4]) for row in _read_rows(data_dir / "fravaer.csv")}
-    if not years:
-        raise DataError(f"Fandt ingen år i {data_dir / 'personale.csv'}")
-    return max(years)
+    """The report year by the one calendar (latest year with data); for benchmarks and tools."""
+    from statusrapport import validation
+    from statusrapport.validation.reading import read_folder
+
+    inputs = read_folder(data_dir)
+    year = kalender.report_year(None, validation.available_years(inputs.tables, date.today()))
+    if year is None:
+        raise DataError(f"Fandt ingen år med data i fravaer.csv eller personale.csv i {data_dir}")
+    return year
 
 
-@dataclass(frozen=True)
-class Facility:
-    tilbud_id: str
-    navn: str
-    maalgruppe: str
+def active_facilities(data_dir: Path, year: int) -> list[ActiveFacility]:
+    """Facilities open at some point in ``year`` (the one calendar): each gets a profile page."""
+    from statusrapport.validation.reading import read_folder
+
+    tables = read_folder(data_dir).tables
+    if "tilbud" not in tables:
+        raise DataError(f"tilbud.csv i {data_dir} kan ikke læses; kør statusrapport validate")
+    return kalender.active_facilities(tables["tilbud"].frame, year)
 
 
-def active_facilities(data_dir: Path, year: int) -> list[Facility]:
-    """Facilities open at some point in ``year``: each gets a profile page."""
-    first, last = f"{year}-01-01", f"{year}-12-31"
-    facilities = []
-    for row in _read_rows(data_dir / "tilbud.csv"):
-        opened, closed = row.get("aktiv_fra") or "", row.get("aktiv_til") or ""
-        if (not opened or opened <= last) and (not closed or closed >= first):
-            facilities.append(Facility(row["tilbud_id"], row["navn"], row["maalgruppe"]))
-    return sorted(facilities, key=lambda f: f.tilbud_id)
-
-
-def plan(data_dir: Path, year: int, facilities: list[Facility]) -> list[Task]:
+def plan(data_dir: Path, year: int, facilities: list[ActiveFacility]) -> list[Task]:
     """Every notebook of the year's report with its parameters and page front matter."""
     common = {"year": year, "data_dir": str(data_dir)}
     tasks = [
@@ -275,6 +264,8 @@ class RunPlan:
     manifest: dict[str, Any] = field(default_factory=dict)
     build: Path = Path()
     quality: Any = None  # the validation report to publish, None when validation was skipped
+    inputs: InputFolder | None = None  # the input folder, read once by the one reader
+    available_years: list[int] = field(default_factory=list)
 
     @property
     def published_year(self) -> Path:
@@ -425,18 +416,26 @@ def _run_steps(
 
 def make_plan(plan_: RunPlan, year: int | None, log: Log) -> None:
     """Year, facilities, tasks and their keys; which tasks changed since the published run."""
+    from statusrapport import validation
     from statusrapport.data import input_fingerprint
+    from statusrapport.validation.reading import read_folder
 
     data_dir = plan_.data_dir
-    missing = [f"{key}.csv" for key in config.FILES if not (data_dir / f"{key}.csv").exists()]
-    try:
-        if missing:
-            raise DataError("mangler filer")
-        year = year or latest_year(data_dir)
-        facilities = active_facilities(data_dir, year)
-    except (KeyError, ValueError, OSError, UnicodeDecodeError, DataError):
+    # Read the input folder once (the one reader); planning and validation share it.
+    inputs = read_folder(data_dir)
+    available = sorted(validation.available_years(inputs.tables, date.today()))
+    requested = year
+    year = kalender.report_year(requested, available)
+    if (
+        inputs.read_errors
+        or year is None
+        or kalender.year_problem(year, available) is not None
+        or "tilbud" not in inputs.tables
+    ):
         # let validation explain what is wrong with the files
-        raise RunEnded(_validate_only_failure(data_dir, year, log), write_log=False) from None
+        raise RunEnded(_validate_only_failure(data_dir, requested, log, inputs), write_log=False)
+    facilities = kalender.active_facilities(inputs.tables["tilbud"].frame, year)
+    plan_.inputs, plan_.available_years = inputs, available
     preflight.check_clock(data_dir)
     plan_.year = year
     plan_.input_hash = input_fingerprint(data_dir)
@@ -491,7 +490,7 @@ def validate(plan_: RunPlan, log: Log) -> None:
     log.info(f"Validerer inputdata i {plan_.data_dir} …")
     from statusrapport import validation
 
-    report = validation.validate(plan_.data_dir, year=plan_.year)
+    report = validation.validate(plan_.data_dir, year=plan_.year, inputs=plan_.inputs)
     if not report.ok:
         log.error(
             "inputdata er ugyldige – intet er kørt eller publiceret.\n" + report.summary_text()
@@ -523,7 +522,9 @@ def stage(plan_: RunPlan, log: Log) -> None:
         from statusrapport.data import load
 
         log.info("Beregner nøgletal …")
-        keyfigures.write(keyfigures.compute(load(plan_.data_dir), plan_.year), build_year)
+        keyfigures.write(
+            keyfigures.compute(load(plan_.data_dir, plan_.inputs), plan_.year), build_year
+        )
 
 
 def execute(plan_: RunPlan, pool: WarmPool | None, record: RunRecord, log: Log) -> None:
@@ -588,7 +589,7 @@ def render_site(plan_: RunPlan, record: RunRecord, log: Log) -> None:
     from statusrapport import site
 
     years = sorted(int(p.name) for p in (build / "reports").iterdir() if p.name.isdigit())
-    first_year = _first_data_year(plan_.data_dir)
+    first_year = min(plan_.available_years) if plan_.available_years else None
     run_info = {
         "data_period": f"{first_year}–{plan_.year}" if first_year else str(plan_.year),
         "run_date": date.today().isoformat(),
@@ -637,19 +638,13 @@ def publish_run(plan_: RunPlan, record: RunRecord, log: Log) -> None:
     )
 
 
-def _first_data_year(data_dir: Path) -> int | None:
-    try:
-        years = [int(r["aar"]) for r in _read_rows(data_dir / "personale.csv")]
-    except (OSError, KeyError, ValueError):
-        return None
-    return min(years) if years else None
-
-
-def _validate_only_failure(data_dir: Path, year: int | None, log: Log) -> int:
+def _validate_only_failure(
+    data_dir: Path, year: int | None, log: Log, inputs: InputFolder | None = None
+) -> int:
     """Inputs too broken to plan a run: validation explains why (exit 1)."""
     from statusrapport import validation
 
-    report = validation.validate(data_dir, year=year)
+    report = validation.validate(data_dir, year=year, inputs=inputs)
     if report.ok:  # pragma: no cover - validation should have found what broke planning
         log.error(f"kunne ikke læse inputdata i {data_dir}")
     else:
