@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from statusrapport import cli, config
-from statusrapport.validation import Finding, ValidationReport, validate
+from statusrapport.validation import Check, ValidationReport, validate
 from statusrapport.validation.reading import read_table
 
 TODAY = datetime.date(2026, 6, 15)
@@ -484,7 +484,7 @@ def test_unknown_csv_is_a_warning(data: Path) -> None:
 
 
 def test_summary_for_file_level_error() -> None:
-    finding = Finding("fravaer.csv", None, "tegnsaet", "filen er ikke gemt som UTF-8", "fejl",
+    finding = Check("fravaer.csv", None, "tegnsaet", "filen er ikke gemt som UTF-8", "fejl",
                       False, 1, [(3, "Fødevarestyrelsen")], "Gem som UTF-8")  # fmt: skip
     text = ValidationReport(year=2025, checks=[finding]).summary_text()
     assert (
@@ -499,13 +499,13 @@ HEADER = "tilbud_id,aar,gns_ansatte,fratraadte,nyansatte\n"
 ROWS = "CLB01,2024,10.5,2,3\nCLB02,2024,20,4,1\n"
 
 
-def _read(tmp_path: Path, content: bytes) -> tuple[object, list[Finding]]:
+def _read(tmp_path: Path, content: bytes) -> tuple[object, list[Check]]:
     path = tmp_path / "personale.csv"
     path.write_bytes(content)
     return read_table(path, "personale")
 
 
-def _failed(findings: list[Finding]) -> dict[str, Finding]:
+def _failed(findings: list[Check]) -> dict[str, Check]:
     return {f.rule: f for f in findings if not f.passed}
 
 

@@ -9,7 +9,7 @@ Three layers, each catching what the next cannot see:
 3. :mod:`.rules` – rules across files (unknown tilbud_id, status going backwards, implausible
    leavers) and the coverage of the report year (warnings only).
 
-``validate`` never raises for bad data: everything becomes a :class:`Finding` in the
+``validate`` never raises for bad data: everything becomes a :class:`Check` in the
 :class:`ValidationReport`, and errors stop the run while warnings are shown in the report.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 from statusrapport import config, contract, kalender
 from statusrapport.validation.reading import InputFolder, Table, read_folder
 from statusrapport.validation.report import (
-    Finding,
+    Check,
     ValidationReport,
     file_overview,
     plain_summary,
@@ -31,7 +31,7 @@ from statusrapport.validation.report import (
 
 __all__ = [
     "QUALITY_FILE",
-    "Finding",
+    "Check",
     "ValidationReport",
     "available_years",
     "expectation_parameters",
@@ -90,7 +90,7 @@ def validate(
     if inputs is None:
         inputs = read_folder(data_dir)
     tables = inputs.tables
-    checks: list[Finding] = list(inputs.findings)
+    checks: list[Check] = list(inputs.findings)
 
     available = available_years(tables, today)
     chosen = kalender.report_year(year, available)
@@ -103,7 +103,7 @@ def validate(
         problem = kalender.year_problem(year, available, today)
     if problem:
         checks.append(
-            Finding(
+            Check(
                 "(rapportår)",
                 None,
                 "rapportaar",

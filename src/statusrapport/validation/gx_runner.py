@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from statusrapport.validation.reading import LINE, TEXT_SUFFIX, Table
-from statusrapport.validation.report import Finding
+from statusrapport.validation.report import Check
 
 RESULT_FORMAT = {
     "result_format": "SUMMARY",
@@ -35,7 +35,7 @@ RESULT_FORMAT = {
 #: Findings of files already validated in this process, by (file content, suite, parameters):
 #: the same bytes against the same rules give the same findings, so a second validation of an
 #: unchanged small file (tests, a notebook's fallback) skips GX.
-_CACHE: dict[tuple[str, str, str], list[Finding]] = {}
+_CACHE: dict[tuple[str, str, str], list[Check]] = {}
 _PAIR = "expect_column_pair_values_a_to_be_greater_than_b"
 _COMPOUND = "expect_compound_columns_to_be_unique"
 
@@ -96,9 +96,9 @@ def _context_dir() -> Iterator[Path]:
 
 def run_suites(
     tables: dict[str, Table], suites_dir: Path, parameters: dict[str, Any]
-) -> list[Finding]:
+) -> list[Check]:
     """Validate every table against its suite; one finding per expectation."""
-    findings: list[Finding] = []
+    findings: list[Check] = []
     suites = {}
     keys: dict[str, tuple[str, str, str]] = {}
     params_text = json.dumps(parameters, sort_keys=True, default=str)
@@ -114,7 +114,7 @@ def run_suites(
                     del suites[name]
         except (OSError, ValueError) as error:
             findings.append(
-                Finding(
+                Check(
                     table.file,
                     None,
                     "suite",
@@ -144,7 +144,7 @@ def run_suites(
                     _CACHE[keys[name]] = result
             except Exception as error:
                 findings.append(
-                    Finding(
+                    Check(
                         table.file,
                         None,
                         "gx",
@@ -159,7 +159,7 @@ def run_suites(
 
 def _run_one(
     gx: Any, context: Any, source: Any, table: Table, spec: dict[str, Any], params: dict[str, Any]
-) -> list[Finding]:
+) -> list[Check]:
     name = spec["name"]
     expectations = [_for_gx(e) for e in spec["expectations"]]
     suite = context.suites.add_or_update(
@@ -212,7 +212,7 @@ def describe(template: str, params: dict[str, Any]) -> str:
 
 def _finding(
     table: Table, expectation: dict[str, Any], result: Any, params: dict[str, Any]
-) -> Finding:
+) -> Check:
     meta = expectation.get("meta", {})
     rule = meta.get("regel", expectation["type"])
     description = describe(meta.get("beskrivelse", rule), params)
@@ -221,7 +221,7 @@ def _finding(
     hint = describe(meta["hjaelp"], params) if meta.get("hjaelp") else None
     if result is None or result.exception_info.get("raised_exception"):
         message = (result.exception_info.get("exception_message") if result else None) or "intet"
-        return Finding(
+        return Check(
             table.file,
             column,
             rule,
@@ -232,7 +232,7 @@ def _finding(
     detail = result.result or {}
     n_bad = int(detail.get("unexpected_count") or 0)
     if result.success or n_bad == 0:
-        return Finding(
+        return Check(
             table.file,
             column,
             rule,
@@ -244,7 +244,7 @@ def _finding(
             None if result.success else hint,
         )
     lines = [int(row[LINE]) for row in detail.get("partial_unexpected_index_list") or []]
-    return Finding(
+    return Check(
         table.file,
         column,
         rule,

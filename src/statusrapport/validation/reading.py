@@ -29,7 +29,7 @@ import pandas as pd
 
 from statusrapport import contract, escaping
 from statusrapport.contract import Kind
-from statusrapport.validation.report import Finding
+from statusrapport.validation.report import Check
 
 #: The type of every contract column, from :mod:`statusrapport.contract`.
 COLUMN_TYPES: dict[str, dict[str, Kind]] = {f.name: contract.kinds(f.name) for f in contract.FILES}
@@ -77,7 +77,7 @@ class Table:
 
     name: str
     frame: pd.DataFrame
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Check] = field(default_factory=list)
     #: Content hash of a small file (``None`` for big ones), so unchanged files need no re-run.
     digest: str | None = None
 
@@ -149,24 +149,22 @@ def read_bytes(path: Path, root: Path | None = None) -> tuple[bytes | None, str 
         os.close(fd)
 
 
-def read_table(
-    path: Path, name: str, root: Path | None = None
-) -> tuple[Table | None, list[Finding]]:
+def read_table(path: Path, name: str, root: Path | None = None) -> tuple[Table | None, list[Check]]:
     """Check the structure of ``path`` and read it; ``None`` when the file cannot be used at all.
 
     ``root`` is the input folder (default: the file's folder); links may not point out of it.
     """
     file = path.name
     columns = list(COLUMN_TYPES[name])
-    findings: list[Finding] = []
+    findings: list[Check] = []
 
     def fail(rule: str, description: str, examples=None, hint=None, n_bad=0) -> None:
         findings.append(
-            Finding(file, None, rule, description, "fejl", False, n_bad, examples or [], hint)
+            Check(file, None, rule, description, "fejl", False, n_bad, examples or [], hint)
         )
 
     def ok(rule: str, description: str) -> None:
-        findings.append(Finding(file, None, rule, description))
+        findings.append(Check(file, None, rule, description))
 
     raw, problem = read_bytes(path, root)
     if raw is None:
@@ -460,7 +458,7 @@ def _read_slow(
     return frame, wrong, quote_error
 
 
-def _convert(table: Table) -> list[Finding]:
+def _convert(table: Table) -> list[Check]:
     """Turn text into numbers and dates; every value that cannot be read is a finding."""
     findings = []
     frame = table.frame
@@ -487,7 +485,7 @@ def _convert(table: Table) -> list[Finding]:
             ]
             hint = _type_hint(kind, [str(v) for v in shown])
         findings.append(
-            Finding(
+            Check(
                 table.file,
                 column,
                 f"type_{kind}",
@@ -502,7 +500,7 @@ def _convert(table: Table) -> list[Finding]:
     return findings
 
 
-def _text_checks(table: Table, spec: contract.Column) -> list[Finding]:
+def _text_checks(table: Table, spec: contract.Column) -> list[Check]:
     """Ids must match :data:`contract.ID_PATTERN` (they become file names and URLs); texts must
     not be longer than the contract allows (a 10 MB name would break every page)."""
     import pyarrow as pa
@@ -526,7 +524,7 @@ def _text_checks(table: Table, spec: contract.Column) -> list[Finding]:
         ]
         n_bad = int(bad.sum())
         return [
-            Finding(
+            Check(
                 table.file,
                 spec.name,
                 "id_format",
@@ -547,7 +545,7 @@ def _text_checks(table: Table, spec: contract.Column) -> list[Finding]:
     idx = np.flatnonzero(bad)[:_MAX_EXAMPLES]
     n_bad = int(bad.sum())
     return [
-        Finding(
+        Check(
             table.file,
             spec.name,
             "laengde",
@@ -619,10 +617,10 @@ class InputFolder:
 
     folder: Path
     tables: dict[str, Table]
-    findings: list[Finding]
+    findings: list[Check]
 
     @property
-    def read_errors(self) -> list[Finding]:
+    def read_errors(self) -> list[Check]:
         """Errors found while reading (structure, types, ids, lengths)."""
         return [f for f in self.findings if f.is_error]
 
@@ -630,7 +628,7 @@ class InputFolder:
 def read_folder(folder: Path) -> InputFolder:
     """Read every contract file in ``folder``; never raises for bad data."""
     folder = Path(folder)
-    findings: list[Finding] = []
+    findings: list[Check] = []
     tables: dict[str, Table] = {}
     for spec in contract.FILES:
         try:
@@ -638,7 +636,7 @@ def read_folder(folder: Path) -> InputFolder:
         except Exception as error:  # a bug in the reader: a finding, not a traceback
             table = None
             found = [
-                Finding(
+                Check(
                     spec.file,
                     None,
                     "laesning",
@@ -660,7 +658,7 @@ def read_folder(folder: Path) -> InputFolder:
     for path in others:
         if path.name not in known:
             findings.append(
-                Finding(
+                Check(
                     escaping.plain(path.name, max_length=80),
                     None,
                     "ukendt_fil",

@@ -1,6 +1,6 @@
 """The result of a validation: findings an analyst can act on, and a stable JSON form.
 
-Every check produces a :class:`Finding`, also the ones that passed, so the Datakvalitet page can
+Every check produces a :class:`Check`, also the ones that passed, so the Datakvalitet page can
 show what was checked and not only what failed. The JSON form has no timestamps and is sorted, so
 validating the same data twice writes byte-identical files (the pipeline caches on them).
 """
@@ -12,25 +12,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from statusrapport import contract, escaping
+
 if TYPE_CHECKING:
     import pandas as pd
 
 Severity = Literal["fejl", "advarsel"]
 
 #: Order of the input files in every listing (the data contract's order), unknown files last.
-_FILE_ORDER = (
-    "tilbud.csv",
-    "tilsyn.csv",
-    "paabud.csv",
-    "fravaer.csv",
-    "personale.csv",
-    "bostedsundersoegelse.csv",
-    "noegletal.csv",
-)
+_FILE_ORDER = tuple(spec.file for spec in contract.FILES)
 
 
 @dataclass(frozen=True)
-class Finding:
+class Check:
     """One check of one rule on one file (and column): passed or not, with examples.
 
     ``examples`` holds ``(csv_line_number, value_as_text)``; the header is line 1. The line is
@@ -84,13 +78,15 @@ class Finding:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Finding:
+    def from_dict(cls, data: dict[str, Any]) -> Check:
         values = dict(data)
         values["examples"] = [(line, value) for line, value in values.get("examples", [])]
         return cls(**values)
 
 
 def _example(line: int | None, value: str) -> str:
+    """One example for a terminal line: control characters visible, length bounded."""
+    value = escaping.plain(value, max_length=80)
     if line is None:
         return value
     return f"linje {line} ({value})" if value != "" else f"linje {line}"
@@ -101,17 +97,17 @@ class ValidationReport:
     """All findings of one validation; ``ok`` when no finding is an error."""
 
     year: int | None
-    checks: list[Finding] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.checks = sorted(self.checks, key=Finding.sort_key)
+        self.checks = sorted(self.checks, key=Check.sort_key)
 
     @property
-    def errors(self) -> list[Finding]:
+    def errors(self) -> list[Check]:
         return [f for f in self.checks if f.is_error]
 
     @property
-    def warnings(self) -> list[Finding]:
+    def warnings(self) -> list[Check]:
         return [f for f in self.checks if f.is_warning]
 
     @property
@@ -162,7 +158,7 @@ class ValidationReport:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ValidationReport:
-        return cls(year=data.get("aar"), checks=[Finding.from_dict(c) for c in data["kontroller"]])
+        return cls(year=data.get("aar"), checks=[Check.from_dict(c) for c in data["kontroller"]])
 
     @classmethod
     def from_json(cls, path: Path | str) -> ValidationReport:
@@ -258,7 +254,7 @@ def warnings_markdown(report: ValidationReport, max_examples: int = 10) -> str:
     return "\n".join(lines)
 
 
-def _block(findings: list[Finding], max_examples: int) -> list[str]:
+def _block(findings: list[Check], max_examples: int) -> list[str]:
     lines = []
     for finding in findings:
         mark = "✗" if finding.severity == "fejl" else "!"

@@ -14,14 +14,14 @@ import pandas as pd
 
 from statusrapport import config, fmt, kalender
 from statusrapport.validation.reading import LINE, TEXT_SUFFIX, Table
-from statusrapport.validation.report import Finding
+from statusrapport.validation.report import Check
 
 MAX_EXAMPLES = 20
 #: More leavers than this many times the average headcount in a year is not plausible.
 FRATRAADTE_MAX_FAKTOR = 1.5
 MAANEDER = fmt.MAANEDER
 
-Rule = Callable[[dict[str, Table], int, date], list[Finding]]
+Rule = Callable[[dict[str, Table], int, date], list[Check]]
 
 
 def _lines_examples(
@@ -31,7 +31,7 @@ def _lines_examples(
     return [(int(ln), str(v)) for ln, v in zip(rows[LINE], text(rows), strict=True)]
 
 
-def known_facilities(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
+def known_facilities(tables: dict[str, Table], year: int, today: date) -> list[Check]:
     """Every tilbud_id in the other files must exist in tilbud.csv (else it drops out silently)."""
     if "tilbud" not in tables:
         return []
@@ -47,7 +47,7 @@ def known_facilities(tables: dict[str, Table], year: int, today: date) -> list[F
         mask = ids.isin(unknown).to_numpy(dtype=bool) if unknown else np.zeros(len(frame), bool)
         n_bad = int(mask.sum())
         findings.append(
-            Finding(
+            Check(
                 f"{name}.csv",
                 "tilbud_id",
                 "kendt_tilbud",
@@ -62,7 +62,7 @@ def known_facilities(tables: dict[str, Table], year: int, today: date) -> list[F
     return findings
 
 
-def plausible_leavers(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
+def plausible_leavers(tables: dict[str, Table], year: int, today: date) -> list[Check]:
     """More leavers than 1.5 × the average headcount is a typing error, not turnover."""
     if "personale" not in tables:
         return []
@@ -71,7 +71,7 @@ def plausible_leavers(tables: dict[str, Table], year: int, today: date) -> list[
     mask = (frame["fratraadte"] > limit).fillna(False).to_numpy(dtype=bool)
     n_bad = int(mask.sum())
     return [
-        Finding(
+        Check(
             "personale.csv",
             "fratraadte",
             "fratraadte_plausibel",
@@ -97,7 +97,7 @@ def plausible_leavers(tables: dict[str, Table], year: int, today: date) -> list[
     ]
 
 
-def status_history(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
+def status_history(tables: dict[str, Table], year: int, today: date) -> list[Check]:
     """A recommendation may only move back to an earlier stage with a comment explaining why."""
     if "bostedsundersoegelse" not in tables:
         return []
@@ -116,7 +116,7 @@ def status_history(tables: dict[str, Table], year: int, today: date) -> list[Fin
         for _, r in bad.head(MAX_EXAMPLES).iterrows()
     ]
     return [
-        Finding(
+        Check(
             "bostedsundersoegelse.csv",
             "kommentar",
             "tilbagegang_forklaret",
@@ -146,8 +146,8 @@ def _coverage(
     description: str,
     gaps: list[tuple[int | None, str]],
     hint: str,
-) -> Finding:
-    return Finding(
+) -> Check:
+    return Check(
         file,
         column,
         rule,
@@ -160,7 +160,7 @@ def _coverage(
     )
 
 
-def coverage(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
+def coverage(tables: dict[str, Table], year: int, today: date) -> list[Check]:
     """Gaps in the report year are warnings: the report is built and shows the gap."""
     if "tilbud" not in tables:
         return []
@@ -265,15 +265,15 @@ RULES: dict[str, Rule] = {
 }
 
 
-def run_rules(tables: dict[str, Table], year: int, today: date) -> list[Finding]:
+def run_rules(tables: dict[str, Table], year: int, today: date) -> list[Check]:
     """Run every custom rule; a rule that crashes becomes a finding, not a traceback."""
-    findings: list[Finding] = []
+    findings: list[Check] = []
     for rule_id, rule in RULES.items():
         try:
             findings += rule(tables, year, today)
         except Exception as error:
             findings.append(
-                Finding(
+                Check(
                     "(krydskontrol)",
                     None,
                     rule_id,
