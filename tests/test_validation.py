@@ -374,11 +374,76 @@ def test_clean_demo_data_pass(demo_dir: Path, capsys: pytest.CaptureFixture[str]
     assert "Traceback" not in out + err
 
 
+def _assert_named(code: int, out: str, err: str, file: str, column: str | None) -> None:
+    assert code == 1, out + err
+    assert "Traceback" not in out + err
+    error_lines = [ln for ln in err.splitlines() if ln.strip().startswith("✗")]
+    assert any(file in ln for ln in error_lines), err
+    if column is not None:
+        assert any(file in ln and f"kolonne {column} ·" in ln for ln in error_lines), err
+    assert "intern fejl" not in err, err
+
+
+#: Corruptions that only Great Expectations catches cost a suite run each (1–3 s); `make test`
+#: sends all of them through `validate`, `make test-fast` one per suite (those not listed here).
+GX_ONLY_SLOW = {
+    "score under 1",
+    "negativt antal",
+    "langtid over syg",
+    "fuldtid nul",
+    "måned før perioden",
+    "måned i fremtiden",
+    "år i fremtiden",
+    "tom påkrævet",
+    "ukendt tema",
+    "ukendt faggruppe",
+    "ukendt myndighed",
+    "fiktiv ikke ja/nej",
+    "bostedsundersøgelse 2012",
+    "dobbelt fravær",
+    "dobbelt nøgletal",
+    "dobbelt tilsyn",
+    "dobbelt tilbud",
+    "trivsel over 7",
+    "lukket før åbnet",
+    "ukendt tilbud i tilsyn",
+    "ukendt tilbud i påbud",
+}
+
+
 @pytest.mark.parametrize(
     ("corrupt", "file", "column"),
-    [pytest.param(c, f, col, id=i) for i, c, f, col in CORRUPTIONS],
+    [
+        pytest.param(c, f, col, id=i, marks=pytest.mark.slow if i in GX_ONLY_SLOW else ())
+        for i, c, f, col in CORRUPTIONS
+    ],
 )
 def test_corruption_fails_with_clear_message(
+    data: Path,
+    capsys: pytest.CaptureFixture[str],
+    corrupt: Callable[[Path], None],
+    file: str,
+    column: str | None,
+) -> None:
+    """Each corruption through `statusrapport validate`: exit 1 naming file and column."""
+    corrupt(data)
+    code, out, err = run_cli(data, capsys)
+    _assert_named(code, out, err, file, column)
+
+
+#: The corruptions `make test-fast` also sends through `statusrapport run` (one per layer:
+#: the reader, a GX suite, a rule across files); `make test` sends all of them.
+THROUGH_RUN_FAST = {"dansk excel", "syg over mulige", "ukendt tilbud i fravær"}
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "file", "column"),
+    [
+        pytest.param(c, f, col, id=i, marks=() if i in THROUGH_RUN_FAST else pytest.mark.slow)
+        for i, c, f, col in CORRUPTIONS
+    ],
+)
+def test_corruption_stops_the_run(
     data: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -399,24 +464,19 @@ def test_corruption_fails_with_clear_message(
               if p.is_file()}  # fmt: skip
     corrupt(data)
     code = cli.main(
-        ["run", "--data", str(data), "--reports", str(reports), "--site", str(site), "--quiet"]
-    )
+        ["run", "--data", str(data), "--reports", str(reports), "--site", str(site), "--quiet",
+         "--jobs", "1"]
+    )  # fmt: skip
     captured = capsys.readouterr()
-    out, err = captured.out, captured.err
     after = {p: p.read_bytes() for p in sorted(tmp_path.joinpath("published").rglob("*"))
              if p.is_file()}  # fmt: skip
     assert after == before, "the published reports or site changed"
-    assert code == 1, out + err
-    assert "Traceback" not in out + err
-    error_lines = [ln for ln in err.splitlines() if ln.strip().startswith("✗")]
-    assert any(file in ln for ln in error_lines), err
-    if column is not None:
-        assert any(file in ln and f"kolonne {column} ·" in ln for ln in error_lines), err
-    assert "intern fejl" not in err, err
+    _assert_named(code, captured.out, captured.err, file, column)
 
 
 def test_at_least_thirty_corruptions() -> None:
     assert len(CORRUPTIONS) >= 30
+    assert GX_ONLY_SLOW <= {i for i, *_ in CORRUPTIONS}
 
 
 def test_message_names_lines_and_values(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
