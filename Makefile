@@ -50,9 +50,10 @@ test: $(STAMP) ## Run the whole test suite
 test-fast: $(STAMP) ## Run the unit tests only (no notebooks, no pipeline)
 	$(BIN)/python -m pytest -m "not slow"
 
-lint: $(STAMP) ## Check the code with ruff
+lint: $(STAMP) ## Check the code with ruff and the package's types with mypy
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format src tests benchmarks

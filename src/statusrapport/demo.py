@@ -877,7 +877,7 @@ def _bostedsundersoegelse(years: tuple[int, int], seed: int) -> pd.DataFrame:
             if path[r, t] == top and before < top and not comments[r, t]:
                 comments[r, t] = "Anbefalingen vurderes nu imødekommet"
 
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for r, a in enumerate(ANBEFALINGER):
         rows.append(
             (a.anbefaling_id, a.omraade, a.anbefaling, 2008, a.status_2008, a.kommentar_2008, "nej")

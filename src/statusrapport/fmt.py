@@ -43,7 +43,7 @@ def heltal(value: float | int | None) -> str:
 
 def pct(value: float | None, decimals: int = 1, *, fraction: bool = True) -> str:
     """A percentage, '6,2 %'. ``value`` is a fraction (0.062) unless ``fraction=False``."""
-    if _is_missing(value):
+    if value is None or _is_missing(value):
         return MISSING
     number = value * 100 if fraction else value
     return f"{tal(number, decimals)}{NBSP}%"
@@ -51,7 +51,7 @@ def pct(value: float | None, decimals: int = 1, *, fraction: bool = True) -> str
 
 def point(value: float | None, decimals: int = 1) -> str:
     """A change in percentage points with sign, '+0,4 procentpoint'."""
-    if _is_missing(value):
+    if value is None or _is_missing(value):
         return MISSING
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return f"{sign}{tal(abs(value), decimals)}{NBSP}procentpoint"
@@ -59,7 +59,7 @@ def point(value: float | None, decimals: int = 1) -> str:
 
 def signed(value: float | None, decimals: int = 1) -> str:
     """A signed change, '+0,3' or '−0,2' (typographic minus)."""
-    if _is_missing(value):
+    if value is None or _is_missing(value):
         return MISSING
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return f"{sign}{tal(abs(value), decimals)}"

@@ -63,8 +63,8 @@ def expectation_parameters(today: datetime.date) -> dict[str, Any]:
 
 def available_years(tables: dict[str, Table], today: datetime.date) -> list[int]:
     """The years with data, by the one calendar (:mod:`statusrapport.kalender`)."""
-    fravaer = tables["fravaer"].frame["maaned"] // 100 if "fravaer" in tables else []
-    personale = tables["personale"].frame["aar"] if "personale" in tables else []
+    fravaer: Any = tables["fravaer"].frame["maaned"] // 100 if "fravaer" in tables else []
+    personale: Any = tables["personale"].frame["aar"] if "personale" in tables else []
     return kalender.years_with_data(fravaer, personale, today)
 
 

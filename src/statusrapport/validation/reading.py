@@ -20,9 +20,10 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -195,7 +196,7 @@ def read_table(path: Path, name: str, root: Path | None = None) -> tuple[Table |
     if bom:
         data = data[len(_BOM) :]
     try:
-        text: str | None = data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line_no = data.count(b"\n", 0, error.start) + 1
         start = data.rfind(b"\n", 0, error.start) + 1
@@ -269,7 +270,7 @@ def read_table(path: Path, name: str, root: Path | None = None) -> tuple[Table |
     quote_error: tuple[int, str] | None = None
     if frame is None:
         frame, wrong_fields, quote_error = _read_slow(text, header)
-    text = None  # free the decoded copy before typing
+    del text  # free the decoded copy before typing
 
     n_fields = len(header)
     last_line = data.rstrip(b"\r\n").count(b"\n") + 1
@@ -359,11 +360,11 @@ def _names(names: list[str], shown: int = 5) -> str:
     return text + (f" … (i alt {len(names)})" if len(names) > shown else "")
 
 
-def _limited_reader(source: object) -> Iterator[list[str]]:
+def _limited_reader(source: Iterable[str]) -> Any:
     """``csv.reader`` whose field limit fits the contract's longest text (not 128 KB)."""
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
-    return csv.reader(source, strict=True)  # type: ignore[arg-type]
+    return csv.reader(source, strict=True)
 
 
 def _detect_delimiter(header_line: str, columns: list[str]) -> str:

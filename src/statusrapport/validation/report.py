@@ -8,6 +8,7 @@ validating the same data twice writes byte-identical files (the pipeline caches 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,7 +39,7 @@ class Check:
     severity: Severity = "fejl"
     passed: bool = True
     n_bad: int = 0
-    examples: list[tuple[int | None, str]] = field(default_factory=list)
+    examples: Sequence[tuple[int | None, str]] = field(default_factory=list)
     hint: str | None = None
 
     @property
@@ -239,13 +240,14 @@ def warnings_markdown(report: ValidationReport, max_examples: int = 10) -> str:
     lines = []
     for w in report.warnings:
         shown = ", ".join(
-            v if ln is None else f"linje {ln} ({v})" for ln, v in w.examples[:max_examples]
+            escaping.markdown(v) if ln is None else f"linje {ln} ({escaping.markdown(v)})"
+            for ln, v in w.examples[:max_examples]
         )
         more = " m.fl." if w.n_bad > min(len(w.examples), max_examples) else ""
         per_facility = w.examples and all(ln is None for ln, _ in w.examples)
         unit = "tilbud" if per_facility else ("række" if w.n_bad == 1 else "rækker")
         count = f" ({w.n_bad} {unit})" if w.n_bad else ""
-        line = f"- **{w.file}**: {w.description}{count}"
+        line = f"- **{escaping.markdown(w.file)}**: {w.description}{count}"
         if shown:
             line += f". Det gælder {shown}{more}"
         if w.hint:

@@ -6,7 +6,7 @@ finding "intern fejl i reglen …", so an analyst gets a message instead of a tr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import numpy as np
@@ -144,7 +144,7 @@ def _coverage(
     column: str | None,
     rule: str,
     description: str,
-    gaps: list[tuple[int | None, str]],
+    gaps: Sequence[tuple[int | None, str]],
     hint: str,
 ) -> Check:
     return Check(
