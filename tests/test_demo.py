@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from statusrapport import config, demo
+from statusrapport import config, contract, demo
 
 YEARS = (2019, 2025)
 
@@ -86,7 +86,7 @@ def test_generate_uses_generate_fravaer(frames: dict[str, pd.DataFrame]) -> None
     pd.testing.assert_frame_equal(frames["fravaer"], alone)
 
 
-@pytest.mark.parametrize("key", list(config.FILES))
+@pytest.mark.parametrize("key", [spec.name for spec in contract.FILES])
 def test_csv_format_and_columns(written: tuple[Path, list[Path]], key: str) -> None:
     out, _ = written
     raw = (out / f"{key}.csv").read_bytes()
@@ -94,16 +94,31 @@ def test_csv_format_and_columns(written: tuple[Path, list[Path]], key: str) -> N
     assert b"\r" not in raw, "only \\n line endings"
     raw.decode("utf-8")  # valid UTF-8
     header = raw.split(b"\n", 1)[0].decode("utf-8")
-    assert tuple(header.split(",")) == config.FILES[key]
+    columns = contract.BY_NAME[key].column_names
+    assert tuple(header.split(",")) == columns
     df = pd.read_csv(out / f"{key}.csv")
     assert len(df) > 0
-    assert tuple(df.columns) == config.FILES[key]
+    assert tuple(df.columns) == columns
 
 
 def test_frames_have_contract_columns(frames: dict[str, pd.DataFrame]) -> None:
-    assert list(frames) == list(config.FILES)
+    assert list(frames) == [spec.name for spec in contract.FILES]
     for key, df in frames.items():
-        assert tuple(df.columns) == config.FILES[key], key
+        assert tuple(df.columns) == contract.BY_NAME[key].column_names, key
+
+
+def test_frames_keep_the_contracts_ids_and_lengths(frames: dict[str, pd.DataFrame]) -> None:
+    """Demo ids match the id pattern, texts are within their limits, categories are allowed."""
+    for spec in contract.FILES:
+        frame = frames[spec.name]
+        for column in spec.columns:
+            values = frame[column.name].dropna()
+            if column.kind == "id":
+                assert values.astype(str).str.fullmatch(contract.ID_PATTERN[1:-1]).all()
+            if column.kind in ("id", "tekst"):
+                assert values.astype(str).str.len().max() <= column.limit, column.name
+            if column.allowed:
+                assert set(values) <= set(contract.VOCABULARIES[column.allowed]), column.name
 
 
 def test_dates_inside_period(frames: dict[str, pd.DataFrame]) -> None:

@@ -477,12 +477,12 @@ _README_TAIL = """
 ## Om demodata
 
 `statusrapport.demo` laver 36 opdigtede botilbud (ca. 1.200 pladser, ca. 2.150 fuldtidsstillinger
-og 2.500 ansatte) for 2019–2025, kalibreret til de offentlige tal i `DOMAIN.md`: sygefravær på ca.
-5,5–7 % med vintertop og sommerlavpunkt, stor forskel mellem tilbud og ca. 40 % langtidsfravær;
-personaleomsætning på ca. 20–25 %; tilsynsscorer mest mellem 3 og 5 og en håndfuld tilbud under
-målet på 3,8; få påbud om året. Ét tilbud åbner 2021-03-01 og har ingen data før. Tilbud med færre
-end 16 pladser har ikke faggruppen sundhedsfagligt personale. Alle navne, tal og statusser efter
-2008 er opdigtede; 2008-statusserne i `bostedsundersoegelse.csv` er planens egne.
+og 2.500 ansatte) for 2019–2025, kalibreret til de offentlige tal (kilderne står i `metode.qmd`):
+sygefravær på ca. 5,5–7 % med vintertop og sommerlavpunkt, stor forskel mellem tilbud og ca. 40 %
+langtidsfravær; personaleomsætning på ca. 20–25 %; tilsynsscorer mest mellem 3 og 5 og en håndfuld
+tilbud under målet på 3,8; få påbud om året. Ét tilbud åbner 2021-03-01 og har ingen data før.
+Tilbud med færre end 16 pladser har ikke faggruppen sundhedsfagligt personale. Alle navne, tal og
+statusser efter 2008 er opdigtede; 2008-statusserne i `bostedsundersoegelse.csv` er planens egne.
 """
 
 

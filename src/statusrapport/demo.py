@@ -1,8 +1,9 @@
-"""Deterministic, fictive demo data that follows the data contract in ``config.FILES``.
+"""Deterministic, fictive demo data that follows the data contract (``contract.py``).
 
 The site, the tests and the benchmarks need data before real extracts exist, and the real data
 contain personal information that must never be committed. The generator is calibrated to the
-public figures in DOMAIN.md so that the statistics have something realistic to work on:
+public figures listed under "Kilder" in metode.qmd so that the statistics have something
+realistic to work on:
 absence rates of 5-7 % with seasonality, strong between-facility overdispersion and a COVID bump;
 turnover of 15-30 %; Kvalitetsmodel scores mostly 3-5 with a handful of facilities below the
 3.8 target; the 2025 reform's switch from 7 to 5 themes.
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from statusrapport import config
+from statusrapport import config, contract
 
 __all__ = [
     "ANBEFALINGER",
@@ -262,7 +263,7 @@ ANBEFALINGER: tuple[Anbefaling, ...] = (
     ),
 )
 
-# --- Calibration (sources in DOMAIN.md) -------------------------------------------------------
+# --- Calibration (public sources: see "Kilder" in metode.qmd) ----------------------------------
 
 #: Overall absence rate per year (KK: ~12 days/FTE before COVID = 5.3 %, 14.5 in 2023 = 6.4 %).
 _FRAVAER_AAR: dict[int, float] = {
@@ -542,7 +543,7 @@ def _facilities(n_facilities: int, years: tuple[int, int], seed: int) -> _Facili
             "aktiv_fra": np.datetime_as_string(start, unit="D"),
             "aktiv_til": pd.Series([None] * n, dtype="str"),
         },
-        columns=list(config.FILES["tilbud"]),
+        columns=list(contract.BY_NAME["tilbud"].column_names),
     )
     return _Facilities(
         frame=frame,
@@ -732,7 +733,7 @@ def _tilsyn(fac: _Facilities, years: tuple[int, int], seed: int) -> pd.DataFrame
                     )
                     score = float(np.round(np.clip(score, 1.0, 5.0), 1))
                     rows.append((tilbud_id, str(visit), tema, score))
-    frame = pd.DataFrame(rows, columns=list(config.FILES["tilsyn"]))
+    frame = pd.DataFrame(rows, columns=list(contract.BY_NAME["tilsyn"].column_names))
     return frame.sort_values(["tilbud_id", "tilsynsdato"], kind="stable", ignore_index=True)
 
 
@@ -756,7 +757,7 @@ def _paabud(fac: _Facilities, years: tuple[int, int], seed: int) -> pd.DataFrame
             dato = _random_dates(rng, lo, np.datetime64(f"{year}-12-31"), 1)[0]
             myndighed, typ, beskrivelse, _ = _PAABUD_SKABELONER[k]
             rows.append((fac.frame["tilbud_id"].iat[i], str(dato), myndighed, typ, beskrivelse))
-    frame = pd.DataFrame(rows, columns=list(config.FILES["paabud"]))
+    frame = pd.DataFrame(rows, columns=list(contract.BY_NAME["paabud"].column_names))
     return frame.sort_values(["tilbud_id", "dato", "myndighed"], kind="stable", ignore_index=True)
 
 
@@ -790,7 +791,7 @@ def _personale(fac: _Facilities, years: tuple[int, int], seed: int) -> pd.DataFr
             else:
                 nyansatte = int(rng.poisson(gns * rate * 1.01))
             rows.append((tilbud_id, int(year), round(float(gns), 1), fratraadte, nyansatte))
-    frame = pd.DataFrame(rows, columns=list(config.FILES["personale"]))
+    frame = pd.DataFrame(rows, columns=list(contract.BY_NAME["personale"].column_names))
     return frame.sort_values(["tilbud_id", "aar"], ignore_index=True)
 
 
@@ -818,7 +819,7 @@ def _noegletal(fac: _Facilities, years: tuple[int, int], seed: int) -> pd.DataFr
             for indikator in config.INDIKATORER:
                 if indikator in values:
                     rows.append((tilbud_id, year, indikator, float(values[indikator])))
-    frame = pd.DataFrame(rows, columns=list(config.FILES["noegletal"]))
+    frame = pd.DataFrame(rows, columns=list(contract.BY_NAME["noegletal"].column_names))
     # A very few values are missing entirely, so "no data" shows up in the reports.
     n_missing = max(2, round(len(frame) * 0.008))
     drop = rng.choice(len(frame), size=min(n_missing, len(frame) - 1), replace=False)
@@ -894,7 +895,7 @@ def _bostedsundersoegelse(years: tuple[int, int], seed: int) -> pd.DataFrame:
                     "ja",
                 )
             )
-    frame = pd.DataFrame(rows, columns=list(config.FILES["bostedsundersoegelse"]))
+    frame = pd.DataFrame(rows, columns=list(contract.BY_NAME["bostedsundersoegelse"].column_names))
     return frame.sort_values(["anbefaling_id", "aar"], ignore_index=True)
 
 
@@ -904,7 +905,7 @@ def _bostedsundersoegelse(years: tuple[int, int], seed: int) -> pd.DataFrame:
 def generate(
     seed: int = 2025, years: tuple[int, int] = (2019, 2025), n_facilities: int = 36
 ) -> dict[str, pd.DataFrame]:
-    """All seven datasets as frames, keyed and ordered as ``config.FILES``."""
+    """All seven datasets as frames, keyed and ordered as the contract's files."""
     years = (int(years[0]), int(years[1]))
     fac = _facilities(n_facilities, years, seed)
     frames = {
@@ -916,7 +917,7 @@ def generate(
         "bostedsundersoegelse": _bostedsundersoegelse(years, seed),
         "noegletal": _noegletal(fac, years, seed),
     }
-    return {key: frames[key][list(columns)] for key, columns in config.FILES.items()}
+    return {spec.name: frames[spec.name][list(spec.column_names)] for spec in contract.FILES}
 
 
 def write_demo_data(
