@@ -12,12 +12,15 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
 from statusrapport import config, contract, kalender
 from statusrapport.errors import DataError
+
+if TYPE_CHECKING:
+    from statusrapport.validation.reading import InputFolder
 
 T = TypeVar("T")
 
@@ -71,7 +74,7 @@ class Dataset:
         return str(match.iloc[0])
 
 
-def _frames(folder: Path) -> dict[str, pd.DataFrame]:
+def _frames(folder: Path, inputs: InputFolder | None = None) -> dict[str, pd.DataFrame]:
     """Every contract file as text columns, read by the one reader (validation's).
 
     Values stay as written (types are parsed below, leniently: validation has judged them);
@@ -80,7 +83,8 @@ def _frames(folder: Path) -> dict[str, pd.DataFrame]:
     """
     from statusrapport.validation.reading import TEXT_SUFFIX, read_folder
 
-    inputs = read_folder(folder)
+    if inputs is None:
+        inputs = read_folder(folder)
     frames: dict[str, pd.DataFrame] = {}
     for spec in contract.FILES:
         table = inputs.tables.get(spec.name)
@@ -112,9 +116,9 @@ def _categorical(
     return pd.Categorical(series, categories=list(categories), ordered=ordered)
 
 
-def parse(folder: Path) -> Dataset:
+def parse(folder: Path, inputs: InputFolder | None = None) -> Dataset:
     """Read and type every contract file in ``folder`` (no validation here)."""
-    frames = _frames(folder)
+    frames = _frames(folder, inputs)
     tilbud = frames["tilbud"]
     _num(tilbud, ["pladser"], integer=True)
     tilbud["aktiv_fra"] = pd.to_datetime(tilbud["aktiv_fra"], format="%Y-%m-%d")
@@ -203,13 +207,16 @@ def input_fingerprint(folder: Path) -> str:
 _CACHE: dict[tuple[Path, str], Dataset] = {}
 
 
-def load(data_dir: str | Path | None = None) -> Dataset:
-    """The dataset for ``data_dir`` (default ``config.RAW_DIR``), parsed once per process."""
+def load(data_dir: str | Path | None = None, inputs: InputFolder | None = None) -> Dataset:
+    """The dataset for ``data_dir`` (default ``config.RAW_DIR``), parsed once per process.
+
+    ``inputs`` is the folder as already read by the pipeline, handed on instead of read again.
+    """
     folder = Path(data_dir).resolve() if data_dir else config.RAW_DIR
     if not folder.is_dir():
         raise FileNotFoundError(f"Datamappen {folder} findes ikke")
     key = (folder, input_fingerprint(folder))
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = parse(folder)
+        _CACHE[key] = parse(folder, inputs)
     return _CACHE[key]
