@@ -433,7 +433,9 @@ def make_plan(plan_: RunPlan, year: int | None, log: Log) -> None:
         or "tilbud" not in inputs.tables
     ):
         # let validation explain what is wrong with the files
-        raise RunEnded(_validate_only_failure(data_dir, requested, log, inputs), write_log=False)
+        raise RunEnded(
+            ExitCode(_validate_only_failure(data_dir, requested, log, inputs)), write_log=False
+        )
     facilities = kalender.active_facilities(inputs.tables["tilbud"].frame, year)
     plan_.inputs, plan_.available_years = inputs, available
     preflight.check_clock(data_dir)

@@ -193,7 +193,7 @@ def _clean_body(body: str, *, fallback_alt: str) -> tuple[str, int]:
         anchor.decompose()
     labels: set[str] = set()
     for number, table in enumerate(soup.find_all("table"), 1):
-        parent_classes = (table.parent.get("class") or []) if table.parent else []
+        parent_classes: list[str] = list(table.parent.get("class") or []) if table.parent else []
         if {"tabel-scroll", "table-responsive"} & set(parent_classes):
             continue
         caption = table.find("caption") or table.find_previous(["h2", "h3", "h4"])
@@ -208,7 +208,7 @@ def _clean_body(body: str, *, fallback_alt: str) -> tuple[str, int]:
         table.wrap(wrapper)
     missing = 0
     for img in soup.find_all("img"):
-        alt = (img.get("alt") or "").strip()
+        alt = str(img.get("alt") or "").strip()
         if not alt or alt == _NBCONVERT_DEFAULT_ALT:
             img["alt"] = fallback_alt
             missing += 1
