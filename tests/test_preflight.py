@@ -6,7 +6,9 @@ import errno
 import json
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from statusrapport import preflight
@@ -19,18 +21,20 @@ def _csv(path: Path, header: str, *rows: str) -> None:
 
 
 def test_clock_earlier_than_the_newest_month_is_refused(tmp_path: Path) -> None:
-    _csv(tmp_path / "fravaer.csv", "tilbud_id,maaned", "A,2025-11", "A,2025-12")
-    _csv(tmp_path / "personale.csv", "tilbud_id,aar", "A,2025")
-    preflight.check_clock(tmp_path, today=date(2025, 12, 1))  # December data in December: fine
+    tables = {
+        "fravaer": SimpleNamespace(frame=pd.DataFrame({"maaned": [202511, 202512]})),
+        "personale": SimpleNamespace(frame=pd.DataFrame({"aar": [2025]})),
+    }
+    preflight.check_clock(tables, today=date(2025, 12, 1))  # December data in December: fine
     with pytest.raises(preflight.ClockError) as error:
-        preflight.check_clock(tmp_path, today=date(2025, 11, 30))
+        preflight.check_clock(tables, today=date(2025, 11, 30))
     assert error.value.exit_code == ExitCode.CLOCK
     assert "2025-11-30" in str(error.value) and "fravaer.csv" in str(error.value)
 
 
-def test_clock_check_ignores_files_it_cannot_read(tmp_path: Path) -> None:
-    _csv(tmp_path / "fravaer.csv", "wrong,columns", "x,y")
-    preflight.check_clock(tmp_path, today=date(2000, 1, 1))  # validation explains the file
+def test_clock_check_ignores_files_it_cannot_read() -> None:
+    tables = {"fravaer": SimpleNamespace(frame=pd.DataFrame({"wrong": ["x"]}))}
+    preflight.check_clock(tables, today=date(2000, 1, 1))  # validation explains the file
 
 
 def test_free_space_check_names_the_folder_and_the_estimate(tmp_path: Path) -> None:

@@ -423,6 +423,7 @@ def make_plan(plan_: RunPlan, year: int | None, log: Log) -> None:
     data_dir = plan_.data_dir
     # Read the input folder once (the one reader); planning and validation share it.
     inputs = read_folder(data_dir)
+    preflight.check_clock(inputs.tables)
     available = sorted(validation.available_years(inputs.tables, date.today()))
     requested = year
     year = kalender.report_year(requested, available)
@@ -438,7 +439,6 @@ def make_plan(plan_: RunPlan, year: int | None, log: Log) -> None:
         )
     facilities = kalender.active_facilities(inputs.tables["tilbud"].frame, year)
     plan_.inputs, plan_.available_years = inputs, available
-    preflight.check_clock(data_dir)
     plan_.year = year
     plan_.input_hash = input_fingerprint(data_dir)
     plan_.code_hash = code_fingerprint()

@@ -6,13 +6,16 @@ every notebook had run, and then reported an "internal error". These checks take
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from statusrapport import config
 from statusrapport.errors import (
@@ -32,11 +35,11 @@ def check_inputs_readable(data_dir: Path) -> None:
     """Permission denied on an input file is the machine's fault, not the data's: say so."""
     for key in config.FILES:
         path = data_dir / f"{key}.csv"
-        if not path.exists():
-            continue  # a missing file is a data error; validation names it
+        if not path.is_file():
+            continue  # missing, a folder or a FIFO: a data error the reader names (never opened)
         try:
-            with path.open("rb") as handle:
-                handle.read(1)
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            os.close(fd)
         except PermissionError as error:
             raise InputUnreadableError(
                 f"Inputfilen {path} må ikke læses af brugeren, der kører statusrapport "
@@ -44,30 +47,30 @@ def check_inputs_readable(data_dir: Path) -> None:
             ) from None
 
 
-def newest_data_date(data_dir: Path) -> tuple[str, Path] | None:
-    """The newest month in the staff data (fravaer.csv 'maaned', personale.csv 'aar')."""
-    newest: tuple[str, Path] | None = None
-    sources = (("fravaer", "maaned", lambda v: v[:7]), ("personale", "aar", lambda v: f"{v}-01"))
-    for key, column, to_month in sources:
-        path = data_dir / f"{key}.csv"
-        try:
-            with path.open(encoding="utf-8", newline="") as handle:
-                months = [
-                    to_month(row[column].strip())
-                    for row in csv.DictReader(handle)
-                    if (row.get(column) or "").strip()[:4].isdigit()
-                ]
-        except (OSError, KeyError, UnicodeDecodeError, csv.Error):
-            continue  # validation explains broken files
-        if months and (newest is None or max(months) > newest[0]):
-            newest = (max(months), path)
-    return newest
+def newest_data_month(tables: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The newest month (``ÅÅÅÅ-MM``) in the staff data, from the one reader's typed tables.
+
+    ``fravaer.csv`` gives months (YYYYMM), ``personale.csv`` years (counted from January);
+    returns the month and the file it came from, or None when neither has a readable value.
+    """
+    candidates: list[tuple[str, str]] = []
+    for key, column, as_month in (
+        ("fravaer", "maaned", lambda v: f"{int(v) // 100:04d}-{int(v) % 100:02d}"),
+        ("personale", "aar", lambda v: f"{int(v):04d}-01"),
+    ):
+        table = tables.get(key)
+        if table is None or column not in table.frame:
+            continue
+        values = pd.to_numeric(table.frame[column], errors="coerce").dropna()
+        if len(values):
+            candidates.append((as_month(values.max()), f"{key}.csv"))
+    return max(candidates) if candidates else None
 
 
-def check_clock(data_dir: Path, today: date | None = None) -> None:
+def check_clock(tables: Mapping[str, Any], today: date | None = None) -> None:
     """A clock earlier than the newest data would make validation call every new row a typo."""
     today = today or date.today()
-    newest = newest_data_date(data_dir)
+    newest = newest_data_month(tables)
     if newest is not None and newest[0] > today.strftime("%Y-%m"):
         raise ClockError(
             f"Maskinens ur viser {today.isoformat()}, men dataene i {newest[1]} går til "
