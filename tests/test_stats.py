@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
-from statsmodels.stats.proportion import proportion_confint
 
 from statusrapport import stats as st
 
@@ -305,19 +304,6 @@ def test_p_chart_laney_by_hand() -> None:
     assert not chart["signal"].any()
 
 
-def test_u_chart_by_hand_and_series_index() -> None:
-    idx = pd.period_range("2024-01", periods=3, freq="M")
-    chart = st.u_chart(pd.Series([2, 30, 4], index=idx), pd.Series([10, 10, 20], index=idx))
-    # ū = 36/40 = 0.9; sigma at 10 = sqrt(0.09) = 0.3; at 20 = sqrt(0.045)
-    assert chart["centre"].iloc[0] == pytest.approx(0.9)
-    assert chart["ucl"].tolist() == pytest.approx([1.8, 1.8, 0.9 + 3 * math.sqrt(0.045)])
-    # lcl = max(0, 0.9 − 3·0.3) = 0 twice; 0.9 − 3·sqrt(0.045) = 0.2636 at exposure 20.
-    assert chart["lcl"].tolist() == pytest.approx([0.0, 0.0, 0.9 - 3 * math.sqrt(0.045)])
-    # 3.0 > 1.8 above; 4/20 = 0.2 < 0.2636 below.
-    assert chart["signal"].tolist() == [False, True, True]
-    assert chart.index.equals(idx)
-
-
 def test_control_chart_rejects_zero_denominator() -> None:
     with pytest.raises(ValueError, match="2024-02"):
         st.p_chart(
@@ -516,32 +502,6 @@ def test_association_rejects_too_few_pairs_or_constant_x() -> None:
 
 
 # --- Small helpers ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("k", "n"), [(0, 10), (3, 17), (12, 40), (40, 40)])
-def test_wilson_matches_statsmodels(k: int, n: int) -> None:
-    expected = proportion_confint(k, n, alpha=0.05, method="wilson")
-    assert st.rate_ci_wilson(k, n) == pytest.approx(expected)
-
-
-def test_wilson_by_hand_and_vectorised() -> None:
-    z2 = Z95**2
-    low, high = st.rate_ci_wilson(0, 10)
-    assert low == 0.0
-    assert high == pytest.approx(z2 / (10 + z2))  # 0.27753
-    lows, highs = st.rate_ci_wilson(np.array([0, 5]), np.array([10, 10]), level=0.9)
-    assert lows.shape == (2,)
-    assert highs[1] == pytest.approx(proportion_confint(5, 10, alpha=0.1, method="wilson")[1])
-
-
-def test_poisson_rate_ci_garwood_by_hand() -> None:
-    # k = 0: upper = −ln(0.025) = 3.6889; k = 1: (0.0253, 5.5716) (Garwood's table).
-    assert st.poisson_rate_ci(0, 1) == pytest.approx((0.0, -math.log(0.025)))
-    low, high = st.poisson_rate_ci(1, 2.0)
-    assert low == pytest.approx(0.025318 / 2, rel=1e-4)
-    assert high == pytest.approx(5.571643 / 2, rel=1e-4)
-    # k = 10 per 100 FTE-years: (4.7954, 18.3904) per 100.
-    assert st.poisson_rate_ci(10, 100) == pytest.approx((0.047954, 0.183904), rel=1e-4)
 
 
 def test_turnover_glm_reference_label_matches_the_fitted_reference_for_categoricals():

@@ -1,0 +1,53 @@
+"""The statistics behind the report pages, one module per method.
+
+- :mod:`.funnel`: funnel plots with exact limits and overdispersion (Spiegelhalter 2005;
+  FunnelPlotR's additive random-effects rule);
+- :mod:`.spc`: run charts with Anhøj's rules and Laney P′ charts (as qicharts2);
+- :mod:`.seasonal`: seasonal pattern and seasonal adjustment (STL);
+- :mod:`.models`: turnover model with facility-clustered errors (GEE), inspection-score trend,
+  straight-line association;
+- :mod:`.change`: year-over-year change of a rate with a cluster-bootstrap interval.
+
+Everything here is a pure computation returning dataclasses or DataFrames. Results carry
+numbers, not reader prose: the sentences for the pages are written in ``analysis``.
+"""
+
+from statusrapport.stats.funnel import (
+    PLACERINGER,
+    Overdispersion,
+    funnel_curve,
+    funnel_limits,
+    funnel_table,
+    overdispersion,
+)
+from statusrapport.stats.models import (
+    AssociationResult,
+    GlmResult,
+    TrendResult,
+    association,
+    score_trend,
+    turnover_glm,
+)
+from statusrapport.stats.seasonal import seasonal_amplitude, seasonal_by_month, seasonal_profile
+from statusrapport.stats.spc import AnhoejResult, anhoej_rules, p_chart
+
+__all__ = [
+    "PLACERINGER",
+    "AnhoejResult",
+    "AssociationResult",
+    "GlmResult",
+    "Overdispersion",
+    "TrendResult",
+    "anhoej_rules",
+    "association",
+    "funnel_curve",
+    "funnel_limits",
+    "funnel_table",
+    "overdispersion",
+    "p_chart",
+    "score_trend",
+    "seasonal_amplitude",
+    "seasonal_by_month",
+    "seasonal_profile",
+    "turnover_glm",
+]
