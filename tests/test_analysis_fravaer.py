@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from helpers import write_contract
 
-from statusrapport import data
-from statusrapport.analysis import fravaer
+from statusrapport import data, fmt
+from statusrapport.analysis import common, fravaer
+from statusrapport.stats.change import Change
 
 PAED, SOSU, LED = "pædagogisk personale", "social- og sundhedspersonale", "ledelse"
 
@@ -266,9 +268,49 @@ def test_funnel_explanation_counts_units_outside_unadjusted_limits() -> None:
     assert f"Uden det tillæg ville {expected} af 10 tilbud" in text
 
 
+def _change(change: float, low: float | None, high: float | None, n: int = 30) -> Change:
+    return Change(0.06, 0.06 + change / 100, change, low, high, n, 2000, 0.95)
+
+
 @pytest.mark.parametrize(
     ("change", "word"),
-    [(0.3, "steget"), (-0.3, "faldet"), (0.01, "uændret"), (None, "ukendt")],
+    [
+        (_change(0.3, 0.1, 0.5), "steg"),
+        (_change(-0.3, -0.5, -0.1), "faldt"),
+        (_change(-3.0, -5.0, 0.2), "på niveau med sidste år"),
+        (_change(-10.2, None, None, n=3), "for få tilbud til at vurdere"),
+        (None, "ukendt"),
+    ],
 )
-def test_direction(change: float | None, word: str) -> None:
-    assert fravaer.direction(change) == word
+def test_verdict_follows_the_interval_not_the_size(change: Change | None, word: str) -> None:
+    assert common.verdict(change) == word
+
+
+def test_wording_never_calls_a_change_whose_interval_contains_zero_a_rise_or_fall() -> None:
+    rng = np.random.default_rng(5)
+    risky = ("steg", "faldt", "stigning", "fald ")
+    for _ in range(300):
+        low, high = sorted(rng.normal(0, 2, 2))
+        centre = rng.uniform(low, high)
+        text = common.change_sentence("Sygefraværet", _change(centre, low, high), 2025)
+        if low <= 0 <= high:
+            assert not any(w in text for w in risky), text
+            assert "på niveau med sidste år" in text
+        else:
+            assert (" steg " if low > 0 else " faldt ") in text
+        assert f"fra {fmt.signed(low)} til {fmt.signed(high)} procentpoint" in text
+
+
+def test_change_sentence_shows_the_interval_in_danish() -> None:
+    level = common.change_sentence("Sygefraværet", _change(-0.07, -0.52, 0.41), 2025)
+    assert level == (
+        "Sygefraværet er på niveau med sidste år (6,0\u00a0% i 2024; −0,1\u00a0procentpoint, "
+        "95\u00a0%-sikkerhedsinterval fra −0,5 til +0,4 procentpoint)."
+    )
+    sure = common.change_sentence("Sygefraværet", _change(0.4, 0.1, 0.8), 2025)
+    assert sure == (
+        "Sygefraværet steg fra 6,0\u00a0% i 2024 (+0,4\u00a0procentpoint; "
+        "95\u00a0%-sikkerhedsinterval fra +0,1 til +0,8 procentpoint)."
+    )
+    few = common.change_sentence("Omsætningen", _change(-10.2, None, None, n=3), 2025)
+    assert "steg" not in few and "faldt" not in few and "3 tilbud" in few

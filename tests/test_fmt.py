@@ -14,7 +14,9 @@ from statusrapport import fmt
         (3.85, 2, "3,85"),
         (1200, 0, "1.200"),
         (1234567.891, 2, "1.234.567,89"),
-        (-0.25, 1, "-0,2"),
+        (-0.25, 1, "\u22120,2"),
+        (-0.04, 1, "0,0"),
+        (2586.0, 1, "2.586,0"),
         (0, 1, "0,0"),
         (None, 1, "–"),
         (math.nan, 1, "–"),
@@ -35,6 +37,31 @@ def test_signed_and_point_use_typographic_minus():
     assert fmt.signed(-0.25, 2) == "−0,25"
     assert fmt.signed(0.0) == "±0,0"
     assert fmt.point(-0.004 * 100) == "−0,4\u00a0procentpoint"
+    assert fmt.signed(-0.04) == "±0,0"  # never "−0,0"
+    assert fmt.pct(-0.004) == "−0,4\u00a0%"
+
+
+def test_interval_and_months_in_danish():
+    assert fmt.interval(-0.52, 0.41) == "−0,5 til +0,4"
+    assert fmt.interval(None, 0.4) == "–"
+    import pandas as pd
+
+    assert fmt.maaned(pd.Timestamp(2024, 1, 1)) == "januar 2024"
+    assert fmt.maaned("2025-12", kort=True) == "dec 2025"
+    assert fmt.periode(pd.Timestamp(2024, 1, 1), pd.Period("2025-12")) == (
+        "januar 2024–december 2025"
+    )
+
+
+def test_table_default_uses_one_rule_for_all_floats():
+    import numpy as np
+
+    assert fmt.auto(2586.0) == "2.586,0"
+    assert fmt.auto(2572.1) == "2.572,1"
+    assert fmt.auto(-0.01) == "0,0"
+    assert fmt.auto(np.int64(1200)) == "1.200"
+    assert fmt.auto(float("nan")) == "–"
+    assert fmt.auto(True) == "ja"
 
 
 def test_antal_and_opremsning():

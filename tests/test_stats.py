@@ -523,3 +523,70 @@ def test_turnover_glm_reference_label_matches_the_fitted_reference_for_categoric
     row = result.table.loc[result.table["term"].str.contains("socialpsykiatri")].iloc[0]
     assert "sammenlignet med autisme" in row["label"]
     assert 1.6 < row["rate_ratio"] < 2.5  # socialpsykiatri has twice autisme's rate
+
+
+# --- Year-over-year change: paired cluster bootstrap ------------------------------------------
+
+
+def test_bootstrap_change_point_estimate_and_independent_resampling_loop() -> None:
+    from statusrapport.stats.change import bootstrap_change
+
+    nb = np.array([10.0, 20, 5, 40, 12, 8])
+    db = np.array([100.0, 300, 90, 500, 150, 100])
+    na = np.array([12.0, 18, 9, 35, 15, 6])
+    da = np.array([110.0, 280, 100, 520, 140, 90])
+    ch = bootstrap_change(nb, db, na, da, n_resamples=500, seed=3)
+    assert ch.change_pp == pytest.approx((na.sum() / da.sum() - nb.sum() / db.sum()) * 100)
+    # Independent loop over the same draws, one resample at a time with pandas.
+    rng = np.random.default_rng(3)
+    idx = rng.integers(0, 6, size=(500, 6))
+    frame = pd.DataFrame({"nb": nb, "db": db, "na": na, "da": da})
+    diffs = []
+    for row in idx:
+        s = frame.iloc[row].sum()
+        diffs.append((s["na"] / s["da"] - s["nb"] / s["db"]) * 100)
+    assert ch.ci_low_pp == pytest.approx(np.quantile(diffs, 0.025))
+    assert ch.ci_high_pp == pytest.approx(np.quantile(diffs, 0.975))
+
+
+def test_bootstrap_change_matches_exact_bootstrap_distribution() -> None:
+    """With 5 clusters all 5**5 resamples can be enumerated: the exact percentile interval."""
+    import itertools
+
+    from statusrapport.stats.change import bootstrap_change
+
+    nb = np.array([3.0, 9, 4, 12, 7])
+    db = np.array([50.0, 80, 40, 120, 60])
+    na = np.array([6.0, 7, 8, 10, 9])
+    da = np.array([55.0, 75, 45, 110, 70])
+    exact = []
+    for draw in itertools.product(range(5), repeat=5):
+        d = list(draw)
+        exact.append((na[d].sum() / da[d].sum() - nb[d].sum() / db[d].sum()) * 100)
+    ch = bootstrap_change(nb, db, na, da, n_resamples=20000, seed=1)
+    assert ch.ci_low_pp == pytest.approx(np.quantile(exact, 0.025), abs=0.15)
+    assert ch.ci_high_pp == pytest.approx(np.quantile(exact, 0.975), abs=0.15)
+
+
+def test_bootstrap_change_is_seeded_and_refuses_too_few_clusters() -> None:
+    from statusrapport.stats.change import bootstrap_change
+
+    args = ([1.0, 2, 3, 4, 5, 6], [10.0] * 6, [2.0, 2, 4, 4, 6, 6], [10.0] * 6)
+    assert bootstrap_change(*args) == bootstrap_change(*args)
+    few = bootstrap_change([1.0, 2, 3], [10.0] * 3, [3.0, 2, 1], [10.0] * 3)
+    assert few.ci_low_pp is None and not few.has_ci and not few.excludes_zero
+    with pytest.raises(ValueError, match="samme længde"):
+        bootstrap_change([1.0], [1.0, 2.0], [1.0], [1.0])
+
+
+def test_bootstrap_pairs_the_years_within_a_facility() -> None:
+    """A uniform rise in every facility is certain even when facilities differ hugely."""
+    from statusrapport.stats.change import bootstrap_change
+
+    rng = np.random.default_rng(0)
+    den = rng.uniform(1000, 5000, 30)
+    level = rng.uniform(0.02, 0.12, 30)  # big between-facility spread
+    ch = bootstrap_change(level * den, den, (level + 0.005) * den, den)
+    assert ch.change_pp == pytest.approx(0.5)
+    assert ch.excludes_zero
+    assert ch.ci_low_pp == pytest.approx(0.5) and ch.ci_high_pp == pytest.approx(0.5)

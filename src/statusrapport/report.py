@@ -83,17 +83,8 @@ def slug(text: str) -> str:
 
 
 def _default_formatter(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return fmt.MISSING
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, int):
-        return fmt.heltal(value)
-    if isinstance(value, float):
-        return fmt.heltal(value) if value.is_integer() and abs(value) >= 1000 else fmt.tal(value, 1)
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
+    """The table default lives in fmt (one formatting rule for the whole site)."""
+    return fmt.auto(value)
 
 
 #: A cell that reads as a number on the page: 3,8 · −1,2 · 6,2 % · 1.200 · 12 kr. (or missing).

@@ -24,7 +24,9 @@ import pandas as pd
 from scipy.stats import norm
 
 from statusrapport import config, disclosure, fmt, stats
+from statusrapport.analysis import common
 from statusrapport.data import Dataset
+from statusrapport.stats.change import Change
 
 #: Summed day counts; everything else is derived from these sums.
 DAYS: tuple[str, ...] = (
@@ -42,20 +44,7 @@ RATE_COLUMNS: tuple[str, ...] = (
     "dage_pr_fuldtid",
 )
 
-MAANEDSNAVNE: tuple[str, ...] = (
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "maj",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "okt",
-    "nov",
-    "dec",
-)
+MAANEDSNAVNE: tuple[str, ...] = fmt.MAANEDER_KORT
 
 MAANEDER_LANG: tuple[str, ...] = fmt.MAANEDER
 
@@ -65,18 +54,11 @@ REFERENCE_KK_AAR = 2023
 REFERENCE_KK_DAGE = 14.5
 REFERENCE_KOMMUNER_DAGE = 12.0  # all municipal staff, 2014–2019
 
-#: Changes smaller than this (in percentage points) are described as "unchanged".
-UAENDRET_GRAENSE = 0.05
-
 #: Danish column headers for tables shown to readers (and in the CSV downloads).
-LABELS: dict[str, str] = {
-    "aar": "År",
+LABELS: dict[str, str] = common.LABELS | {
     "maaned": "Måned",
     "maaned_nr": "Måned nr.",
     "maanedsnavn": "Måned",
-    "tilbud_id": "Tilbud-id",
-    "navn": "Tilbud",
-    "maalgruppe": "Målgruppe",
     "faggruppe": "Faggruppe",
     "maaneder": "Måneder med data",
     "fuldtidsstillinger": "Fuldtidsstillinger (gns.)",
@@ -86,16 +68,10 @@ LABELS: dict[str, str] = {
     "korttidssygefravaer_dagsvaerk": "Korttidssygefraværsdage",
     "fravaersprocent": "Sygefravær",
     "fravaersprocent_forrige": "Sygefravær året før",
-    "aendring_procentpoint": "Ændring (procentpoint)",
     "langtid_procent": "Langtidssygefravær",
     "korttid_procent": "Korttidssygefravær",
     "andel_langtid": "Langtidsfraværets andel",
     "dage_pr_fuldtid": "Dage pr. fuldtidsstilling",
-    "placering": "Placering i tragtdiagram",
-    "nedre_95": "Nedre 95 %-grænse",
-    "oevre_95": "Øvre 95 %-grænse",
-    "nedre_998": "Nedre 99,8 %-grænse",
-    "oevre_998": "Øvre 99,8 %-grænse",
     "saesonudsving_procentpoint": "Sæsonudsving (procentpoint)",
     "laengste_serie": "Længste serie",
     "laengste_serie_max": "Højst forventet serie",
@@ -108,7 +84,6 @@ LABELS: dict[str, str] = {
     "lcl": "Nedre kontrolgrænse",
     "centerlinje": "Centerlinje",
     "uden_for_graenser": "Uden for grænserne",
-    disclosure.FLAG: "Udeladt (diskretion)",
 }
 
 
@@ -120,19 +95,6 @@ def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 def days_as_rate(days: float) -> float:
     """Sick days per FTE as a share of a working year, to put the two measures side by side."""
     return days / config.ARBEJDSDAGE_PR_AAR
-
-
-def direction(change: float | None, *, threshold: float = UAENDRET_GRAENSE) -> str:
-    """'steget', 'faldet' or 'uændret' for a change in percentage points (None: 'ukendt').
-
-    Rounding to one decimal on the page would show ±0,0 for tiny changes, so those are called
-    unchanged rather than a rise or fall the reader cannot see.
-    """
-    if change is None or np.isnan(change):
-        return "ukendt"
-    if abs(change) < threshold:
-        return "uændret"
-    return "steget" if change > 0 else "faldet"
 
 
 # --- Core aggregation -----------------------------------------------------------------------
@@ -235,7 +197,21 @@ def by_group(data: Dataset, year: int, column: str) -> pd.DataFrame:
     else:
         now["fravaersprocent_forrige"] = np.nan
     now["aendring_procentpoint"] = (now["fravaersprocent"] - now["fravaersprocent_forrige"]) * 100
-    return now
+    both = rows(data, through=year)
+    both = both.assign(**{column: both[column].astype(str)})
+    changes = [change(both.loc[both[column] == level], year) for level in now[column].astype(str)]
+    return common.change_columns(now, changes, shown="aendring_procentpoint")
+
+
+def change(
+    frame: pd.DataFrame, year: int, numerator: str = "sygefravaer_dagsvaerk"
+) -> Change | None:
+    """Change in the Σ/Σ rate from ``year − 1`` to ``year`` with a facility-bootstrap interval.
+
+    ``numerator`` is ``sygefravaer_dagsvaerk`` (absence) or ``langtidssygefravaer_dagsvaerk``
+    (long-term absence); the denominator is always the possible working days.
+    """
+    return common.year_change(frame, year, numerator, "mulige_dagsvaerk")
 
 
 def by_facility(data: Dataset, year: int) -> pd.DataFrame:
@@ -530,31 +506,32 @@ def centre_p_chart(data: Dataset, year: int) -> pd.DataFrame:
 # --- Key figures ------------------------------------------------------------------------------
 
 
-def _none_if_nan(value: Any) -> Any:
-    if value is None:
-        return None
-    value = float(value)
-    return None if np.isnan(value) else value
-
-
 def _dict(frame: pd.DataFrame, key: str, value: str) -> dict[str, float | None]:
-    return {str(k): _none_if_nan(v) for k, v in zip(frame[key], frame[value], strict=True)}
+    return {str(k): common.none_if_nan(v) for k, v in zip(frame[key], frame[value], strict=True)}
 
 
 def key_figures(data: Dataset, year: int) -> dict[str, Any]:
     """Headline numbers for ``year`` (fractions 0–1; the change in percentage points)."""
     now = total(data, year)
     before = total(data, year - 1)
-    rate = _none_if_nan(now["fravaersprocent"])
-    prev = _none_if_nan(before["fravaersprocent"])
-    change = None if rate is None or prev is None else (rate - prev) * 100
+    rate = common.none_if_nan(now["fravaersprocent"])
+    prev = common.none_if_nan(before["fravaersprocent"])
+    both = rows(data, through=year)
+    centre = change(both, year)
+    long_term = change(both, year, "langtidssygefravaer_dagsvaerk")
     figures: dict[str, Any] = {
         "fravaer.procent_samlet": rate,
         "fravaer.procent_forrige_aar": prev,
-        "fravaer.aendring_procentpoint": change,
-        "fravaer.dage_pr_fuldtid": _none_if_nan(now["dage_pr_fuldtid"]),
+        "fravaer.aendring_procentpoint": None if centre is None else centre.change_pp,
+        "fravaer.aendring_procentpoint_ci": common.ci_list(centre),
+        "fravaer.langtid_procent": common.none_if_nan(now["langtid_procent"]),
+        "fravaer.langtid_aendring_procentpoint": (
+            None if long_term is None else long_term.change_pp
+        ),
+        "fravaer.langtid_aendring_procentpoint_ci": common.ci_list(long_term),
+        "fravaer.dage_pr_fuldtid": common.none_if_nan(now["dage_pr_fuldtid"]),
         "fravaer.maaneder_med_data": int(now["maaneder"]),
-        "fravaer.andel_langtid": _none_if_nan(now["andel_langtid"]),
+        "fravaer.andel_langtid": common.none_if_nan(now["andel_langtid"]),
         "fravaer.procent_pr_maalgruppe": {},
         "fravaer.procent_pr_faggruppe": {},
         "fravaer.procent_pr_tilbud": {},

@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from statusrapport import config, disclosure, fmt, stats
-from statusrapport.analysis import fravaer
+from statusrapport.analysis import common, fravaer
 from statusrapport.data import Dataset
+from statusrapport.stats.change import Change
 
 #: Public reference levels (DOMAIN.md; measured more broadly than here, so only indicative).
 REFERENCE_KOMMUNALT_ANSATTE = (0.195, 0.213)  # all municipal staff, 2012–2016
@@ -34,30 +35,19 @@ REFERENCE_DAGINSTITUTIONER = 0.263  # municipal daycare institutions, average 20
 REFERENCE_MAAL_EKSEMPEL = 0.15  # an example of a municipal target ("under 15 %")
 
 #: Danish column headers for tables shown to readers (and in the CSV downloads).
-LABELS: dict[str, str] = {
-    "aar": "År",
-    "tilbud_id": "Tilbud-id",
-    "navn": "Tilbud",
-    "maalgruppe": "Målgruppe",
+LABELS: dict[str, str] = common.LABELS | {
     "gns_ansatte": "Gns. antal ansatte",
     "fratraadte": "Fratrådte",
     "nyansatte": "Nyansatte",
     "antal_tilbud": "Antal tilbud",
     "omsaetning": "Personaleomsætning",
     "omsaetning_forrige": "Personaleomsætning året før",
-    "aendring_procentpoint": "Ændring (procentpoint)",
     "fravaersprocent": "Sygefravær",
-    "placering": "Placering i tragtdiagram",
-    "nedre_95": "Nedre 95 %-grænse",
-    "oevre_95": "Øvre 95 %-grænse",
-    "nedre_998": "Nedre 99,8 %-grænse",
-    "oevre_998": "Øvre 99,8 %-grænse",
     "label": "Sammenligning",
     "forhold": "Forhold (rate ratio)",
     "ki_nedre": "95 %-KI, nedre",
     "ki_oevre": "95 %-KI, øvre",
     "tolkning": "Betydning",
-    disclosure.FLAG: "Udeladt (diskretion)",
 }
 
 
@@ -146,7 +136,18 @@ def by_target_group(data: Dataset, year: int) -> pd.DataFrame:
         prev = before.set_index("maalgruppe")["omsaetning"]
         now["omsaetning_forrige"] = now["maalgruppe"].map(prev).astype("float64")
     now["aendring_procentpoint"] = (now["omsaetning"] - now["omsaetning_forrige"]) * 100
-    return now
+    if now.empty:
+        return common.change_columns(now, [], shown="aendring_procentpoint")
+    both = rows(data, through=year)
+    both["maalgruppe"] = both["maalgruppe"].astype(str)
+    groups = now["maalgruppe"].astype(str)
+    changes = [change(both.loc[both["maalgruppe"] == g], year) for g in groups]
+    return common.change_columns(now, changes, shown="aendring_procentpoint")
+
+
+def change(frame: pd.DataFrame, year: int) -> Change | None:
+    """Change in Σ leavers / Σ staff from ``year − 1`` to ``year``, bootstrapped by facility."""
+    return common.year_change(frame, year, "fratraadte", "gns_ansatte")
 
 
 def by_facility(data: Dataset, year: int) -> pd.DataFrame:
@@ -394,21 +395,15 @@ def association_text(assoc: Association) -> str:
 # --- Key figures ------------------------------------------------------------------------------
 
 
-def _none_if_nan(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return None if np.isnan(value) else value
-
-
 def key_figures(data: Dataset, year: int) -> dict[str, Any]:
     """Headline turnover numbers for ``year`` (fractions 0–1)."""
     now = total(data, year)
     before = total(data, year - 1)
     figures: dict[str, Any] = {
-        "personaleomsaetning.procent_samlet": _none_if_nan(now["omsaetning"]),
-        "personaleomsaetning.procent_forrige_aar": _none_if_nan(before["omsaetning"]),
+        "personaleomsaetning.procent_samlet": common.none_if_nan(now["omsaetning"]),
+        "personaleomsaetning.procent_forrige_aar": common.none_if_nan(before["omsaetning"]),
         "personaleomsaetning.aendring_procentpoint": None,
+        "personaleomsaetning.aendring_procentpoint_ci": None,
         "personaleomsaetning.antal_fratraadte": int(now["fratraadte"]),
         "personaleomsaetning.gns_ansatte": float(now["gns_ansatte"]),
         "personaleomsaetning.procent_pr_maalgruppe": {},
@@ -420,16 +415,18 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
     prev = figures["personaleomsaetning.procent_forrige_aar"]
     if rate is None:
         return figures
-    if prev is not None:
-        figures["personaleomsaetning.aendring_procentpoint"] = (rate - prev) * 100
+    centre = change(rows(data, through=year), year)
+    if prev is not None and centre is not None:
+        figures["personaleomsaetning.aendring_procentpoint"] = centre.change_pp
+        figures["personaleomsaetning.aendring_procentpoint_ci"] = common.ci_list(centre)
     groups = by_target_group(data, year)
     figures["personaleomsaetning.procent_pr_maalgruppe"] = {
-        str(k): _none_if_nan(v)
+        str(k): common.none_if_nan(v)
         for k, v in zip(groups["maalgruppe"], groups["omsaetning"], strict=True)
     }
     facilities = by_facility(data, year)
     figures["personaleomsaetning.procent_pr_tilbud"] = {
-        str(k): _none_if_nan(v)
+        str(k): common.none_if_nan(v)
         for k, v in zip(facilities["tilbud_id"], facilities["omsaetning"], strict=True)
     }
     assoc = association(data, year)

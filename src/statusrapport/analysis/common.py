@@ -1,0 +1,183 @@
+"""What the absence and turnover pages share: year-over-year changes with their interval and the
+words for them, key-figure helpers and the column labels common to both.
+
+One rule for the words (issue 10): a rate "steg" or "faldt" only when the 95 % interval of the
+change excludes 0; otherwise it is "på niveau med sidste år", and the interval is always shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from statusrapport import disclosure, fmt
+from statusrapport.stats.change import MIN_CLUSTERS, Change, bootstrap_change
+
+#: Column headers shared by the absence and turnover tables (each module adds its own).
+LABELS: dict[str, str] = {
+    "aar": "År",
+    "tilbud_id": "Tilbud-id",
+    "navn": "Tilbud",
+    "maalgruppe": "Målgruppe",
+    "aendring_procentpoint": "Ændring (procentpoint)",
+    "aendring_ki": "95 %-sikkerhedsinterval (procentpoint)",
+    "aendring_vurdering": "Vurdering",
+    "placering": "Placering i tragtdiagram",
+    "nedre_95": "Nedre 95 %-grænse",
+    "oevre_95": "Øvre 95 %-grænse",
+    "nedre_998": "Nedre 99,8 %-grænse",
+    "oevre_998": "Øvre 99,8 %-grænse",
+    disclosure.FLAG: "Udeladt (diskretion)",
+}
+
+#: Verdicts, from the interval only (never from the size of the rounded change).
+STEG = "steg"
+FALDT = "faldt"
+NIVEAU = "på niveau med sidste år"
+FOR_FAA = "for få tilbud til at vurdere"
+UKENDT = "ukendt"
+
+
+def none_if_nan(value: Any) -> float | None:
+    """A plain float for ``noegletal.json``, or None for a missing value."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def ci_list(change: Change | None) -> list[float] | None:
+    """[low, high] of a change's interval for ``noegletal.json`` (None without interval)."""
+    if change is None or not change.has_ci:
+        return None
+    return [float(change.ci_low_pp or 0.0), float(change.ci_high_pp or 0.0)]
+
+
+def year_change(
+    frame: pd.DataFrame,
+    year: int,
+    numerator: str,
+    denominator: str,
+    *,
+    cluster: str = "tilbud_id",
+    year_column: str = "aar",
+) -> Change | None:
+    """Change of Σnumerator/Σdenominator from ``year − 1`` to ``year``, bootstrapped by facility.
+
+    ``frame`` holds rows of both years (any finer rows are summed per facility and year). None
+    when either year has no denominator.
+    """
+    work = frame.loc[frame[year_column].isin([year - 1, year])]
+    sums = work.groupby([cluster, year_column], observed=True)[[numerator, denominator]].sum()
+    wide = sums.unstack(year_column, fill_value=0.0)
+    for column in (numerator, denominator):
+        for y in (year - 1, year):
+            if (column, y) not in wide.columns:
+                wide[(column, y)] = 0.0
+    if wide.empty or wide[(denominator, year - 1)].sum() <= 0:
+        return None
+    if wide[(denominator, year)].sum() <= 0:
+        return None
+    return bootstrap_change(
+        wide[(numerator, year - 1)].to_numpy(float),
+        wide[(denominator, year - 1)].to_numpy(float),
+        wide[(numerator, year)].to_numpy(float),
+        wide[(denominator, year)].to_numpy(float),
+    )
+
+
+def verdict(change: Change | None) -> str:
+    """steg / faldt only when the interval excludes 0; else på niveau (or too few to judge)."""
+    if change is None or not np.isfinite(change.change_pp):
+        return UKENDT
+    if not change.has_ci:
+        return FOR_FAA
+    if change.excludes_zero:
+        return STEG if (change.ci_low_pp or 0.0) > 0 else FALDT
+    return NIVEAU
+
+
+def interval_text(change: Change) -> str:
+    """'95 %-sikkerhedsinterval fra −0,5 til +0,4 procentpoint' (empty without interval)."""
+    if not change.has_ci:
+        return ""
+    return (
+        f"95{fmt.NBSP}%-sikkerhedsinterval fra {fmt.signed(change.ci_low_pp)} "
+        f"til {fmt.signed(change.ci_high_pp)} procentpoint"
+    )
+
+
+def change_sentence(subject: str, change: Change | None, year: int) -> str:
+    """One sentence on the change from last year, worded by the interval, with the interval.
+
+    'Sygefraværet steg fra 6,1 % i 2024 (+0,4 procentpoint; 95 %-sikkerhedsinterval fra
+    +0,1 til +0,8 procentpoint).' – or '… er på niveau med sidste år (6,1 % i 2024; …)'.
+    """
+    if change is None or not np.isfinite(change.change_pp):
+        return ""
+    word = verdict(change)
+    before = f"{fmt.pct(change.before)} i {year - 1}"
+    points = fmt.point(change.change_pp)
+    if word in (STEG, FALDT):
+        return f"{subject} {word} fra {before} ({points}; {interval_text(change)})."
+    if word == NIVEAU:
+        return f"{subject} er {NIVEAU} ({before}; {points}, {interval_text(change)})."
+    return (
+        f"{subject} var {before} ({points}). Med kun "
+        f"{fmt.antal(change.n_clusters, 'tilbud', 'tilbud')} kan det ikke vurderes, om "
+        "ændringen er større end tilfældig variation."
+    )
+
+
+def change_columns(
+    frame: pd.DataFrame,
+    changes: Sequence[Change | None],
+    *,
+    shown: str,
+) -> pd.DataFrame:
+    """Add aendring_ki_nedre/oevre, aendring_ki (text) and aendring_vurdering to a group table.
+
+    ``changes`` are aligned with the rows; rows whose ``shown`` change is hidden (NaN, e.g. by
+    disclosure control) get no interval either.
+    """
+    out = frame.copy()
+    lows, highs, texts, words = [], [], [], []
+    for visible, change in zip(out[shown].notna(), changes, strict=True):
+        if not visible or change is None:
+            lows.append(np.nan)
+            highs.append(np.nan)
+            texts.append(fmt.MISSING)
+            words.append(UKENDT)
+            continue
+        lows.append(np.nan if change.ci_low_pp is None else change.ci_low_pp)
+        highs.append(np.nan if change.ci_high_pp is None else change.ci_high_pp)
+        texts.append(
+            fmt.interval(change.ci_low_pp, change.ci_high_pp) if change.has_ci else fmt.MISSING
+        )
+        words.append(verdict(change))
+    out["aendring_ki_nedre"] = lows
+    out["aendring_ki_oevre"] = highs
+    out["aendring_ki"] = texts
+    out["aendring_vurdering"] = words
+    return out
+
+
+__all__ = [
+    "FALDT",
+    "FOR_FAA",
+    "LABELS",
+    "MIN_CLUSTERS",
+    "NIVEAU",
+    "STEG",
+    "UKENDT",
+    "change_columns",
+    "change_sentence",
+    "ci_list",
+    "interval_text",
+    "none_if_nan",
+    "verdict",
+    "year_change",
+]
