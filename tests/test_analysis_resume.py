@@ -16,11 +16,15 @@ FIGURES = {
     },
     "fravaer.procent_samlet": 0.0612,
     "fravaer.procent_forrige_aar": 0.0640,
+    "fravaer.aendring_procentpoint": -0.28,
+    "fravaer.aendring_procentpoint_ci": [-0.5, -0.1],
     "fravaer.dage_pr_fuldtid": 13.84,
     "fravaer.andel_langtid": 0.414,
     "fravaer.tilbud_over_998_graense": ["C"],
     "personaleomsaetning.procent_samlet": 0.2110,
     "personaleomsaetning.procent_forrige_aar": 0.2111,
+    "personaleomsaetning.aendring_procentpoint": -0.01,
+    "personaleomsaetning.aendring_procentpoint_ci": [-2.5, 2.4],
     "bostedsundersoegelse.antal_anbefalinger": 25,
     "bostedsundersoegelse.antal_pr_status": {"imødekommet": 20, "planlagt": 5},
     "bostedsundersoegelse.statusaar": 2025,
@@ -47,14 +51,25 @@ def test_quality_counts_facilities_with_a_score_and_names_those_below():
 def test_absence_sentence_with_change_in_points():
     assert texts()["fravaer"] == (
         "Sygefraværet var 6,1\u00a0% af de mulige arbejdsdage i 2025 (13,8 dage pr. "
-        "fuldtidsstilling), et fald på 0,3 procentpoint fra 6,4\u00a0% i 2024. 41\u00a0% af "
+        "fuldtidsstilling), et fald på 0,3 procentpoint fra 6,4\u00a0% i 2024 (95\u00a0%-sikker"
+        "hedsinterval fra −0,5 til −0,1 procentpoint). 41\u00a0% af "
         "fraværet var langtidsfravær (perioder over 28 dage). Højere end forventet ud fra "
         "størrelsen (over 99,8 %-grænsen): Charlie."
     )
 
 
-def test_tiny_change_is_called_unchanged():
-    assert "det samme som i 2024 (21,1\u00a0%)" in texts()["personale"]
+def test_a_change_whose_interval_contains_zero_is_on_level_not_a_rise_or_fall():
+    text = texts()["personale"]
+    assert "på niveau med sidste år (21,1\u00a0% i 2024; ændring ±0,0" in text
+    assert "fra −2,5 til +2,4 procentpoint" in text
+    assert "stigning" not in text and "fald" not in text
+
+
+def test_without_an_interval_no_direction_is_claimed():
+    figures = {**FIGURES, "personaleomsaetning.aendring_procentpoint_ci": None}
+    text = {f.area: f.text for f in resume.findings(figures, NAMES)}["personale"]
+    assert "for få tilbud til at vurdere ændringen" in text
+    assert "stigning" not in text and "fald" not in text
 
 
 def test_orders_by_authority_largest_first_and_zero_left_out():

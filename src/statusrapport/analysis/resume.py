@@ -13,12 +13,9 @@ from typing import Any
 
 from statusrapport import config, fmt
 
-#: Below this change (in percentage points) a rate is called unchanged: the page rounds to 0,1.
-UNCHANGED_POINTS = 0.05
-
 
 @dataclass(frozen=True)
-class Finding:
+class Headline:
     """One headline: a short title and a sentence or two."""
 
     area: str
@@ -33,18 +30,29 @@ def _names(ids: list[str], names: Mapping[str, str]) -> list[str]:
     return sorted(names.get(i, i) for i in ids)
 
 
-def _change_words(now: float | None, before: float | None, year: int) -> str:
-    """', et fald på 0,3 procentpoint fra 6,4 % i 2024' (empty when there is no earlier year)."""
-    if now is None or before is None:
+def _change_words(figures: Mapping[str, Any], area: str, year: int) -> str:
+    """The change from last year, worded by its 95 % interval (empty without an earlier year).
+
+    'en stigning' / 'et fald' only when the interval excludes 0; otherwise 'på niveau med sidste
+    år'. The interval is always shown (issue 10).
+    """
+    before = figures.get(f"{area}.procent_forrige_aar")
+    change = figures.get(f"{area}.aendring_procentpoint")
+    ci = figures.get(f"{area}.aendring_procentpoint_ci")
+    if before is None or change is None:
         return ""
-    change = (now - before) * 100
-    if abs(change) < UNCHANGED_POINTS:
-        return f", det samme som i {year - 1} ({fmt.pct(before)})"
-    word = "en stigning" if change > 0 else "et fald"
-    return f", {word} på {fmt.tal(abs(change), 1)} procentpoint fra {fmt.pct(before)} i {year - 1}"
+    then = f"{fmt.pct(before)} i {year - 1}"
+    if not ci:
+        return f" ({then}; for få tilbud til at vurdere ændringen)"
+    low, high = float(ci[0]), float(ci[1])
+    interval = f"95{fmt.NBSP}%-sikkerhedsinterval fra {fmt.interval(low, high)} procentpoint"
+    if low > 0 or high < 0:
+        word = "en stigning" if low > 0 else "et fald"
+        return f", {word} på {fmt.tal(abs(change), 1)} procentpoint fra {then} ({interval})"
+    return f", på niveau med sidste år ({then}; ændring {fmt.signed(change)}, {interval})"
 
 
-def quality(figures: Mapping[str, Any], names: Mapping[str, str]) -> Finding | None:
+def quality(figures: Mapping[str, Any], names: Mapping[str, str]) -> Headline | None:
     share = figures.get("tilsyn.andel_tilbud_over_maal")
     per_facility: dict[str, float | None] = figures.get("tilsyn.gns_score_pr_tilbud") or {}
     scored = {k: v for k, v in per_facility.items() if v is not None}
@@ -72,16 +80,16 @@ def quality(figures: Mapping[str, Any], names: Mapping[str, str]) -> Finding | N
             " Efter reformen af socialtilsynet i 2025 vurderes 5 temaer; sammenligninger mellem år "
             "bruger derfor de samme 5 temaer."
         )
-    return Finding("tilsyn", "Kvalitet", text)
+    return Headline("tilsyn", "Kvalitet", text)
 
 
-def orders(figures: Mapping[str, Any], year: int) -> Finding | None:
+def orders(figures: Mapping[str, Any], year: int) -> Headline | None:
     count = figures.get("tilsyn.antal_paabud")
     if count is None:
         return None
     count = int(count)
     if count == 0:
-        return Finding("paabud", "Påbud", f"Ingen tilbud fik påbud eller sanktioner i {year}.")
+        return Headline("paabud", "Påbud", f"Ingen tilbud fik påbud eller sanktioner i {year}.")
     by_authority: dict[str, int] = figures.get("tilsyn.paabud_pr_myndighed") or {}
     parts = [
         f"{fmt.heltal(n)} fra {authority}"
@@ -93,10 +101,10 @@ def orders(figures: Mapping[str, Any], year: int) -> Finding | None:
         f"i {year} (målet er ingen)"
     )
     text += f": {fmt.opremsning(parts)}." if parts else "."
-    return Finding("paabud", "Påbud", text)
+    return Headline("paabud", "Påbud", text)
 
 
-def absence(figures: Mapping[str, Any], names: Mapping[str, str], year: int) -> Finding | None:
+def absence(figures: Mapping[str, Any], names: Mapping[str, str], year: int) -> Headline | None:
     rate = figures.get("fravaer.procent_samlet")
     if rate is None:
         return None
@@ -104,7 +112,7 @@ def absence(figures: Mapping[str, Any], names: Mapping[str, str], year: int) -> 
     text = f"Sygefraværet var {fmt.pct(rate)} af de mulige arbejdsdage i {year}"
     if days is not None:
         text += f" ({fmt.tal(days, 1)} dage pr. fuldtidsstilling)"
-    text += _change_words(rate, figures.get("fravaer.procent_forrige_aar"), year) + "."
+    text += _change_words(figures, "fravaer", year) + "."
     long_share = figures.get("fravaer.andel_langtid")
     if long_share is not None:
         text += (
@@ -117,10 +125,10 @@ def absence(figures: Mapping[str, Any], names: Mapping[str, str], year: int) -> 
             f" Højere end forventet ud fra størrelsen (over 99,8 %-grænsen): "
             f"{fmt.opremsning(_names(list(high), names))}."
         )
-    return Finding("fravaer", "Sygefravær", text)
+    return Headline("fravaer", "Sygefravær", text)
 
 
-def turnover(figures: Mapping[str, Any], year: int) -> Finding | None:
+def turnover(figures: Mapping[str, Any], year: int) -> Headline | None:
     rate = figures.get("personaleomsaetning.procent_samlet")
     if rate is None:
         return None
@@ -128,11 +136,11 @@ def turnover(figures: Mapping[str, Any], year: int) -> Finding | None:
         f"Personaleomsætningen var {fmt.pct(rate)} i {year} (fratrådte i forhold til det "
         "gennemsnitlige antal ansatte)"
     )
-    text += _change_words(rate, figures.get("personaleomsaetning.procent_forrige_aar"), year)
-    return Finding("personale", "Personaleomsætning", text + ".")
+    text += _change_words(figures, "personaleomsaetning", year)
+    return Headline("personale", "Personaleomsætning", text + ".")
 
 
-def follow_up(figures: Mapping[str, Any]) -> Finding | None:
+def follow_up(figures: Mapping[str, Any]) -> Headline | None:
     total = figures.get("bostedsundersoegelse.antal_anbefalinger")
     counts: dict[str, int] = figures.get("bostedsundersoegelse.antal_pr_status") or {}
     if not total:
@@ -152,19 +160,19 @@ def follow_up(figures: Mapping[str, Any]) -> Finding | None:
     if back:
         n = fmt.antal(int(back), "anbefaling", "anbefalinger")
         text += f" {n} er gået tilbage undervejs (se begrundelsen på siden om opfølgningen)."
-    return Finding("bosted", "Bostedsundersøgelsen", text)
+    return Headline("bosted", "Bostedsundersøgelsen", text)
 
 
-def targets(figures: Mapping[str, Any]) -> Finding | None:
+def targets(figures: Mapping[str, Any]) -> Headline | None:
     all_met = figures.get("maal.antal_tilbud_alle_maal_opfyldt")
     total = figures.get("maal.antal_tilbud")
     if all_met is None or not total:
         return None
     text = f"{all_met} af {total} tilbud opfylder alle de mål i rammepapiret, som der er data for."
-    return Finding("maal", "Målopfyldelse", text)
+    return Headline("maal", "Målopfyldelse", text)
 
 
-def findings(figures: Mapping[str, Any], names: Mapping[str, str]) -> list[Finding]:
+def findings(figures: Mapping[str, Any], names: Mapping[str, str]) -> list[Headline]:
     """The year's headlines in reading order; areas without data are left out, not guessed."""
     year = int(figures["aar"])
     candidates = [
