@@ -260,12 +260,25 @@ def test_funnel_explanation_counts_units_outside_unadjusted_limits() -> None:
             "mulige": [10_000.0] * 10,
         }
     )
-    table = stats.funnel_table(frame, "syg", "mulige", label="tilbud_id", kind="proportion")
-    assert table.attrs["method"] == "additive"
-    z = table.attrs["overdispersion"].z
-    expected = int((abs(z) > 3.090232).sum())
-    text = fravaer.funnel_explanation(table.attrs)
-    assert f"Uden det tillæg ville {expected} af 10 tilbud" in text
+    result = stats.funnel_table(frame, "syg", "mulige", label="tilbud_id", kind="proportion")
+    assert result.adjusted
+    expected = int((abs(result.overdispersion.z) > 3.090232).sum())
+    assert expected > 0
+    text = common.funnel_explanation(result)
+    assert f"Uden tillægget ville {expected} af 10 tilbud" in text
+    # Between-facility spread dwarfs binomial noise here: the text must not claim a funnel.
+    assert "næsten lige brede" in text and "bredest for de små" not in text
+
+
+def test_funnel_counts_in_key_figures_match_the_table(demo_dir: Path) -> None:
+    dataset = data.load(demo_dir)
+    tragt = fravaer.funnel(dataset, 2025)
+    kf = fravaer.key_figures(dataset, 2025)
+    assert kf["fravaer.antal_tilbud_over_998_graense"] == tragt.counts["over_998"]
+    assert kf["fravaer.antal_tilbud_under_95_graense"] == tragt.counts["under_95"]
+    assert tragt.counts["over_95"] >= tragt.counts["over_998"]
+    low, high = kf["fravaer.aendring_procentpoint_ci"]
+    assert low <= kf["fravaer.aendring_procentpoint"] <= high
 
 
 def _change(change: float, low: float | None, high: float | None, n: int = 30) -> Change:

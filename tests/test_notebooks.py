@@ -72,6 +72,16 @@ def _run(source: str, out_dir: Path, **parameters) -> nbformat.NotebookNode:
     return nbformat.read(out, as_version=4)
 
 
+def _warnings(nb: nbformat.NotebookNode) -> list[str]:
+    """Everything a page wrote to stderr (where Python warnings go) or as an error."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" or output.get("name") == "stderr":
+                found.append(str(output.get("text", output.get("evalue", ""))))
+    return found
+
+
 def _texts(nb: nbformat.NotebookNode) -> str:
     parts = []
     for cell in nb.cells:
@@ -89,6 +99,7 @@ def test_page_runs_on_full_demo_data_without_warnings(stem: str, demo_dir: Path,
     nb = _run(stem, tmp_path, year=2025, data_dir=str(demo_dir))
     text = _texts(nb)
     assert "Traceback" not in text and "Warning" not in text
+    assert _warnings(nb) == []
     assert "Fiktive data" in text
     assert list((tmp_path / "tabeller").glob("*.csv"))
 
@@ -99,6 +110,7 @@ def test_resume_runs_and_says_fictive(small_demo: Path, tmp_path: Path):
     text = _texts(nb)
     assert "Fiktive data" in text
     assert "Traceback" not in text and "Warning" not in text
+    assert _warnings(nb) == []
     assert "tilbud opfylder alle de mål" in text
     assert (tmp_path / "tabeller" / "maalopfyldelse-resume.csv").exists()
 
@@ -108,6 +120,7 @@ def test_profile_runs_for_a_facility(small_demo: Path, tmp_path: Path):
     nb = _run("tilbudsprofil", tmp_path, year=2025, data_dir=str(small_demo), tilbud_id="CLB02")
     text = _texts(nb)
     assert "Traceback" not in text and "Warning" not in text
+    assert _warnings(nb) == []
     assert "Hele centret" in text
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) >= 2

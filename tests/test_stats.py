@@ -26,106 +26,125 @@ def four_units() -> pd.DataFrame:
     )
 
 
-def test_overdispersion_four_units_by_hand(four_units: pd.DataFrame) -> None:
+def test_overdispersion_on_the_arcsine_scale_by_hand(four_units: pd.DataFrame) -> None:
     od = st.overdispersion(four_units["k"], four_units["n"], kind="proportion")
-    # θ = (10 + 30 + 5 + 55) / (100 + 200 + 100 + 400) = 100 / 800
-    theta = 0.125
+    theta = 0.125  # (10 + 30 + 5 + 55) / 800
     assert od.target == pytest.approx(theta)
-    v = theta * (1 - theta)  # 0.109375
+    t = math.asin(math.sqrt(theta))
+    rates, sizes = [0.10, 0.15, 0.05, 0.1375], [100, 200, 100, 400]
     z = [
-        (0.10 - theta) / math.sqrt(v / 100),  # A: -0.7559
-        (0.15 - theta) / math.sqrt(v / 200),  # B: +1.0690
-        (0.05 - theta) / math.sqrt(v / 100),  # C: -2.2678
-        (0.1375 - theta) / math.sqrt(v / 400),  # D: +0.7559
+        (math.asin(math.sqrt(p)) - t) * 2 * math.sqrt(n) for p, n in zip(rates, sizes, strict=True)
     ]
     assert od.z == pytest.approx(z)
-    assert z[0] == pytest.approx(-0.7559289, abs=1e-6)
-    # Winsorise at 10 %/90 % (R type 7): sorted z = C, A, D, B; position 0.3 and 2.7.
+    # Winsorise at 10 %/90 % (R type 7): sorted positions 0.3 and 2.7.
     zs = sorted(z)
     lo = zs[0] + 0.3 * (zs[1] - zs[0])
     hi = zs[2] + 0.7 * (zs[3] - zs[2])
-    zw = [z[0], hi, lo, z[3]]
-    assert od.z_winsorised == pytest.approx(zw)
+    zw = [min(max(x, lo), hi) for x in z]
     phi = sum(x * x for x in zw) / 4
     assert od.phi == pytest.approx(phi)
-    assert od.phi == pytest.approx(1.34628, abs=1e-4)
-    # τ² = (nφ − (n−1)) / (Σw − Σw²/Σw), w = n_i / (θ(1−θ))
-    w = [100 / v, 200 / v, 100 / v, 400 / v]
-    tau2 = (4 * phi - 3) / (sum(w) - sum(x * x for x in w) / sum(w))
-    assert od.tau2 == pytest.approx(tau2)
-    # 4φ = 5.385 < χ²(0.95; 3) = 7.815: not overdispersed.
-    assert od.df == 3
-    assert od.overdispersed is False
-    assert 0.10 < od.chi2_p < 0.20
+    w = [4 * n for n in sizes]
+    expected = max(0.0, (4 * phi - 3) / (sum(w) - sum(x * x for x in w) / sum(w)))
+    assert od.tau2 == pytest.approx(expected)
+    assert od.adjusted == (4 * phi > 3)
 
 
-def test_overdispersion_rate_kind_with_given_target() -> None:
-    # Sick days per FTE-year: 3 units, target 12 given (so df = n = 3).
-    od = st.overdispersion([130, 270, 90], [10, 20, 10], kind="rate", target=12.0)
-    expected = [
-        (13.0 - 12) / math.sqrt(12 / 10),
-        (13.5 - 12) / math.sqrt(12 / 20),
-        (9.0 - 12) / math.sqrt(12 / 10),
-    ]
-    assert od.z == pytest.approx(expected)
-    assert od.target == 12.0
-    assert od.df == 3
+def test_tau2_is_added_whenever_n_phi_exceeds_n_minus_1_without_a_significance_test() -> None:
+    # z = ±1.1 on the arcsine scale: nφ = 10·1.21 = 12.1 > n − 1 = 9, while a χ² test
+    # (p ≈ 0.28) would not have adjusted the limits.
+    from scipy import stats as sps
+
+    den = np.full(10, 2000.0)
+    t = math.asin(math.sqrt(0.06))
+    z = np.tile([1.1, -1.1], 5)
+    num = np.sin(t + z / (2 * np.sqrt(den))) ** 2 * den
+    od = st.overdispersion(num, den, kind="proportion", target=0.06)
+    assert od.z == pytest.approx(z)
+    assert 10 * od.phi == pytest.approx(12.1)
+    assert sps.chi2.sf(12.1, 10) > 0.05
+    w = 4 * den
+    assert od.tau2 == pytest.approx((12.1 - 9) / (w.sum() - (w**2).sum() / w.sum()))
+    assert od.adjusted
 
 
-def test_overdispersion_detected_and_limits_widened_additively() -> None:
+def _exact_by_hand(pmf, p: float, n: float) -> float:
+    """Spiegelhalter's interpolated quantile from a pmf, summed with plain Python."""
+    cdf, r = 0.0, 0
+    while True:
+        below = cdf
+        cdf += pmf(r)
+        if cdf >= p:
+            alpha = (cdf - p) / (cdf - below)
+            return max(r - alpha, 0.0) / n
+        r += 1
+
+
+@pytest.mark.parametrize(("size", "theta"), [(23, 0.21), (8, 0.3), (150, 0.18)])
+def test_exact_poisson_limits_match_hand_summed_quantiles(size: float, theta: float) -> None:
+    mu = size * theta
+    pmf = lambda r: math.exp(-mu) * mu**r / math.factorial(r)  # noqa: E731
+    lim = st.funnel_limits(theta, [size], kind="rate")
+    for column, p in (
+        ("upper_998", 0.999),
+        ("lower_998", 0.001),
+        ("upper_95", 0.975),
+        ("lower_95", 0.025),
+    ):
+        assert lim[column].iloc[0] == pytest.approx(_exact_by_hand(pmf, p, size), abs=1e-9)
+    # The normal approximation is far too narrow at 23 staff (issue 10: 50,5 % vs exact).
+    if size == 23:
+        normal = theta + Z998 * math.sqrt(theta / size)
+        assert lim["upper_998"].iloc[0] > normal + 0.02
+
+
+@pytest.mark.parametrize(("size", "theta"), [(40, 0.06), (500, 0.062), (12, 0.5)])
+def test_exact_binomial_limits_match_hand_summed_quantiles(size: int, theta: float) -> None:
+    pmf = lambda r: math.comb(size, r) * theta**r * (1 - theta) ** (size - r)  # noqa: E731
+    lim = st.funnel_limits(theta, [size], kind="proportion")
+    assert lim["upper_998"].iloc[0] == pytest.approx(_exact_by_hand(pmf, 0.999, size), abs=1e-9)
+    assert lim["lower_95"].iloc[0] == pytest.approx(_exact_by_hand(pmf, 0.025, size), abs=1e-9)
+
+
+def test_additive_limits_on_the_transformed_scale_by_hand() -> None:
+    tau2 = 0.002
+    prop = st.funnel_limits(0.06, [1000], kind="proportion", tau2=tau2)
+    sd = math.sqrt(1 / 4000 + tau2)
+    t = math.asin(math.sqrt(0.06))
+    assert prop["upper_95"].iloc[0] == pytest.approx(math.sin(t + Z95 * sd) ** 2)
+    assert prop["lower_998"].iloc[0] == pytest.approx(math.sin(max(t - Z998 * sd, 0)) ** 2)
+    rate = st.funnel_limits(0.2, [30], kind="rate", tau2=0.02)
+    sd = math.sqrt(1 / 120 + 0.02)
+    assert rate["upper_998"].iloc[0] == pytest.approx((math.sqrt(0.2) + Z998 * sd) ** 2)
+    assert rate["lower_998"].iloc[0] == 0.0  # sqrt(0.2) − 3.09·sd < 0: no lower limit
+
+
+def test_overdispersed_funnel_is_widened_and_counts_units_outside() -> None:
     den = np.array([2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 12000], float)
     rates = np.array([0.03, 0.08, 0.05, 0.07, 0.04, 0.06, 0.09, 0.045, 0.065, 0.055])
     df = pd.DataFrame({"tilbud": [f"T{i}" for i in range(10)], "dage": rates * den, "mulige": den})
-    table = st.funnel_table(df, "dage", "mulige", label="tilbud", kind="proportion")
-    od = table.attrs["overdispersion"]
-    assert od.overdispersed
-    assert od.tau2 > 0
-    assert table.attrs["method"] == "additive"
-    assert "udvidet" in table.attrs["forklaring"]
-    theta = od.target
-    # Limits at T0 by hand: θ ± z·sqrt(θ(1−θ)/n + τ²)
-    sd0 = math.sqrt(theta * (1 - theta) / 2000 + od.tau2)
-    assert table.loc[0, "upper_95"] == pytest.approx(theta + Z95 * sd0)
-    assert table.loc[0, "lower_998"] == pytest.approx(max(0.0, theta - Z998 * sd0))
-    assert table.loc[0, "z"] == pytest.approx((0.03 - theta) / sd0)
+    result = st.funnel_table(df, "dage", "mulige", label="tilbud", kind="proportion")
+    assert result.adjusted and result.tau2 > 0
+    table = result.table
+    exact = st.funnel_limits(result.target, den, kind="proportion")
+    assert (table["upper_998"] > exact["upper_998"]).all()
     # Unadjusted, half the units would be outside 99.8 %; adjusted, none are.
     assert (np.abs(table["z_unadjusted"]) > Z998).sum() == 5
-    assert (np.abs(table["z"]) < np.abs(table["z_unadjusted"])).all()
-    assert not table["placering"].str.contains("99,8").any()
+    assert result.counts()["over_998"] == 0 and result.counts()["under_998"] == 0
+    counts = result.counts()
+    assert counts["over_95"] == int((table["rate"] > table["upper_95"]).sum())
 
 
-def test_funnel_table_multiplicative_and_none() -> None:
-    den = np.array([2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 12000], float)
-    rates = np.array([0.03, 0.08, 0.05, 0.07, 0.04, 0.06, 0.09, 0.045, 0.065, 0.055])
-    df = pd.DataFrame({"u": list("ABCDEFGHIJ"), "k": rates * den, "n": den})
-    mult = st.funnel_table(df, "k", "n", label="u", kind="proportion", method="multiplicative")
-    od = mult.attrs["overdispersion"]
-    assert mult.attrs["method"] == "multiplicative"
-    assert mult["z"].to_numpy() == pytest.approx(od.z / math.sqrt(od.phi))
-    none = st.funnel_table(df, "k", "n", label="u", kind="proportion", method="none")
-    assert none.attrs["method"] == "none"
-    assert none["z"].to_numpy() == pytest.approx(od.z)
-    assert "ikke justeret" in none.attrs["forklaring"]
-
-
-def test_funnel_table_not_overdispersed_is_not_adjusted(four_units: pd.DataFrame) -> None:
-    table = st.funnel_table(four_units, "k", "n", label="enhed", kind="proportion")
-    assert table.attrs["method"] == "none"
-    assert table.attrs["method_requested"] == "additive"
-    assert "ikke justeret" in table.attrs["forklaring"]
-    assert list(table.columns[:3]) == ["enhed", "k", "n"]
-    # C: z = −2.268 is below −1.96 but above −3.09.
-    assert table.set_index("enhed")["placering"].to_dict() == {
-        "A": "inden for grænserne",
-        "B": "inden for grænserne",
-        "C": "under 95 %-grænsen",
-        "D": "inden for grænserne",
-    }
+def test_funnel_not_overdispersed_uses_exact_limits(four_units: pd.DataFrame) -> None:
+    result = st.funnel_table(four_units, "k", "n", label="enhed", kind="proportion")
+    if not result.adjusted:
+        exact = st.funnel_limits(result.target, four_units["n"], kind="proportion")
+        assert result.table["upper_95"].to_numpy() == pytest.approx(exact["upper_95"].to_numpy())
+    assert list(result.table.columns[:3]) == ["enhed", "k", "n"]
 
 
 def test_placering_matches_drawn_limits() -> None:
     df = pd.DataFrame({"u": list("ABCDE"), "k": [0, 2, 9, 20, 40], "n": [10, 50, 60, 80, 100]})
-    table = st.funnel_table(df, "k", "n", label="u", kind="proportion", method="none")
+    table = st.funnel_table(df, "k", "n", label="u", kind="proportion").table
     for _, row in table.iterrows():
         if row["rate"] > row["upper_998"]:
             assert row["placering"] == "over 99,8 %-grænsen"
@@ -137,7 +156,6 @@ def test_placering_matches_drawn_limits() -> None:
             assert row["placering"] == "under 95 %-grænsen"
         else:
             assert row["placering"] == "inden for grænserne"
-    assert set(table["placering"]) >= {"over 99,8 %-grænsen", "under 99,8 %-grænsen"}
 
 
 def test_zero_denominator_is_rejected_naming_the_unit() -> None:
@@ -148,63 +166,24 @@ def test_zero_denominator_is_rejected_naming_the_unit() -> None:
         st.overdispersion([5], [4], kind="proportion", labels=["X"])
 
 
-def test_all_values_equal() -> None:
+def test_all_values_equal_and_too_few_units() -> None:
     od = st.overdispersion([5, 10, 20, 40], [50, 100, 200, 400], kind="rate")
     assert od.target == pytest.approx(0.1)
     assert od.z == pytest.approx([0, 0, 0, 0])
-    assert od.phi == 0.0
-    assert od.tau2 == 0.0
-    assert od.overdispersed is False
-    assert od.chi2_p == pytest.approx(1.0)
-    df = pd.DataFrame({"u": list("ABCD"), "k": [5, 10, 20, 40], "n": [50, 100, 200, 400]})
-    table = st.funnel_table(df, "k", "n", label="u", kind="rate")
-    assert (table["placering"] == "inden for grænserne").all()
-
-
-def test_fewer_than_three_units_cannot_be_adjusted() -> None:
-    od = st.overdispersion([1, 90], [100, 100], kind="proportion")
-    assert od.overdispersed is False
-    assert math.isnan(od.chi2_p)
-    assert "færre end 3" in od.note
-    df = pd.DataFrame({"u": ["A", "B"], "k": [1, 90], "n": [100, 100]})
-    table = st.funnel_table(df, "k", "n", label="u", kind="proportion")
-    assert table.attrs["method"] == "none"
-    assert "færre end 3" in table.attrs["forklaring"]
-
-
-def test_funnel_limits_by_hand_and_clipping() -> None:
-    lim = st.funnel_limits(0.1, [100, 400], kind="proportion")
-    assert list(lim.columns) == [
-        "size",
-        "lower_95",
-        "upper_95",
-        "lower_998",
-        "upper_998",
-        "target",
-    ]
-    # sqrt(0.1·0.9/100) = 0.03; sqrt(0.1·0.9/400) = 0.015
-    assert lim["upper_95"].tolist() == pytest.approx([0.1 + Z95 * 0.03, 0.1 + Z95 * 0.015])
-    assert lim["lower_998"].tolist() == pytest.approx([0.1 - Z998 * 0.03, 0.1 - Z998 * 0.015])
-    # Small unit, low target: lower limit would be negative, clipped to 0.
-    small = st.funnel_limits(0.02, [10], kind="proportion")
-    assert small["lower_95"].iloc[0] == 0.0
-    # High target: upper limit clipped to 1.
-    high = st.funnel_limits(0.95, [5], kind="proportion")
-    assert high["upper_998"].iloc[0] == 1.0
-    # Rate with φ = 2 and τ² = 0.5: sd = sqrt(2·12/50 + 0.5) = sqrt(0.98)
-    rate = st.funnel_limits(12.0, [50], kind="rate", phi=2.0, tau2=0.5, levels=(0.9, 0.99))
-    assert rate["upper_90"].iloc[0] == pytest.approx(12 + 1.6448536 * math.sqrt(0.98))
-    assert rate["lower_99"].iloc[0] == pytest.approx(12 - 2.5758293 * math.sqrt(0.98))
+    assert od.phi == 0.0 and od.tau2 == 0.0
+    two = st.overdispersion([1, 90], [100, 100], kind="proportion")
+    assert two.tau2 == 0.0 and not two.adjusted
 
 
 def test_funnel_curve_grid() -> None:
-    curve = st.funnel_curve(0.06, 10000, kind="proportion", phi=1.0, tau2=1e-4, n_points=50)
+    curve = st.funnel_curve(0.06, 10000, kind="proportion", tau2=1e-3, n_points=50)
     assert len(curve) == 50
     assert curve["size"].iloc[-1] == pytest.approx(10000)
     assert curve["size"].is_monotonic_increasing
-    # Limits narrow with size but never below the τ² floor: θ ± z·sqrt(τ²).
     assert curve["upper_95"].is_monotonic_decreasing
-    assert curve["upper_95"].iloc[-1] > 0.06 + Z95 * 0.01
+    # Never narrower than the τ² floor on the arcsine scale.
+    t = math.asin(math.sqrt(0.06))
+    assert curve["upper_95"].iloc[-1] > math.sin(t + Z95 * math.sqrt(1e-3)) ** 2
 
 
 # --- Anhøj's rules ------------------------------------------------------------------------------

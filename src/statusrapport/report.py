@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -31,8 +30,11 @@ def _display(obj: object, *, raw: bool = False) -> None:
 
 
 def setup(data_dir: str | Path | None = "", year: int | None = None) -> Dataset:
-    """Load the data, apply the figure style, silence library warnings and show the demo banner."""
-    warnings.filterwarnings("ignore")  # library chatter must never reach a published page
+    """Load the data, apply the figure style and show the demo banner.
+
+    Warnings are not silenced: a warning means a number on the page may be wrong, so it must be
+    fixed where it arises (the notebook smoke tests fail on any warning a page raises).
+    """
     pd.set_option("display.max_columns", 50)
     figures.setup()
     data = load(data_dir or None)

@@ -8,13 +8,16 @@ change excludes 0; otherwise it is "på niveau med sidste år", and the interval
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
-from statusrapport import disclosure, fmt
+from statusrapport import disclosure, fmt, stats
 from statusrapport.stats.change import MIN_CLUSTERS, Change, bootstrap_change
+from statusrapport.stats.funnel import FunnelResult, Kind
 
 #: Column headers shared by the absence and turnover tables (each module adds its own).
 LABELS: dict[str, str] = {
@@ -165,6 +168,111 @@ def change_columns(
     return out
 
 
+# --- Funnel plots -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """A page's funnel plot: shown facilities with limits, the curve to draw and the words."""
+
+    table: pd.DataFrame  # one row per shown facility
+    curve: pd.DataFrame  # limits on a grid of sizes, for drawing
+    target: float
+    adjusted: bool  # limits widened for overdispersion (τ² > 0)
+    forklaring: str
+    n_hidden: int
+    counts: dict[str, int]  # facilities above/below the 95 % and 99.8 % limits (all, also hidden)
+
+
+def funnel_explanation(result: FunnelResult) -> str:
+    """Plain-Danish sentences on how the limits were made (no Greek letters for readers)."""
+    od = result.overdispersion
+    if od.n < 3:
+        return "Der er for få tilbud til at vurdere spredningen, så grænserne er ikke justeret."
+    if not result.adjusted:
+        return (
+            "Tilbuddene spreder sig ikke mere, end tilfældig variation kan forklare, så "
+            "grænserne viser tilfældig variation alene (eksakte grænser) og er bredest for "
+            "de små tilbud."
+        )
+    typical = float(np.median(od.s2))  # sampling variance of a typical facility
+    share = result.tau2 / (typical + result.tau2)
+    shape = (
+        "Forskellen mellem tilbuddene er langt større end den tilfældige variation, så "
+        "grænserne er næsten lige brede for små og store tilbud."
+        if share > 0.8
+        else "Grænserne er stadig bredest for de små tilbud."
+    )
+    z998 = float(norm.ppf(1 - 0.001))
+    n_out = int(np.sum(np.abs(od.z) > z998))
+    return (
+        "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Grænserne er derfor "
+        "gjort bredere med et tillæg for den ekstra forskel mellem tilbud (additiv justering "
+        f"for overspredning, Spiegelhalter 2005). {shape} Uden tillægget ville "
+        f"{n_out} af {od.n} tilbud ligge uden for 99,8 %-grænserne."
+    )
+
+
+def funnel(
+    facilities: pd.DataFrame,
+    numerator: str,
+    denominator: str,
+    *,
+    kind: Kind,
+    rate_column: str,
+    extra: Sequence[str],
+    min_size: float | None = None,
+) -> Funnel:
+    """Funnel of facility rates: all facilities enter the target and the limits; facilities
+    hidden by disclosure control (``disclosure.FLAG``) are not returned as points.
+    """
+    usable = facilities.loc[facilities[denominator] > 0].reset_index(drop=True)
+    result = stats.funnel_table(usable, numerator, denominator, label="tilbud_id", kind=kind)
+    table = pd.concat([result.table, usable[[*extra, disclosure.FLAG]]], axis=1)
+    table = table.rename(
+        columns={
+            "rate": rate_column,
+            "lower_95": "nedre_95",
+            "upper_95": "oevre_95",
+            "lower_998": "nedre_998",
+            "upper_998": "oevre_998",
+        }
+    )
+    sizes = usable[denominator]
+    low = float(sizes.min()) * 0.8
+    curve = result.curve(
+        float(sizes.max()) * 1.05, min_size=max(low, min_size) if min_size else low
+    )
+    hidden = table[disclosure.FLAG]
+    shown = table.loc[~hidden].sort_values("navn", kind="stable").reset_index(drop=True)
+    return Funnel(
+        table=shown,
+        curve=curve,
+        target=result.target,
+        adjusted=result.adjusted,
+        forklaring=funnel_explanation(result),
+        n_hidden=int(hidden.sum()),
+        counts=result.counts(),
+    )
+
+
+def outside(result: Funnel, rate_column: str, level: str = "998") -> pd.DataFrame:
+    """Shown facilities outside the ``level`` limits (above or below): the ones to name."""
+    t = result.table
+    mask = (t[rate_column] > t[f"oevre_{level}"]) | (t[rate_column] < t[f"nedre_{level}"])
+    return t.loc[mask].reset_index(drop=True)
+
+
+def funnel_key_figures(prefix: str, result: Funnel) -> dict[str, int]:
+    """``<prefix>.tilbud_over_95_graense`` … counts for ``noegletal.json``."""
+    return {
+        f"{prefix}.antal_tilbud_over_95_graense": result.counts["over_95"],
+        f"{prefix}.antal_tilbud_under_95_graense": result.counts["under_95"],
+        f"{prefix}.antal_tilbud_over_998_graense": result.counts["over_998"],
+        f"{prefix}.antal_tilbud_under_998_graense": result.counts["under_998"],
+    }
+
+
 __all__ = [
     "FALDT",
     "FOR_FAA",
@@ -173,11 +281,16 @@ __all__ = [
     "NIVEAU",
     "STEG",
     "UKENDT",
+    "Funnel",
     "change_columns",
     "change_sentence",
     "ci_list",
+    "funnel",
+    "funnel_explanation",
+    "funnel_key_figures",
     "interval_text",
     "none_if_nan",
+    "outside",
     "verdict",
     "year_change",
 ]

@@ -16,12 +16,10 @@ percentage points (0.4 = 0,4 procentpoint), ready for ``fmt.point``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from statusrapport import config, disclosure, fmt, stats
 from statusrapport.analysis import common
@@ -259,42 +257,7 @@ def staff_group_table(data: Dataset, year: int) -> tuple[pd.DataFrame, int]:
 # --- Comparison between facilities: funnel plot --------------------------------------------
 
 
-@dataclass(frozen=True)
-class Funnel:
-    """Facilities' annual rates against their possible working days, with limits."""
-
-    table: pd.DataFrame  # one row per shown facility
-    curve: pd.DataFrame  # limits on a grid of sizes, for drawing
-    target: float
-    method: str
-    forklaring: str
-    n_hidden: int
-
-
-def funnel_explanation(attrs: dict[str, Any]) -> str:
-    """Plain-Danish sentence on whether the limits were widened (no Greek letters for readers).
-
-    ``attrs`` are the ``.attrs`` of a stats.funnel_table result.
-    """
-    od = attrs["overdispersion"]
-    if od.n < 3:
-        return "Der er for få tilbud til at vurdere spredningen, så grænserne er ikke justeret."
-    if attrs["method"] == "none":
-        return (
-            "Tilbuddene spreder sig ikke mere, end tilfældig variation kan forklare, "
-            "så grænserne er ikke gjort bredere."
-        )
-    z998 = float(norm.ppf(1 - (1 - 0.998) / 2))
-    n_out = int(np.sum(np.abs(od.z) > z998))
-    return (
-        "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Derfor er grænserne "
-        "gjort bredere med et tillæg for den ekstra forskel mellem tilbud (additiv justering for "
-        f"overdispersion, Spiegelhalter 2005). Uden det tillæg ville {n_out} af {od.n} tilbud "
-        "ligge uden for 99,8 %-grænserne."
-        if attrs["method"] == "additive"
-        else "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Derfor er "
-        "grænserne gjort bredere med en faktor (multiplikativ justering for overdispersion)."
-    )
+Funnel = common.Funnel
 
 
 def funnel(data: Dataset, year: int) -> Funnel:
@@ -302,51 +265,18 @@ def funnel(data: Dataset, year: int) -> Funnel:
 
     Size is possible working days, but days are not independent trials: one long sickness
     period is many consecutive days of one person, and sick days cluster in a few staff. The
-    binomial limits around thousands of days are therefore far too narrow, so the limits are
-    widened for overdispersion with an additive between-facility variance (τ², Spiegelhalter
-    2005, as stats.funnel_table decides). All facilities enter the estimate; facilities hidden
-    by disclosure control are not shown as points or named.
+    exact binomial limits around thousands of days are therefore far too narrow, and the
+    limits are widened with FunnelPlotR's additive between-facility variance (τ²). All
+    facilities enter the estimate; facilities hidden by disclosure control are not shown as
+    points or named.
     """
-    facilities = by_facility(data, year)  # day counts are kept; only the rates are hidden
-    usable = facilities.loc[facilities["mulige_dagsvaerk"] > 0].reset_index(drop=True)
-    table = stats.funnel_table(
-        usable,
+    return common.funnel(
+        by_facility(data, year),  # day counts are kept; only the rates are hidden
         "sygefravaer_dagsvaerk",
         "mulige_dagsvaerk",
-        label="tilbud_id",
         kind="proportion",
-        method="additive",
-    )
-    attrs = dict(table.attrs)
-    extra = usable[["navn", "maalgruppe", "fuldtidsstillinger", disclosure.FLAG]]
-    table = pd.concat([table, extra], axis=1)
-    table = table.rename(
-        columns={
-            "rate": "fravaersprocent",
-            "lower_95": "nedre_95",
-            "upper_95": "oevre_95",
-            "lower_998": "nedre_998",
-            "upper_998": "oevre_998",
-        }
-    )
-    sizes = usable["mulige_dagsvaerk"]
-    curve = stats.funnel_curve(
-        attrs["target"],
-        float(sizes.max()) * 1.05,
-        kind="proportion",
-        phi=attrs["phi"],
-        tau2=attrs["tau2"],
-        min_size=float(sizes.min()) * 0.8,
-    )
-    hidden = table[disclosure.FLAG]
-    shown = table.loc[~hidden].sort_values("navn", kind="stable").reset_index(drop=True)
-    return Funnel(
-        table=shown,
-        curve=curve,
-        target=float(attrs["target"]),
-        method=str(attrs["method"]),
-        forklaring=funnel_explanation(attrs),
-        n_hidden=int(hidden.sum()),
+        rate_column="fravaersprocent",
+        extra=["navn", "maalgruppe", "fuldtidsstillinger"],
     )
 
 
@@ -358,9 +288,7 @@ def above_limit(result: Funnel, level: str = "998") -> list[str]:
 
 def outside_limits(result: Funnel) -> pd.DataFrame:
     """Shown facilities outside the 99.8 % limits (above or below): the ones to label."""
-    t = result.table
-    mask = (t["fravaersprocent"] > t["oevre_998"]) | (t["fravaersprocent"] < t["nedre_998"])
-    return t.loc[mask].reset_index(drop=True)
+    return common.outside(result, "fravaersprocent")
 
 
 # --- Change over time: season, run charts, P chart -----------------------------------------
@@ -537,6 +465,10 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
         "fravaer.procent_pr_tilbud": {},
         "fravaer.tilbud_over_998_graense": [],
         "fravaer.tilbud_med_signal": [],
+        "fravaer.antal_tilbud_over_95_graense": None,
+        "fravaer.antal_tilbud_under_95_graense": None,
+        "fravaer.antal_tilbud_over_998_graense": None,
+        "fravaer.antal_tilbud_under_998_graense": None,
     }
     if rate is None:
         return figures
@@ -549,7 +481,9 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
     figures["fravaer.procent_pr_tilbud"] = _dict(
         by_facility(data, year), "tilbud_id", "fravaersprocent"
     )
-    figures["fravaer.tilbud_over_998_graense"] = above_limit(funnel(data, year))
+    tragt = funnel(data, year)
+    figures["fravaer.tilbud_over_998_graense"] = above_limit(tragt)
+    figures.update(common.funnel_key_figures("fravaer", tragt))
     _, summary = run_charts(data, year)
     figures["fravaer.tilbud_med_signal"] = sorted(
         summary.loc[summary["signal"], "tilbud_id"].astype(str)

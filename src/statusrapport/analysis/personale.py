@@ -164,71 +164,30 @@ def by_facility(data: Dataset, year: int) -> pd.DataFrame:
 # --- Funnel plot ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Funnel:
-    """Facilities' turnover against their average headcount, with 95 % and 99.8 % limits."""
-
-    table: pd.DataFrame
-    curve: pd.DataFrame
-    target: float
-    method: str
-    forklaring: str
-    n_hidden: int
+Funnel = common.Funnel
 
 
 def funnel(data: Dataset, year: int) -> Funnel:
-    """Funnel plot of turnover (kind="rate": Poisson limits with additive overdispersion).
+    """Funnel plot of turnover (kind="rate": exact Poisson limits, widened by FunnelPlotR's
+    additive rule when facilities vary more than Poisson noise).
 
     Every facility enters the estimate of the centre line and of the overdispersion; facilities
     hidden by disclosure control are not drawn or named (their point would reveal the count).
     """
-    facilities = by_facility(data, year)
-    usable = facilities.loc[facilities["gns_ansatte"] > 0].reset_index(drop=True)
-    table = stats.funnel_table(
-        usable,
+    return common.funnel(
+        by_facility(data, year),
         "fratraadte",
         "gns_ansatte",
-        label="tilbud_id",
         kind="rate",
-        method="additive",
-    )
-    attrs = dict(table.attrs)
-    table = pd.concat([table, usable[["navn", "maalgruppe", disclosure.FLAG]]], axis=1)
-    table = table.rename(
-        columns={
-            "rate": "omsaetning",
-            "lower_95": "nedre_95",
-            "upper_95": "oevre_95",
-            "lower_998": "nedre_998",
-            "upper_998": "oevre_998",
-        }
-    )
-    sizes = usable["gns_ansatte"]
-    curve = stats.funnel_curve(
-        attrs["target"],
-        float(sizes.max()) * 1.05,
-        kind="rate",
-        phi=attrs["phi"],
-        tau2=attrs["tau2"],
-        min_size=max(float(config.MIN_PERSONS), float(sizes.min()) * 0.8),
-    )
-    hidden = table[disclosure.FLAG]
-    shown = table.loc[~hidden].sort_values("navn", kind="stable").reset_index(drop=True)
-    return Funnel(
-        table=shown,
-        curve=curve,
-        target=float(attrs["target"]),
-        method=str(attrs["method"]),
-        forklaring=fravaer.funnel_explanation(attrs),
-        n_hidden=int(hidden.sum()),
+        rate_column="omsaetning",
+        extra=["navn", "maalgruppe"],
+        min_size=float(config.MIN_PERSONS),
     )
 
 
 def outside_limits(result: Funnel) -> pd.DataFrame:
     """Shown facilities outside the 99.8 % limits: the only ones named in the figure."""
-    t = result.table
-    mask = (t["omsaetning"] > t["oevre_998"]) | (t["omsaetning"] < t["nedre_998"])
-    return t.loc[mask].reset_index(drop=True)
+    return common.outside(result, "omsaetning")
 
 
 # --- Model: target group and year -------------------------------------------------------------
@@ -410,6 +369,10 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
         "personaleomsaetning.procent_pr_tilbud": {},
         "personaleomsaetning.sammenhaeng_fravaer_haeldning": None,
         "personaleomsaetning.sammenhaeng_fravaer_haeldning_ci": None,
+        "personaleomsaetning.antal_tilbud_over_95_graense": None,
+        "personaleomsaetning.antal_tilbud_under_95_graense": None,
+        "personaleomsaetning.antal_tilbud_over_998_graense": None,
+        "personaleomsaetning.antal_tilbud_under_998_graense": None,
     }
     rate = figures["personaleomsaetning.procent_samlet"]
     prev = figures["personaleomsaetning.procent_forrige_aar"]
@@ -429,6 +392,7 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
         str(k): common.none_if_nan(v)
         for k, v in zip(facilities["tilbud_id"], facilities["omsaetning"], strict=True)
     }
+    figures.update(common.funnel_key_figures("personaleomsaetning", funnel(data, year)))
     assoc = association(data, year)
     if assoc is not None:
         figures["personaleomsaetning.sammenhaeng_fravaer_haeldning"] = assoc.result.slope

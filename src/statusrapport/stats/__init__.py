@@ -14,6 +14,7 @@ numbers, not reader prose: the sentences for the pages are written in ``analysis
 
 from statusrapport.stats.funnel import (
     PLACERINGER,
+    FunnelResult,
     Overdispersion,
     funnel_curve,
     funnel_limits,
@@ -35,6 +36,7 @@ __all__ = [
     "PLACERINGER",
     "AnhoejResult",
     "AssociationResult",
+    "FunnelResult",
     "GlmResult",
     "Overdispersion",
     "TrendResult",

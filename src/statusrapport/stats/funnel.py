@@ -1,10 +1,27 @@
-"""Funnel plots: limits by unit size and overdispersion (Spiegelhalter 2005; FunnelPlotR)."""
+"""Funnel plots: control limits by unit size, with FunnelPlotR's overdispersion rule.
+
+Limits (Spiegelhalter 2005, Stat Med 24:1185–1202, and 2005 QSHC 14:347–351):
+
+- without overdispersion (τ² = 0) the limits are the *exact* binomial (proportions) or Poisson
+  (rates) quantiles around the target, with Spiegelhalter's interpolation between the discrete
+  quantiles: r_p = the p-quantile of the count, α = (F(r_p) − p) / (F(r_p) − F(r_p − 1)),
+  limit = (r_p − α) / n. No normal approximation: at 23 staff and 18 % turnover the exact 99.8 %
+  upper limit is far above the normal one.
+- with overdispersion, the additive random-effects limits of NHS-R FunnelPlotR
+  (Spiegelhalter 2005, section 6): on the variance-stabilising scale (arcsine-square-root for
+  proportions, square root for rates) z-scores are winsorised at 10 % in each tail,
+  φ = mean(z_w²), and τ² = (nφ − (n − 1)) / (Σw − Σw²/Σw), w = 1/s², is added whenever
+  nφ > n − 1 (no significance test first, as FunnelPlotR). Limits are the back-transformed
+  θ ± z_p·sqrt(s² + τ²).
+
+Placement compares each unit's rate with its limits, so the table always agrees with the drawn
+funnel. Results are dataclasses; sentences for readers are written in ``analysis``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -16,7 +33,6 @@ from statusrapport.stats._common import (
     _as_float_array,
     _check_counts,
     _level_suffix,
-    _null_variance,
     _unit_names,
     _z_for_level,
 )
@@ -29,34 +45,46 @@ PLACERINGER: tuple[str, ...] = (
     "under 95 %-grænsen",
     "under 99,8 %-grænsen",
 )
+LEVELS: tuple[float, float] = (0.95, 0.998)
+
+
+def _transform(rate: np.ndarray, kind: Kind) -> np.ndarray:
+    """Variance-stabilising scale: arcsine-square-root (proportion) or square root (rate)."""
+    if kind == "proportion":
+        return np.arcsin(np.sqrt(np.clip(rate, 0.0, 1.0)))
+    if kind == "rate":
+        return np.sqrt(np.maximum(rate, 0.0))
+    raise ValueError(f"Ukendt kind {kind!r}; brug 'proportion' eller 'rate'.")
+
+
+def _back(value: np.ndarray, kind: Kind) -> np.ndarray:
+    if kind == "proportion":
+        return np.sin(np.clip(value, 0.0, np.pi / 2)) ** 2
+    return np.maximum(value, 0.0) ** 2
+
+
+def _s2(sizes: np.ndarray) -> np.ndarray:
+    """Sampling variance on the transformed scale: 1/(4n) for both transforms."""
+    return 1.0 / (4.0 * sizes)
 
 
 @dataclass(frozen=True)
 class Overdispersion:
-    """Overdispersion of unit rates around a common target (Spiegelhalter 2005, FunnelPlotR).
+    """FunnelPlotR's overdispersion estimate on the transformed scale."""
 
-    Scale: everything is on the raw scale of the indicator (the proportion or the rate itself),
-    as in Spiegelhalter (2005, Stat Med 24:1185-1202, sections 3 and 6), so ``tau2`` is in
-    squared rate units and enters the limits as ``target ± z·sqrt(phi·s_i² + tau2)``. (FunnelPlotR
-    uses the arcsine-square-root scale for proportions; for this report's denominators, thousands
-    of working days or dozens of staff, the two agree closely and the raw scale is easier to
-    explain and check by hand.)
-    """
-
-    target: float
-    z: np.ndarray
+    target: float  # on the rate scale
+    z: np.ndarray  # unadjusted z on the transformed scale
     z_winsorised: np.ndarray
     phi: float
-    tau2: float
+    tau2: float  # on the transformed scale; > 0 exactly when nφ > n − 1
     n: int
-    df: int
-    chi2_p: float
-    overdispersed: bool
     kind: Kind
     winsorise: float
-    scale: str = "raw"
-    note: str = ""
     s2: np.ndarray = field(default_factory=lambda: np.array([]), repr=False)
+
+    @property
+    def adjusted(self) -> bool:
+        return self.tau2 > 0
 
 
 def overdispersion(
@@ -67,20 +95,12 @@ def overdispersion(
     target: float | None = None,
     winsorise: float = 0.10,
     labels: ArrayLike | None = None,
-    alpha: float = 0.05,
 ) -> Overdispersion:
-    """Estimate and test overdispersion as NHS-R FunnelPlotR does, on the raw scale.
+    """φ and τ² as FunnelPlotR (DerSimonian & Laird 1986 moment estimator).
 
-    Steps (Spiegelhalter 2005; DerSimonian & Laird 1986):
-    z_i = (y_i − θ)/s_i with s_i² = θ(1−θ)/n_i (proportion) or θ/n_i (rate); z is winsorised at
-    the ``winsorise`` and ``1 − winsorise`` quantiles (numpy's linear quantile = R type 7, as
-    FunnelPlotR); φ = (1/n)·Σ z_w²; τ² = max(0, (nφ − (n−1)) / (Σw − Σw²/Σw)) with w = 1/s²,
-    and τ² = 0 when nφ ≤ n−1.
-
-    Rule for ``overdispersed``: nφ exceeds the 95 % quantile of χ² with ``df`` degrees of
-    freedom, df = n − 1 when the target is estimated from the data (the default) and n when it
-    is given. ``chi2_p`` = P(χ²_df ≥ nφ). With fewer than 3 units the test is not made and
-    ``overdispersed`` is False (too few units to tell spread from noise).
+    y_i = g(rate_i), θ = g(target), s_i² = 1/(4 n_i), z_i = (y_i − θ)/s_i; z winsorised at the
+    ``winsorise`` and ``1 − winsorise`` quantiles (numpy's linear = R type 7); φ = mean(z_w²);
+    τ² = max(0, (nφ − (n−1)) / (Σw − Σw²/Σw)), w = 1/s². Fewer than 3 units: τ² = 0.
     """
     num = _as_float_array(numerators, "numerators")
     den = _as_float_array(denominators, "denominators")
@@ -91,56 +111,33 @@ def overdispersion(
     n = len(num)
     if n == 0:
         raise ValueError("Ingen enheder at beregne overdispersion for.")
-
     theta = float(num.sum() / den.sum()) if target is None else float(target)
-    y = num / den
-    s2 = _null_variance(theta, den, kind)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(s2 > 0, (y - theta) / np.sqrt(s2), 0.0)
-    if np.any(s2 <= 0):
-        # Target 0 (or 1 for proportions): no sampling variation, so no z-scores to speak of.
-        z = np.zeros(n)
-
+    s2 = _s2(den)
+    z = (_transform(num / den, kind) - _transform(np.array([theta]), kind)[0]) / np.sqrt(s2)
     lo, hi = np.quantile(z, [winsorise, 1.0 - winsorise])
     z_w = np.clip(z, lo, hi)
     phi = float(np.mean(z_w**2))
+    w = 1.0 / s2
+    denom = w.sum() - (w**2).sum() / w.sum()
+    excess = n * phi - (n - 1)
+    tau2 = float(excess / denom) if n >= 3 and excess > 0 and denom > 0 else 0.0
+    return Overdispersion(theta, z, z_w, phi, tau2, n, kind, winsorise, s2)
 
-    with np.errstate(divide="ignore"):
-        w = np.where(s2 > 0, 1.0 / s2, 0.0)
-    denom = w.sum() - (w**2).sum() / w.sum() if w.sum() > 0 else 0.0
-    excess = n * phi - (n - 1)  # τ² is 0 unless nφ exceeds its null expectation n − 1
-    tau2 = max(0.0, excess / denom) if excess > 0 and denom > 0 else 0.0
 
-    df = n - 1 if target is None else n
-    if n < 3:
-        chi2_p = float("nan")
-        overdispersed = False
-        note = (
-            f"Kun {n} enhed(er): overdispersion kan ikke vurderes med færre end 3 enheder, "
-            "så grænserne er ikke justeret."
-        )
+def _exact_limit(target: float, size: np.ndarray, p: float, kind: Kind) -> np.ndarray:
+    """Spiegelhalter's interpolated exact quantile (r_p − α)/n of Bin(n, θ) or Poisson(nθ)."""
+    if kind == "proportion":
+        n = np.maximum(np.round(size), 1.0)
+        dist = sps.binom(n, target)
     else:
-        chi2_p = float(sps.chi2.sf(n * phi, df))
-        overdispersed = bool(n * phi > sps.chi2.ppf(1.0 - alpha, df))
-        note = (
-            f"Spredningen mellem enhederne er {'større' if overdispersed else 'ikke større'} "
-            f"end tilfældig variation forklarer (φ = {phi:.2f}, p = {chi2_p:.3g})."
-        )
-    return Overdispersion(
-        target=theta,
-        z=z,
-        z_winsorised=z_w,
-        phi=phi,
-        tau2=float(tau2),
-        n=n,
-        df=df,
-        chi2_p=chi2_p,
-        overdispersed=overdispersed,
-        kind=kind,
-        winsorise=winsorise,
-        note=note,
-        s2=s2,
-    )
+        n = size
+        dist = sps.poisson(n * target)
+    r = dist.ppf(p)
+    f_r, f_below = dist.cdf(r), dist.cdf(r - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = np.where(f_r > f_below, (f_r - p) / (f_r - f_below), 0.0)
+    limit = np.maximum(r - alpha, 0.0) / n
+    return np.minimum(limit, 1.0) if kind == "proportion" else limit
 
 
 def funnel_limits(
@@ -148,28 +145,26 @@ def funnel_limits(
     sizes: ArrayLike,
     *,
     kind: Kind,
-    levels: Sequence[float] = (0.95, 0.998),
-    phi: float = 1.0,
     tau2: float = 0.0,
+    levels: Sequence[float] = LEVELS,
 ) -> pd.DataFrame:
-    """Normal-approximation funnel limits at each size (Spiegelhalter 2005, eq. for limits).
-
-    limit = θ ± z_p·sqrt(φ·s²(n) + τ²), s²(n) = θ(1−θ)/n or θ/n, z_p the two-sided normal
-    quantile (1.960 for 95 %, 3.090 for 99.8 %). Pass φ for the multiplicative adjustment, τ²
-    for the additive one (not both). Limits are clipped to [0, 1] for proportions and to ≥ 0
-    for rates, since values outside are impossible.
-    """
+    """Two-sided limits at each size: exact when τ² = 0, additive random effects otherwise."""
     size = _as_float_array(sizes, "sizes")
     if np.any(size <= 0):
         raise ValueError("Alle størrelser skal være > 0.")
-    sd = np.sqrt(phi * _null_variance(target, size, kind) + tau2)
     out = pd.DataFrame({"size": size})
+    theta_t = float(_transform(np.array([target]), kind)[0])
     for level in levels:
         zp = _z_for_level(level)
-        lower, upper = target - zp * sd, target + zp * sd
-        lower = np.maximum(lower, 0.0)
-        if kind == "proportion":
-            upper = np.minimum(upper, 1.0)
+        if tau2 > 0:
+            sd = np.sqrt(_s2(size) + tau2)
+            lower, upper = _back(theta_t - zp * sd, kind), _back(theta_t + zp * sd, kind)
+            if kind == "rate":  # a negative lower bound on the root scale means 0
+                lower = np.where(theta_t - zp * sd < 0, 0.0, lower)
+        else:
+            tail = (1.0 - level) / 2.0
+            lower = _exact_limit(target, size, tail, kind)
+            upper = _exact_limit(target, size, 1.0 - tail, kind)
         suffix = _level_suffix(level)
         out[f"lower_{suffix}"] = lower
         out[f"upper_{suffix}"] = upper
@@ -177,14 +172,68 @@ def funnel_limits(
     return out
 
 
+def _placering(rate: np.ndarray, limits: pd.DataFrame) -> list[str]:
+    out = []
+    for i, value in enumerate(rate):
+        if value > limits["upper_998"].iloc[i]:
+            out.append(PLACERINGER[0])
+        elif value > limits["upper_95"].iloc[i]:
+            out.append(PLACERINGER[1])
+        elif value < limits["lower_998"].iloc[i]:
+            out.append(PLACERINGER[4])
+        elif value < limits["lower_95"].iloc[i]:
+            out.append(PLACERINGER[3])
+        else:
+            out.append(PLACERINGER[2])
+    return out
+
+
+@dataclass(frozen=True)
+class FunnelResult:
+    """One row per unit (rate, limits at its size, placement) and how the limits were made."""
+
+    table: pd.DataFrame
+    overdispersion: Overdispersion
+    target: float
+    tau2: float
+    kind: Kind
+
+    @property
+    def adjusted(self) -> bool:
+        """True when τ² > 0 widened the limits (FunnelPlotR's rule nφ > n − 1)."""
+        return self.tau2 > 0
+
+    def curve(
+        self, max_size: float, *, min_size: float | None = None, n_points: int = 200
+    ) -> pd.DataFrame:
+        """Limits on a log-spaced grid of sizes, for drawing the funnel."""
+        return funnel_curve(
+            self.target,
+            max_size,
+            kind=self.kind,
+            tau2=self.tau2,
+            min_size=min_size,
+            n_points=n_points,
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Units above/below the 95 % and 99.8 % limits (a unit above 99.8 % is also above 95 %)."""
+        t = self.table
+        return {
+            "over_95": int((t["rate"] > t["upper_95"]).sum()),
+            "under_95": int((t["rate"] < t["lower_95"]).sum()),
+            "over_998": int((t["rate"] > t["upper_998"]).sum()),
+            "under_998": int((t["rate"] < t["lower_998"]).sum()),
+        }
+
+
 def funnel_curve(
     target: float,
     max_size: float,
     *,
     kind: Kind,
-    phi: float = 1.0,
     tau2: float = 0.0,
-    levels: Sequence[float] = (0.95, 0.998),
+    levels: Sequence[float] = LEVELS,
     n_points: int = 200,
     min_size: float | None = None,
 ) -> pd.DataFrame:
@@ -193,23 +242,7 @@ def funnel_curve(
         raise ValueError("max_size skal være > 0.")
     lo = min_size if min_size is not None else max_size / 100.0
     grid = np.geomspace(lo, max_size, n_points)
-    return funnel_limits(target, grid, kind=kind, levels=levels, phi=phi, tau2=tau2)
-
-
-def _placering(z: np.ndarray, z95: float, z998: float) -> list[str]:
-    out = []
-    for value in z:
-        if value > z998:
-            out.append(PLACERINGER[0])
-        elif value > z95:
-            out.append(PLACERINGER[1])
-        elif value < -z998:
-            out.append(PLACERINGER[4])
-        elif value < -z95:
-            out.append(PLACERINGER[3])
-        else:
-            out.append(PLACERINGER[2])
-    return out
+    return funnel_limits(target, grid, kind=kind, levels=levels, tau2=tau2)
 
 
 def funnel_table(
@@ -219,19 +252,14 @@ def funnel_table(
     *,
     label: str,
     kind: Kind,
-    method: Literal["none", "multiplicative", "additive"] = "additive",
     target: float | None = None,
     winsorise: float = 0.10,
-) -> pd.DataFrame:
-    """One row per unit with its rate, adjusted z, limits at its size and a Danish placement.
+) -> FunnelResult:
+    """Rates, limits at each unit's size and a Danish placement (see the module docstring).
 
-    Limits are widened for overdispersion only when the χ² test finds it (see
-    :func:`overdispersion`); the method actually used, the :class:`Overdispersion` object and a
-    Danish sentence explaining the choice are in ``.attrs`` ("method", "overdispersion",
-    "forklaring"). Placement uses the 95 % and 99.8 % limits, matching the drawn funnel.
+    ``z`` is on the transformed scale, including τ² when the limits are widened, and
+    ``z_unadjusted`` without it.
     """
-    if method not in ("none", "multiplicative", "additive"):
-        raise ValueError(f"Ukendt metode {method!r}.")
     od = overdispersion(
         df[numerator],
         df[denominator],
@@ -240,28 +268,16 @@ def funnel_table(
         winsorise=winsorise,
         labels=df[label],
     )
-    y = df[numerator].to_numpy(float) / df[denominator].to_numpy(float)
-    s2 = od.s2
-
-    used: str = method if od.overdispersed else "none"
-    phi, tau2 = 1.0, 0.0
-    if used == "multiplicative":
-        phi = od.phi
-    elif used == "additive":
-        tau2 = od.tau2
-    sd = np.sqrt(phi * s2 + tau2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(sd > 0, (y - od.target) / sd, 0.0)
-
-    limits = funnel_limits(
-        od.target, df[denominator], kind=kind, levels=(0.95, 0.998), phi=phi, tau2=tau2
-    )
+    rate = df[numerator].to_numpy(float) / df[denominator].to_numpy(float)
+    limits = funnel_limits(od.target, df[denominator], kind=kind, tau2=od.tau2)
+    theta_t = float(_transform(np.array([od.target]), kind)[0])
+    z = (_transform(rate, kind) - theta_t) / np.sqrt(od.s2 + od.tau2)
     out = pd.DataFrame(
         {
             label: df[label].to_numpy(),
             numerator: df[numerator].to_numpy(),
             denominator: df[denominator].to_numpy(),
-            "rate": y,
+            "rate": rate,
             "z": z,
             "z_unadjusted": od.z,
         },
@@ -269,34 +285,5 @@ def funnel_table(
     )
     for col in ("lower_95", "upper_95", "lower_998", "upper_998"):
         out[col] = limits[col].to_numpy()
-    out["placering"] = _placering(z, _z_for_level(0.95), _z_for_level(0.998))
-
-    navne = {"multiplicative": "multiplikativ", "additive": "additiv"}
-    if od.n < 3:
-        forklaring = od.note
-    elif method == "none":
-        forklaring = "Grænserne er ikke justeret for overdispersion (valgt metode: ingen)."
-    elif used == "none":
-        forklaring = (
-            "Grænserne er ikke justeret, fordi spredningen mellem enhederne ikke er større "
-            f"end tilfældig variation forklarer (φ = {od.phi:.2f}, p = {od.chi2_p:.3g})."
-        )
-    else:
-        detalje = f"φ = {od.phi:.2f}" if used == "multiplicative" else f"τ² = {od.tau2:.3g}"
-        forklaring = (
-            f"Grænserne er udvidet med {navne[used]} justering for overdispersion ({detalje}), "
-            "fordi enhederne spreder sig mere, end tilfældig variation forklarer "
-            f"(p = {od.chi2_p:.3g})."
-        )
-    out.attrs.update(
-        {
-            "overdispersion": od,
-            "method": used,
-            "method_requested": method,
-            "target": od.target,
-            "phi": phi,
-            "tau2": tau2,
-            "forklaring": forklaring,
-        }
-    )
-    return out
+    out["placering"] = _placering(rate, limits)
+    return FunnelResult(table=out, overdispersion=od, target=od.target, tau2=od.tau2, kind=kind)
