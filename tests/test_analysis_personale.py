@@ -104,9 +104,9 @@ def test_by_target_group_change(small: data.Dataset) -> None:
     assert groups.loc["socialpsykiatri", "aendring_procentpoint"] == pytest.approx(10.0)
 
 
-def test_model_rate_ratio_and_reference_label(tmp_path: Path) -> None:
-    # Socialpsykiatri has exactly twice the turnover of autisme in both years, so the
-    # quasi-Poisson rate ratio is 2 against autisme (the alphabetical reference) and 1 per year.
+def test_model_compares_each_group_with_the_rest_of_the_centre(tmp_path: Path) -> None:
+    # Socialpsykiatri has exactly twice the turnover of autisme in both years, so against the
+    # rest of the centre the rate ratios are 2 and 0.5, and 1 per year.
     tilbud = [
         facility("S1", "socialpsykiatri"),
         facility("S2", "socialpsykiatri"),
@@ -124,13 +124,20 @@ def test_model_rate_ratio_and_reference_label(tmp_path: Path) -> None:
     ds = write_dataset(tmp_path / "glm", tilbud, rows)
     result = personale.model(ds, 2025)
     table = result.table.set_index("label")
-    label = "Målgruppe: socialpsykiatri (sammenlignet med autisme)"
+    label = "Målgruppe: socialpsykiatri (sammenlignet med resten af centret)"
     assert table.loc[label, "forhold"] == pytest.approx(2.0, rel=1e-6)
+    other = "Målgruppe: autisme (sammenlignet med resten af centret)"
+    assert table.loc[other, "forhold"] == pytest.approx(0.5, rel=1e-6)
     assert table.loc["Ændring pr. år", "forhold"] == pytest.approx(1.0, abs=1e-6)
-    assert result.saetninger[0].startswith(
+    text = dict(zip(["autisme", "socialpsykiatri"], result.saetninger[:2], strict=True))
+    assert text["socialpsykiatri"].startswith(
         "Tilbud for socialpsykiatri har en personaleomsætning, der er 2,0 gange så høj som "
-        "tilbud for autisme"
+        "resten af centret"
     )
+    # Two facilities per group: no claim about chance either way.
+    for sentence in result.saetninger[:2]:
+        assert "Med kun 2 tilbud i målgruppen kan det ikke vurderes" in sentence
+        assert "større, end tilfældig variation" not in sentence
     assert (result.first_year, result.last_year) == (2024, 2025)
 
 
@@ -161,6 +168,10 @@ def test_association_slope(tmp_path: Path) -> None:
     result = personale.association(ds, 2025)
     assert result is not None
     assert len(result.band) == 100
+    # Four facilities: the text makes no claim that the association exceeds chance.
+    text = personale.association_text(result)
+    assert "Med kun 4 tilbud kan det ikke vurderes" in text
+    assert "større, end tilfældig variation" not in text
 
 
 def test_funnel_uses_rate_kind_and_hides_suppressed(small: data.Dataset) -> None:

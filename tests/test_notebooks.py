@@ -102,6 +102,12 @@ def test_page_runs_on_full_demo_data_without_warnings(stem: str, demo_dir: Path,
     assert _warnings(nb) == []
     assert "Fiktive data" in text
     assert list((tmp_path / "tabeller").glob("*.csv"))
+    if stem == "personaleomsaetning":
+        # Model diagnostics are in the executed notebook, in a cell hidden from readers.
+        hidden = [c for c in nb.cells if c.cell_type == "code" and "#| include: false" in c.source]
+        assert len(hidden) == 1
+        shown = "".join(str(o.get("data", {})) for o in hidden[0].outputs)
+        assert "ICC" in shown and "spredningsfaktor" in shown
 
 
 @pytest.mark.slow

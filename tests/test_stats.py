@@ -291,7 +291,7 @@ def test_control_chart_rejects_zero_denominator() -> None:
         )
 
 
-# --- Turnover GLM -------------------------------------------------------------------------------
+# --- Turnover GEE -------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -302,10 +302,11 @@ def turnover() -> pd.DataFrame:
     for i in range(36):
         grp = groups[i % 4]
         staff = rng.uniform(25, 120)
+        facility = rng.gamma(6, 1 / 6)  # a facility's own level, shared by its years
         for year in range(2019, 2025):
             mu = staff * 0.22 * {"socialpsykiatri": 1.0, "autisme": 1.3}.get(grp, 0.9)
             mu *= 0.92 ** (year - 2019)  # true rate ratio per year: 0.92
-            mu *= rng.gamma(8, 1 / 8)  # overdispersion
+            mu *= facility * rng.gamma(8, 1 / 8)  # clustering and overdispersion
             rows.append(
                 {
                     "tilbud_id": f"T{i:02d}",
@@ -318,54 +319,57 @@ def turnover() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_turnover_glm_matches_statsmodels(turnover: pd.DataFrame) -> None:
-    res = st.turnover_glm(turnover)
+def test_turnover_gee_matches_statsmodels_gee_for_each_group(turnover: pd.DataFrame) -> None:
+    model = st.turnover_gee(turnover)
+    assert model.converged
+    assert [g.group for g in model.groups] == sorted(turnover["maalgruppe"].unique())
     data = turnover.assign(aar_c=turnover["aar"] - 2019)
-    direct = smf.glm(
-        "fratraadte ~ C(maalgruppe) + aar_c",
-        data=data,
+    raw_p = []
+    for g in model.groups:
+        data["er_gruppe"] = (data["maalgruppe"] == g.group).astype(float)
+        direct = smf.gee(
+            "fratraadte ~ er_gruppe + aar_c",
+            groups="tilbud_id",
+            data=data,
+            family=sm.families.Poisson(),
+            cov_struct=sm.cov_struct.Exchangeable(),
+            offset=np.log(data["gns_ansatte"]),
+        ).fit()
+        ci = direct.conf_int().loc["er_gruppe"]
+        assert g.ratio == pytest.approx(math.exp(direct.params["er_gruppe"]), rel=1e-6)
+        assert (g.ci_low, g.ci_high) == pytest.approx((math.exp(ci[0]), math.exp(ci[1])), rel=1e-6)
+        assert g.n_facilities == 9
+        raw_p.append(direct.pvalues["er_gruppe"])
+    # Holm by hand: sort, multiply by (m − rank), running maximum, cap at 1.
+    order = np.argsort(raw_p)
+    holm = np.empty(4)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (4 - rank) * raw_p[i]))
+        holm[i] = running
+    assert [g.p_holm for g in model.groups] == pytest.approx(list(holm))
+    assert 0.85 < model.year_ratio < 0.99  # true ratio 0.92 per year
+    assert model.dispersion > 1.5  # simulated extra-Poisson spread is detected
+    assert 0 < model.icc < 1
+
+
+def test_clustered_interval_is_wider_than_the_naive_glm(turnover: pd.DataFrame) -> None:
+    model = st.turnover_gee(turnover)
+    data = turnover.assign(aar_c=turnover["aar"] - 2019, er=lambda f: f["maalgruppe"] == "autisme")
+    naive = smf.glm(
+        "fratraadte ~ er + aar_c",
+        data=data.assign(er=data["er"].astype(float)),
         family=sm.families.Poisson(),
         offset=np.log(data["gns_ansatte"]),
-    ).fit(scale="X2")
-    assert res.result.params.to_numpy() == pytest.approx(direct.params.to_numpy())
-    assert res.result.bse.to_numpy() == pytest.approx(direct.bse.to_numpy())
-    assert res.dispersion == pytest.approx(direct.pearson_chi2 / direct.df_resid)
-    assert res.dispersion > 1.2  # the simulated gamma noise is picked up
-    row = res.table.set_index("term").loc["aar_c"]
-    assert row["rate_ratio"] == pytest.approx(math.exp(direct.params["aar_c"]))
-    assert row["ci_low"] < 0.92 < row["ci_high"]
-    assert row["label"] == "Ændring pr. år"
-    assert res.year_reference == 2019
-    labels = res.table.set_index("term")["label"]
-    assert labels["C(maalgruppe)[T.socialpsykiatri]"] == (
-        "Målgruppe: socialpsykiatri (sammenlignet med autisme)"
-    )
+    ).fit()
+    low, high = np.exp(naive.conf_int().loc["er"])
+    autisme = next(g for g in model.groups if g.group == "autisme")
+    assert autisme.ci_high / autisme.ci_low > high / low
 
 
-def test_turnover_glm_binomial_matches_two_column_fit(turnover: pd.DataFrame) -> None:
-    res = st.turnover_glm(turnover, family="binomial")
-    trials = np.round(turnover["gns_ansatte"].to_numpy())
-    k = np.minimum(turnover["fratraadte"].to_numpy(), trials)
-    exog = pd.get_dummies(turnover["maalgruppe"], drop_first=True, dtype=float)
-    exog["aar_c"] = turnover["aar"] - 2019
-    exog = sm.add_constant(exog)
-    # Successes/failures form, unscaled (statsmodels' own scale="X2" is not the Pearson
-    # dispersion for this form, so the quasi-binomial scale is applied by hand below).
-    direct = sm.GLM(np.column_stack([k, trials - k]), exog, family=sm.families.Binomial()).fit()
-    assert res.result.params.to_numpy() == pytest.approx(direct.params.to_numpy(), rel=1e-6)
-    mu = direct.predict()
-    x2 = np.sum((k - trials * mu) ** 2 / (trials * mu * (1 - mu))) / direct.df_resid
-    assert res.dispersion == pytest.approx(x2, rel=1e-6)
-    assert res.result.bse.to_numpy() == pytest.approx(direct.bse.to_numpy() * np.sqrt(x2), rel=1e-6)
-    assert res.ratio_column == "odds_ratio"
-    assert "odds_ratio" in res.table
-
-
-def test_turnover_glm_rejects_zero_exposure(turnover: pd.DataFrame) -> None:
-    bad = turnover.copy()
-    bad.loc[5, "gns_ansatte"] = 0
-    with pytest.raises(ValueError, match=bad.loc[5, "tilbud_id"]):
-        st.turnover_glm(bad)
+def test_turnover_gee_rejects_missing_columns(turnover: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="gns_ansatte"):
+        st.turnover_gee(turnover.drop(columns="gns_ansatte"))
 
 
 # --- Score trend --------------------------------------------------------------------------------
@@ -481,27 +485,6 @@ def test_association_rejects_too_few_pairs_or_constant_x() -> None:
 
 
 # --- Small helpers ------------------------------------------------------------------------------
-
-
-def test_turnover_glm_reference_label_matches_the_fitted_reference_for_categoricals():
-    """A Categorical whose category order differs from the sorted order must not mislabel."""
-    rng = np.random.default_rng(7)
-    groups = ["socialpsykiatri", "autisme"]
-    frame = pd.DataFrame(
-        {
-            "maalgruppe": pd.Categorical(
-                np.repeat(groups, 40), categories=["socialpsykiatri", "autisme", "ubrugt"]
-            ),
-            "gns_ansatte": 50.0,
-            "aar": np.tile(np.arange(2019, 2027), 10),
-        }
-    )
-    rate = np.where(frame["maalgruppe"].astype(str) == "socialpsykiatri", 0.30, 0.15)
-    frame["fratraadte"] = rng.poisson(rate * 50)
-    result = st.turnover_glm(frame, formula_rhs="C(maalgruppe)")
-    row = result.table.loc[result.table["term"].str.contains("socialpsykiatri")].iloc[0]
-    assert "sammenlignet med autisme" in row["label"]
-    assert 1.6 < row["rate_ratio"] < 2.5  # socialpsykiatri has twice autisme's rate
 
 
 # --- Year-over-year change: paired cluster bootstrap ------------------------------------------

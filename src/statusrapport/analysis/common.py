@@ -36,6 +36,9 @@ LABELS: dict[str, str] = {
     disclosure.FLAG: "Udeladt (diskretion)",
 }
 
+#: No claim that a difference or association exceeds chance from fewer facilities than this.
+MIN_TILBUD_PAASTAND = 10
+
 #: Verdicts, from the interval only (never from the size of the rounded change).
 STEG = "steg"
 FALDT = "faldt"
@@ -278,6 +281,7 @@ __all__ = [
     "FOR_FAA",
     "LABELS",
     "MIN_CLUSTERS",
+    "MIN_TILBUD_PAASTAND",
     "NIVEAU",
     "STEG",
     "UKENDT",

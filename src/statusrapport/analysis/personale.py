@@ -204,76 +204,82 @@ def _ratio_words(ratio: float, comparison: str = "") -> str:
     return f"{words} end {comparison}" if comparison else words
 
 
-def _certain(low: float, high: float) -> bool:
-    return low > 1 or high < 1
-
-
 @dataclass(frozen=True)
 class Model:
-    """The turnover GLM with a reader-facing table and sentences."""
+    """The turnover model (GEE by facility) with a reader-facing table and sentences."""
 
-    glm: stats.GlmResult
+    fit: stats.TurnoverModel
     table: pd.DataFrame  # label, forhold, ki_nedre, ki_oevre, tolkning
     saetninger: list[str]
     first_year: int
     last_year: int
 
 
-def model(data: Dataset, year: int) -> Model:
-    """Quasi-Poisson GLM of leavers by target group and year, offset log(average staff).
+def _interval(low: float, high: float) -> str:
+    return f"95{fmt.NBSP}%-sikkerhedsinterval {fmt.tal(low, 2)}–{fmt.tal(high, 2)}"
 
-    Fitted on every facility-year up to ``year`` because one year of 36 facilities says little
-    about a trend (with a single year, the year term is left out). Target group is passed as
-    plain text so the reference level is the first in alphabetical order, as the model's labels
-    state (a Categorical would make the first *category* the reference instead).
+
+def model(data: Dataset, year: int) -> Model:
+    """Each target group's turnover against the rest of the centre, and the change per year.
+
+    Poisson GEE with facility clusters (``stats.turnover_gee``) on every facility-year up to
+    ``year``. Significance words only where the Holm-adjusted p-value is below 0.05 and the
+    group has at least ``common.MIN_TILBUD_PAASTAND`` facilities; otherwise the page says the
+    difference may be chance, or that there are too few facilities to judge.
     """
     frame = rows(data, through=year)
     frame = frame.loc[frame["gns_ansatte"] > 0].copy()
-    frame["maalgruppe"] = frame["maalgruppe"].astype(str)
-    rhs = "C(maalgruppe) + aar_c" if frame["aar"].nunique() > 1 else "C(maalgruppe)"
-    glm = stats.turnover_glm(frame, formula_rhs=rhs)
-    table = glm.table.loc[glm.table["term"] != "Intercept"].copy()
-    ratio = glm.ratio_column
-    words = []
-    sentences = []
-    for row in table.itertuples(index=False):
-        r, lo, hi = getattr(row, ratio), row.ci_low, row.ci_high
-        sure = _certain(lo, hi)
-        interval = f"95{fmt.NBSP}%-sikkerhedsinterval {fmt.tal(lo, 2)}–{fmt.tal(hi, 2)}"
-        if row.term == "aar_c":
-            text = (
-                f"Når der tages højde for målgruppe, er personaleomsætningen {_ratio_words(r)} "
-                f"for hvert år, der går (forhold {fmt.tal(r, 2)}, {interval})."
+    fit = stats.turnover_gee(frame)
+    labels, ratios, lows, highs, words, sentences = [], [], [], [], [], []
+    k = len(fit.groups)
+    for g in fit.groups:
+        comparison = _ratio_words(g.ratio, "resten af centret")
+        text = (
+            f"Tilbud for {g.group} har en personaleomsætning, der er {comparison} "
+            f"(forhold {fmt.tal(g.ratio, 2)}, {_interval(g.ci_low, g.ci_high)})."
+        )
+        if g.n_facilities < common.MIN_TILBUD_PAASTAND:
+            text += (
+                f" Med kun {fmt.antal(g.n_facilities, 'tilbud', 'tilbud')} i målgruppen kan det "
+                "ikke vurderes, om forskellen er større end tilfældig variation."
             )
-            words.append(f"{_ratio_words(r)} pr. år")
+        elif g.p_holm < 0.05:
+            text += (
+                " Forskellen er større, end tilfældig variation kan forklare, også når der "
+                f"tages højde for, at {k} målgrupper sammenlignes."
+            )
         else:
-            level = row.term.split("[T.", 1)[1].rstrip("]")
-            reference = row.label.split("sammenlignet med ", 1)[-1].rstrip(")")
-            comparison = _ratio_words(r, f"tilbud for {reference}")
-            text = (
-                f"Tilbud for {level} har en personaleomsætning, der er {comparison} "
-                f"(forhold {fmt.tal(r, 2)}, {interval})."
-            )
-            words.append(_ratio_words(r, reference))
-        subject = "Udviklingen" if row.term == "aar_c" else "Forskellen"
+            text += " Forskellen kan skyldes tilfældig variation."
+        sentences.append(text)
+        labels.append(f"Målgruppe: {g.group} (sammenlignet med resten af centret)")
+        ratios.append(g.ratio)
+        lows.append(g.ci_low)
+        highs.append(g.ci_high)
+        words.append(comparison)
+    if fit.year_ratio is not None:
+        r, lo, hi = fit.year_ratio, fit.year_ci_low or 0.0, fit.year_ci_high or 0.0
+        text = (
+            f"Når der tages højde for målgruppe, er personaleomsætningen {_ratio_words(r)} "
+            f"for hvert år, der går (forhold {fmt.tal(r, 2)}, {_interval(lo, hi)})."
+        )
+        sure = (lo > 1 or hi < 1) and fit.n_facilities >= common.MIN_TILBUD_PAASTAND
         text += (
-            f" {subject} er større, end tilfældig variation kan forklare."
+            " Udviklingen er større, end tilfældig variation kan forklare."
             if sure
-            else f" {subject} kan skyldes tilfældig variation."
+            else " Udviklingen kan skyldes tilfældig variation."
         )
         sentences.append(text)
+        labels.append("Ændring pr. år")
+        ratios.append(r)
+        lows.append(lo)
+        highs.append(hi)
+        words.append(f"{_ratio_words(r)} pr. år")
     shown = pd.DataFrame(
-        {
-            "label": table["label"].to_numpy(),
-            "forhold": table[ratio].to_numpy(),
-            "ki_nedre": table["ci_low"].to_numpy(),
-            "ki_oevre": table["ci_high"].to_numpy(),
-            "tolkning": words,
-        }
+        {"label": labels, "forhold": ratios, "ki_nedre": lows, "ki_oevre": highs, "tolkning": words}
     )
     years = frame["aar"]
     return Model(
-        glm=glm,
+        fit=fit,
         table=shown,
         saetninger=sentences,
         first_year=int(years.min()),
@@ -338,11 +344,15 @@ def association_text(assoc: Association) -> str:
         f"til {fmt.signed(r.ci_high, 1)} procentpoint"
     )
     certain = r.ci_low > 0 or r.ci_high < 0
-    verdict = (
-        "Sammenhængen er større, end tilfældig variation kan forklare."
-        if certain
-        else "Sammenhængen er så usikker, at den kan skyldes tilfældig variation."
-    )
+    if r.n < common.MIN_TILBUD_PAASTAND:
+        verdict = (
+            f"Med kun {fmt.antal(r.n, 'tilbud', 'tilbud')} kan det ikke vurderes, om "
+            "sammenhængen er større end tilfældig variation."
+        )
+    elif certain:
+        verdict = "Sammenhængen er større, end tilfældig variation kan forklare."
+    else:
+        verdict = "Sammenhængen er så usikker, at den kan skyldes tilfældig variation."
     return (
         f"Tilbud med 1 procentpoint højere sygefravær har i gennemsnit {size} procentpoint "
         f"{way} personaleomsætning ({interval}; {fmt.antal(r.n, 'tilbud', 'tilbud')}). "

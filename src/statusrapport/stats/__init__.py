@@ -23,11 +23,12 @@ from statusrapport.stats.funnel import (
 )
 from statusrapport.stats.models import (
     AssociationResult,
-    GlmResult,
+    GroupRatio,
     TrendResult,
+    TurnoverModel,
     association,
     score_trend,
-    turnover_glm,
+    turnover_gee,
 )
 from statusrapport.stats.seasonal import seasonal_amplitude, seasonal_by_month, seasonal_profile
 from statusrapport.stats.spc import AnhoejResult, anhoej_rules, p_chart
@@ -37,9 +38,10 @@ __all__ = [
     "AnhoejResult",
     "AssociationResult",
     "FunnelResult",
-    "GlmResult",
+    "GroupRatio",
     "Overdispersion",
     "TrendResult",
+    "TurnoverModel",
     "anhoej_rules",
     "association",
     "funnel_curve",
@@ -51,5 +53,5 @@ __all__ = [
     "seasonal_amplitude",
     "seasonal_by_month",
     "seasonal_profile",
-    "turnover_glm",
+    "turnover_gee",
 ]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,55 +18,6 @@ from statusrapport.stats._common import (
     _as_float_array,
 )
 
-#: Danish names for model terms shown in tables.
-_TERM_NAMES: dict[str, str] = {
-    "maalgruppe": "Målgruppe",
-    "tema": "Tema",
-    "center": "Center",
-    "faggruppe": "Faggruppe",
-    "aar_c": "Ændring pr. år",
-    "aar": "År",
-}
-
-
-def _danish_label(term: str, references: dict[str, str]) -> str:
-    if term == "Intercept":
-        return "Niveau i referencegruppen i første år"
-    match = re.fullmatch(r"C\((\w+)[^)]*\)\[T\.(.+)\]", term)
-    if match:
-        var, level = match.groups()
-        name = _TERM_NAMES.get(var, var)
-        ref = references.get(var)
-        return f"{name}: {level}" + (f" (sammenlignet med {ref})" if ref else "")
-    return _TERM_NAMES.get(term, term)
-
-
-def _plain_categories(df: pd.DataFrame, rhs: str) -> pd.DataFrame:
-    """Turn pandas Categoricals used in C(var) terms into plain text.
-
-    patsy takes the reference level of a Categorical from its category order (and builds
-    all-zero columns for unused categories), while the labels here name the first *sorted*
-    level. Plain text makes both agree: the reference is the alphabetically first level.
-    """
-    out = df
-    for var in re.findall(r"C\((\w+)", rhs):
-        if var in out and isinstance(out[var].dtype, pd.CategoricalDtype):
-            if out is df:
-                out = df.copy()
-            out[var] = out[var].astype(str).where(out[var].notna())
-    return out
-
-
-def _references(df: pd.DataFrame, rhs: str) -> dict[str, str]:
-    """Reference level of each C(var) term: the first sorted level, as patsy/formulaic use."""
-    refs = {}
-    for var in re.findall(r"C\((\w+)", rhs):
-        if var in df:
-            levels = sorted(df[var].dropna().unique())
-            if levels:
-                refs[var] = str(levels[0])
-    return refs
-
 
 def _centre_year(df: pd.DataFrame, year: str) -> tuple[pd.DataFrame, float]:
     """aar_c = year − first year, so the intercept is the first year's level (stated in tables)."""
@@ -77,105 +27,6 @@ def _centre_year(df: pd.DataFrame, year: str) -> tuple[pd.DataFrame, float]:
     out = df.copy()
     out["aar_c"] = out[year].astype(float) - ref
     return out, ref
-
-
-@dataclass(frozen=True)
-class GlmResult:
-    """A turnover model: quasi-Poisson rate ratios (or quasi-binomial odds ratios)."""
-
-    result: Any
-    table: pd.DataFrame
-    dispersion: float
-    family: str
-    formula: str
-    n_obs: int
-    year_reference: float
-    ratio_column: str
-    forklaring: str
-
-
-def turnover_glm(
-    df: pd.DataFrame,
-    *,
-    leavers: str = "fratraadte",
-    exposure: str = "gns_ansatte",
-    formula_rhs: str = "C(maalgruppe) + aar_c",
-    year: str = "aar",
-    family: Literal["poisson", "binomial"] = "poisson",
-    level: float = 0.95,
-) -> GlmResult:
-    """Model turnover with a GLM because small facilities make raw rates noisy.
-
-    poisson (default): log E[leavers] = log(exposure) + Xβ, fitted with scale="X2"
-    (quasi-Poisson: standard errors multiplied by sqrt(Pearson χ²/df), McCullagh & Nelder 1989)
-    since turnover varies more between facilities than Poisson allows. exp(β) are rate ratios.
-    binomial: leavers as successes out of round(exposure) trials (leavers clipped to the
-    trials), fitted as proportions with var_weights = trials and scale="X2" (quasi-binomial);
-    exp(β) are odds ratios. The year is centred on the first year (aar_c = aar − first year).
-    """
-    missing = [c for c in (leavers, exposure) if c not in df]
-    if missing:
-        raise ValueError(f"Kolonne(r) mangler: {', '.join(missing)}.")
-    data, ref = _centre_year(df, year) if "aar_c" in formula_rhs else (df.copy(), float("nan"))
-    data = _plain_categories(data.dropna(subset=[leavers, exposure]), formula_rhs)
-    bad = data[data[exposure] <= 0]
-    if len(bad):
-        who = bad["tilbud_id"].iloc[0] if "tilbud_id" in bad else bad.index[0]
-        raise ValueError(f"{exposure} er {bad[exposure].iloc[0]:g} (skal være > 0) for {who!r}.")
-
-    if family == "poisson":
-        formula = f"{leavers} ~ {formula_rhs}"
-        model = smf.glm(
-            formula,
-            data=data,
-            family=sm.families.Poisson(),
-            offset=np.log(data[exposure].to_numpy(float)),
-        )
-        ratio_column = "rate_ratio"
-    elif family == "binomial":
-        trials = np.round(data[exposure].to_numpy(float))
-        if np.any(trials < 1):
-            raise ValueError(f"{exposure} afrundes til 0 forsøg for mindst én række.")
-        data["_andel"] = np.minimum(data[leavers].to_numpy(float), trials) / trials
-        formula = f"_andel ~ {formula_rhs}"
-        model = smf.glm(formula, data=data, family=sm.families.Binomial(), var_weights=trials)
-        ratio_column = "odds_ratio"
-    else:
-        raise ValueError(f"Ukendt family {family!r}; brug 'poisson' eller 'binomial'.")
-    res = model.fit(scale="X2")
-
-    ci = res.conf_int(alpha=1.0 - level)
-    refs = _references(data, formula_rhs)
-    table = pd.DataFrame(
-        {
-            "term": res.params.index,
-            "label": [_danish_label(t, refs) for t in res.params.index],
-            ratio_column: np.exp(res.params.to_numpy()),
-            "ci_low": np.exp(ci.iloc[:, 0].to_numpy()),
-            "ci_high": np.exp(ci.iloc[:, 1].to_numpy()),
-            "p_value": res.pvalues.to_numpy(),
-        }
-    )
-    dispersion = float(res.pearson_chi2 / res.df_resid) if res.df_resid > 0 else float("nan")
-    navn = "kvasi-Poisson" if family == "poisson" else "kvasi-binomial"
-    forklaring = (
-        f"Personaleomsætningen er modelleret med en {navn}-regression (spredningsfaktor "
-        f"{dispersion:.2f}); år er målt fra {ref:.0f}."
-        if not math.isnan(ref)
-        else f"Personaleomsætningen er modelleret med en {navn}-regression "
-        f"(spredningsfaktor {dispersion:.2f})."
-    )
-    return GlmResult(
-        result=res,
-        table=table,
-        dispersion=dispersion,
-        family=family,
-        formula=formula,
-        n_obs=int(res.nobs),
-        year_reference=ref,
-        ratio_column=ratio_column,
-        forklaring=forklaring,
-    )
 
 
 @dataclass(frozen=True)
@@ -347,4 +198,179 @@ def association(x: ArrayLike, y: ArrayLike, *, level: float = 0.95) -> Associati
         n=len(xa),
         level=level,
         result=res,
+    )
+
+
+# --- Turnover by target group: GEE with facility clusters ------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupRatio:
+    """One target group's rate compared with the rest of the centre (GEE, robust SE)."""
+
+    group: str
+    ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    p_holm: float  # Holm-adjusted over all groups compared
+    n_facilities: int
+
+
+@dataclass(frozen=True)
+class TurnoverModel:
+    """Turnover rate ratios from Poisson GEE (exchangeable working correlation by facility).
+
+    ``groups`` compare each target group with the rest of the centre; ``year_*`` is the rate
+    ratio per year, adjusted for target group. Diagnostics for the analyst: ``converged``,
+    ``dispersion`` (Pearson χ²/df of the year model; > 1 means more spread than Poisson, which
+    the robust standard errors allow for), ``icc`` (the exchangeable working correlation between
+    years of one facility) and the number of observations and clusters.
+    """
+
+    groups: list[GroupRatio]
+    year_ratio: float | None
+    year_ci_low: float | None
+    year_ci_high: float | None
+    year_p: float | None
+    converged: bool
+    dispersion: float
+    icc: float
+    n_obs: int
+    n_facilities: int
+    year_reference: float
+    results: list[Any] = field(default_factory=list, repr=False)
+
+    def diagnostics(self) -> pd.DataFrame:
+        """Model checks as a small table (shown in a cell hidden from readers)."""
+        return pd.DataFrame(
+            {
+                "diagnostik": [
+                    "konvergeret (alle modeller)",
+                    "spredningsfaktor (Pearson χ²/df)",
+                    "korrelation mellem år i samme tilbud (ICC, GEE)",
+                    "observationer (tilbud-år)",
+                    "tilbud (klynger)",
+                ],
+                "vaerdi": [
+                    self.converged,
+                    self.dispersion,
+                    self.icc,
+                    self.n_obs,
+                    self.n_facilities,
+                ],
+            }
+        )
+
+
+def _gee_poisson(formula: str, data: pd.DataFrame, exposure: str, cluster: str) -> Any:
+    model = smf.gee(
+        formula,
+        groups=cluster,
+        data=data,
+        family=sm.families.Poisson(),
+        cov_struct=sm.cov_struct.Exchangeable(),
+        offset=np.log(data[exposure].to_numpy(float)),
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = model.fit(maxiter=100)
+    ok = bool(getattr(res, "converged", True)) and not any(
+        issubclass(w.category, ConvergenceWarning) for w in caught
+    )
+    return res, ok
+
+
+def _holm(p_values: Sequence[float]) -> list[float]:
+    """Holm (1979) step-down adjusted p-values."""
+    from statsmodels.stats.multitest import multipletests
+
+    if not p_values:
+        return []
+    return [float(p) for p in multipletests(list(p_values), method="holm")[1]]
+
+
+def turnover_gee(
+    df: pd.DataFrame,
+    *,
+    leavers: str = "fratraadte",
+    exposure: str = "gns_ansatte",
+    group: str = "maalgruppe",
+    cluster: str = "tilbud_id",
+    year: str = "aar",
+    level: float = 0.95,
+) -> TurnoverModel:
+    """Turnover by target group and year with errors clustered by facility (Liang & Zeger 1986).
+
+    Facility-years of one facility are correlated, so a GLM that treats ~250 facility-years as
+    independent overstates certainty. Poisson GEE with log(exposure) offset, exchangeable
+    working correlation within facility and robust (sandwich) standard errors. Each group is
+    compared with the rest of the centre in its own model ``leavers ~ I(group) [+ aar_c]``
+    (no arbitrary reference group); the p-values are Holm-adjusted over the groups.
+    """
+    missing = [c for c in (leavers, exposure, group, cluster, year) if c not in df]
+    if missing:
+        raise ValueError(f"Kolonne(r) mangler: {', '.join(missing)}.")
+    data = df.dropna(subset=[leavers, exposure, group]).copy()
+    data = data.loc[data[exposure] > 0]
+    data[group] = data[group].astype(str)
+    data, ref = _centre_year(data, year)
+    multi_year = data["aar_c"].nunique() > 1
+    trend = " + aar_c" if multi_year else ""
+    alpha = 1.0 - level
+    results, converged = [], True
+
+    year_ratio = year_low = year_high = year_p = None
+    levels = sorted(data[group].unique())
+    rhs = (f"C({group})" if len(levels) > 1 else "1") + trend
+    res, ok = _gee_poisson(f"{leavers} ~ {rhs}", data, exposure, cluster)
+    results.append(res)
+    converged &= ok
+    if multi_year:
+        ci = res.conf_int(alpha=alpha).loc["aar_c"]
+        year_ratio = float(np.exp(res.params["aar_c"]))
+        year_low, year_high = float(np.exp(ci.iloc[0])), float(np.exp(ci.iloc[1]))
+        year_p = float(res.pvalues["aar_c"])
+    mu = res.fittedvalues.to_numpy(float)
+    y = data[leavers].to_numpy(float)
+    dof = max(len(y) - len(res.params), 1)
+    dispersion = float(np.sum((y - mu) ** 2 / mu) / dof)
+    icc = float(np.atleast_1d(res.model.cov_struct.dep_params)[0])
+
+    raw: list[tuple[str, float, float, float, float, int]] = []
+    if len(levels) > 1:
+        for level_name in levels:
+            data["_i"] = (data[group] == level_name).astype(float)
+            fit, ok = _gee_poisson(f"{leavers} ~ _i{trend}", data, exposure, cluster)
+            results.append(fit)
+            converged &= ok
+            ci = fit.conf_int(alpha=alpha).loc["_i"]
+            n_fac = int(data.loc[data[group] == level_name, cluster].nunique())
+            raw.append(
+                (
+                    level_name,
+                    float(np.exp(fit.params["_i"])),
+                    float(np.exp(ci.iloc[0])),
+                    float(np.exp(ci.iloc[1])),
+                    float(fit.pvalues["_i"]),
+                    n_fac,
+                )
+            )
+    adjusted = _holm([r[4] for r in raw])
+    groups = [
+        GroupRatio(*r[:5], p_holm=p, n_facilities=r[5]) for r, p in zip(raw, adjusted, strict=True)
+    ]
+    return TurnoverModel(
+        groups=groups,
+        year_ratio=year_ratio,
+        year_ci_low=year_low,
+        year_ci_high=year_high,
+        year_p=year_p,
+        converged=bool(converged),
+        dispersion=dispersion,
+        icc=icc,
+        n_obs=len(data),
+        n_facilities=int(data[cluster].nunique()),
+        year_reference=ref,
+        results=results,
     )
