@@ -407,6 +407,33 @@ def test_score_trend_matches_mixedlm_and_recovers_slope() -> None:
     assert (res.n_groups, res.n_obs) == (20, 360)
 
 
+def test_score_trend_with_an_inspection_variance_component_matches_statsmodels() -> None:
+    # One inspection per facility and year whose shared inspector effect moves all its themes.
+    df = _scores(0.3)
+    rng = np.random.default_rng(3)
+    shock = {
+        (f, y): rng.normal(0, 0.25) for f in df["tilbud_id"].unique() for y in range(2019, 2025)
+    }
+    df["score"] += [shock[(f, y)] for f, y in zip(df["tilbud_id"], df["aar"], strict=True)]
+    df["tilsyn"] = df["tilbud_id"] + "/" + df["aar"].astype(str)
+    res = st.score_trend(df, inspection="tilsyn")
+    data = df.assign(aar_c=df["aar"] - 2019)
+    direct = smf.mixedlm(
+        "score ~ aar_c + C(tema)",
+        data,
+        groups=data["tilbud_id"],
+        re_formula="1",
+        vc_formula={"tilsyn": "0 + C(tilsyn)"},
+    ).fit(reml=True)
+    assert res.converged and "pr. tilsyn" in res.method
+    assert res.slope == pytest.approx(direct.params["aar_c"], rel=1e-6)
+    ci = direct.conf_int().loc["aar_c"]
+    assert (res.ci_low, res.ci_high) == pytest.approx((ci[0], ci[1]), rel=1e-6)
+    # Ignoring the inspection level gives a falsely narrow interval.
+    naive = st.score_trend(df)
+    assert res.ci_high - res.ci_low > naive.ci_high - naive.ci_low
+
+
 def test_score_trend_falls_back_to_cluster_ols_when_singular() -> None:
     # Every facility has the same scores: between-facility variance is exactly 0.
     pattern = [0.1, -0.1, 0.05, -0.05, 0.0, 0.0]

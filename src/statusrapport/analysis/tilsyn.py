@@ -342,19 +342,24 @@ def _trend_rows(data: Dataset, year: int) -> pd.DataFrame:
     rows = data.tilsyn.merge(keys[["tilbud_id", "tilsynsdato"]], on=["tilbud_id", "tilsynsdato"])
     rows = rows[rows["tema"].astype(str).isin(themes)].dropna(subset=["score"]).copy()
     rows["tema"] = rows["tema"].astype(str)
-    return rows[["tilbud_id", "aar", "tema", "score"]]
+    rows["tilsyn"] = rows["tilbud_id"].astype(str) + "/" + rows["aar"].astype(str)
+    return rows[["tilbud_id", "tilsyn", "aar", "tema", "score"]]
 
 
 def trend(data: Dataset, year: int) -> stats.TrendResult | None:
     """Average yearly change in theme scores (``stats.score_trend``), or None with one year.
 
     One inspection per facility and year (the latest) so that facilities visited twice do not
-    weigh double; only the comparison themes, so the reform does not show up as a change.
+    weigh double; only the comparison themes, so the reform does not show up as a change. The
+    model has a random level per facility and per inspection: the theme scores of one
+    inspection are not independent pieces of evidence.
     """
     rows = _trend_rows(data, year)
     if rows["aar"].nunique() < 2:
         return None
-    return stats.score_trend(rows, score="score", year="aar", theme="tema", group="tilbud_id")
+    return stats.score_trend(
+        rows, score="score", year="aar", theme="tema", group="tilbud_id", inspection="tilsyn"
+    )
 
 
 def _minus(value: float, decimals: int = 2) -> str:

@@ -53,18 +53,22 @@ def score_trend(
     year: str = "aar",
     theme: str | None = "tema",
     group: str = "tilbud_id",
+    inspection: str | None = None,
     level: float = 0.95,
 ) -> TrendResult:
     """Average yearly change in scores, within facilities, adjusted for theme.
 
     A linear mixed model ``score ~ aar_c + C(tema)`` with a random intercept per facility
     (statsmodels MixedLM, REML; Laird & Ware 1982) because repeated scores of one facility are
-    correlated. If the fit does not converge, is singular (facility variance ≈ 0) or warns of
-    a boundary/non-positive-definite Hessian, it falls back to OLS with cluster-robust standard
-    errors by facility (t with G − 1 df), which is valid under the same correlation, and says so.
+    correlated, and, with ``inspection``, a variance component per inspection nested in the
+    facility, because the theme scores of one inspection are given together by one inspector
+    on one day and are not independent either. If the fit does not converge, is singular
+    (facility variance ≈ 0) or warns of a boundary/non-positive-definite Hessian, it falls back
+    to OLS with cluster-robust standard errors by facility (t with G − 1 df; inspections are
+    nested in facilities, so this covers both correlations), and says so.
     The theme term is dropped when there is only one theme. aar_c = year − first year.
     """
-    cols = [score, year, group] + ([theme] if theme else [])
+    cols = [score, year, group] + ([theme] if theme else []) + ([inspection] if inspection else [])
     missing = [c for c in cols if c not in df]
     if missing:
         raise ValueError(f"Kolonne(r) mangler: {', '.join(missing)}.")
@@ -84,7 +88,12 @@ def score_trend(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                res = smf.mixedlm(formula, data, groups=data[group]).fit(reml=True)
+                extra: dict[str, Any] = (
+                    {"re_formula": "1", "vc_formula": {"tilsyn": f"0 + C({inspection})"}}
+                    if inspection
+                    else {}
+                )
+                res = smf.mixedlm(formula, data, groups=data[group], **extra).fit(reml=True)
             except (np.linalg.LinAlgError, ValueError) as err:
                 reason = f"fejl ved estimation ({err})"
         if res is not None:
@@ -111,23 +120,30 @@ def score_trend(
             n_groups=n_groups,
             n_obs=int(res.nobs),
             converged=True,
-            method="MixedLM (REML), tilfældigt niveau pr. tilbud",
+            method="MixedLM (REML), tilfældigt niveau pr. tilbud"
+            + (" og pr. tilsyn" if inspection else ""),
             forklaring=(
                 "Udviklingen pr. år er estimeret med en lineær blandet model med tilfældigt "
-                f"niveau pr. tilbud{' og justering for tema' if 'C(' in rhs else ''}."
+                f"niveau pr. tilbud{' og pr. tilsyn' if inspection else ''}"
+                f"{' og justering for tema' if 'C(' in rhs else ''}."
             ),
             year_reference=ref,
             result=res,
         )
 
     codes = pd.factorize(data[group])[0]
-    ols = smf.ols(formula, data).fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
-    ci = ols.conf_int(alpha=alpha).loc["aar_c"]
+    with warnings.catch_warnings():
+        # With very few facilities the clustered covariance can be singular; the interval is
+        # then NaN (reported as missing), not a warning on a published page.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ols = smf.ols(formula, data).fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+        ci = ols.conf_int(alpha=alpha).loc["aar_c"]
+        p_value = float(ols.pvalues["aar_c"])
     return TrendResult(
         slope=float(ols.params["aar_c"]),
         ci_low=float(ci.iloc[0]),
         ci_high=float(ci.iloc[1]),
-        p_value=float(ols.pvalues["aar_c"]),
+        p_value=p_value,
         n_groups=n_groups,
         n_obs=int(ols.nobs),
         converged=False,
