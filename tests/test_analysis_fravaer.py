@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from helpers import write_contract
 
-from statusrapport import data, fmt
+from statusrapport import data, fmt, stats
 from statusrapport.analysis import common, fravaer
 from statusrapport.stats.change import Change
 
@@ -217,12 +217,53 @@ def test_funnel_flags_the_outlier(many: data.Dataset) -> None:
 
 
 def test_run_chart_signal(many: data.Dataset) -> None:
-    points, summary = fravaer.run_charts(many, 2025)
+    charts = fravaer.run_charts(many, 2025)
+    points, summary = charts.points, charts.summary
     flagged = set(summary.loc[summary["signal"], "tilbud_id"])
+    assert charts.n_charts == len(summary)
+    # Chance alone: the per-chart false-signal rate times the number of charts.
+    # (T10 is flat: all its points sit on the median, so its chart cannot signal at all.)
+    useful = [
+        stats.anhoej_rules(g["saesonjusteret"].to_numpy()).n_useful
+        for _, g in points.groupby("tilbud_id")
+    ]
+    expected = sum(stats.chance_signal_rate(n) for n in useful)
+    assert charts.expected_chance_signals == pytest.approx(expected)
+    assert 0 < expected < 0.1 * charts.n_charts
     assert "T11" in flagged
     assert "T00" not in flagged
     assert len(points.loc[points["tilbud_id"] == "T00"]) == 24
     assert fravaer.key_figures(many, 2025)["fravaer.tilbud_med_signal"] == sorted(flagged)
+
+
+def test_run_charts_remove_the_centre_season_before_the_rules(tmp_path: Path) -> None:
+    """A facility that only follows the centre's winter peak does not signal once the season
+    is removed; a raw-rate chart of the same series does."""
+    tilbud = [facility(f"T{i}", f"Tilbud {i}", "autisme") for i in range(6)]
+    rows = []
+    rng = np.random.default_rng(4)
+    for i in range(6):
+        for y in (2022, 2023, 2024, 2025):
+            for m in range(1, 13):
+                winter = 30.0 if m in (1, 2, 3, 10, 11, 12) else 0.0
+                noise = float(rng.integers(0, 10))
+                rows += month_rows(
+                    f"T{i}", PAED, 10, 1000, 50.0 + winter + noise, 0, [f"{y}-{m:02d}"]
+                )
+    ds = write_dataset(tmp_path / "season", tilbud, rows)
+    charts = fravaer.run_charts(ds, 2025)
+    assert charts.seasonally_adjusted
+    by_facility = charts.points.groupby("tilbud_id")
+    raw = [stats.anhoej_rules(g["fravaersprocent"].to_numpy()).signal for _, g in by_facility]
+    assert any(raw)
+    assert not charts.summary["signal"].any()
+
+
+def test_chance_signal_rate_equals_looping_the_rules_over_the_same_noise() -> None:
+    for n in (12, 23, 24):
+        sims = np.random.default_rng(14).standard_normal((2000, n))
+        looped = np.mean([stats.anhoej_rules(row).signal for row in sims])
+        assert stats.chance_signal_rate(n, n_sim=2000) == pytest.approx(looped)
 
 
 def test_centre_p_chart_is_laney(many: data.Dataset) -> None:

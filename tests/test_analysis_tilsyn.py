@@ -269,3 +269,17 @@ def test_paabud_summary(ds: data.Dataset) -> None:
     assert tilsyn.paabud_summary(ds, 2022) == {"antal": 0, "antal_tilbud": 0}
     summary = tilsyn.target_summary(tilsyn.latest_scores(ds, 2024), 2024)
     assert summary.share == pytest.approx(2 / 3)
+
+
+def test_near_target_band_is_one_inspections_uncertainty(demo_dir: Path) -> None:
+    ds = data.load(demo_dir)
+    band = tilsyn.near_target_band(ds, 2025)
+    assert band is not None
+    fit = tilsyn.trend(ds, 2025).result
+    k = len(tilsyn.comparison_themes(ds.tilsyn, 2025))
+    sd = math.sqrt(float(fit.vcomp[0]) + float(fit.scale) / k)
+    assert band.sd_inspection == pytest.approx(sd)
+    assert band.half_width == pytest.approx(1.959964 * sd, rel=1e-5)
+    assert band.low < config.TARGETS.tilsyn_min < band.high
+    text = tilsyn.near_target_sentence(band, tilsyn.latest_scores(ds, 2025))
+    assert "tæt på målet" in text and "under målet" in text

@@ -16,6 +16,7 @@ percentage points (0.4 = 0,4 procentpoint), ready for ``fmt.point``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -351,7 +352,7 @@ def signal_text(result: stats.AnhoejResult, line: str = "medianen") -> str:
 
 def month_label(value: pd.Timestamp) -> str:
     """'jan 2025': Danish month labels without relying on the machine's locale."""
-    return f"{MAANEDSNAVNE[value.month - 1]} {value.year}"
+    return fmt.maaned(value, kort=True)
 
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -368,28 +369,64 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 )
 
 
-def run_charts(data: Dataset, year: int, months: int = 24) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Monthly rate per facility over the last ``months`` months, and Anhøj's rules for each.
+@dataclass(frozen=True)
+class RunCharts:
+    """Facility run charts on seasonally adjusted monthly rates, with Anhøj's rules."""
 
-    Centre line is each facility's own median in the window; a signal means the level has
-    shifted (or drifted) within the window more than chance explains (Anhøj & Olesen 2014).
+    points: pd.DataFrame  # tilbud_id, navn, dato, maaned, fravaersprocent, saesonjusteret, median
+    summary: pd.DataFrame  # one row per facility, SUMMARY_COLUMNS
+    seasonally_adjusted: bool  # False with < SAESON_MIN_MAANEDER months of centre data
+    n_charts: int
+    expected_chance_signals: float  # charts expected to signal by chance alone
+
+
+#: Months of centre data needed before run charts are seasonally adjusted: with two years
+#: STL cannot tell a season from noise, and adjusting by noise would create false signals.
+SAESON_MIN_MAANEDER = 36
+
+
+def centre_season(data: Dataset, year: int) -> pd.Series | None:
+    """The centre's seasonal component per calendar month (fraction), from STL; None with
+    fewer than ``SAESON_MIN_MAANEDER`` gap-free months."""
+    series = monthly_series(data, year).set_index("dato")["fravaersprocent"]
+    if series.notna().sum() < SAESON_MIN_MAANEDER:
+        return None
+    try:
+        return stats.seasonal_by_month(stats.seasonal_profile(series))
+    except ValueError:
+        return None
+
+
+def run_charts(data: Dataset, year: int, months: int = 24) -> RunCharts:
+    """Seasonally adjusted monthly rate per facility over the last ``months`` months, and
+    Anhøj's rules for each.
+
+    Absence is higher every winter, so a 24-month chart of raw rates shows long runs above and
+    below the median that are only the season. Each month's rate is therefore adjusted by the
+    centre's seasonal component for that calendar month (STL, all months up to ``year``) before
+    the rules are applied. The centre line is the facility's own median of the adjusted rates.
     Facility-months with fewer than MIN_PERSONS FTE are left out (disclosure control).
-    Returns (points, summary); summary has one row per facility with the rule details.
+    ``expected_chance_signals`` is the number of charts that would signal with no change at all.
     """
     start, end = run_window(year, months)
+    season = centre_season(data, year)
     points = monthly_series(data, year, ["tilbud_id"])
     points = points.loc[(points["dato"] >= start) & (points["dato"] <= end)].copy()
     small = points["fuldtidsstillinger"] < config.MIN_PERSONS
     points.loc[small, "fravaersprocent"] = np.nan
+    adjustment = points["dato"].dt.month.map(season).astype(float) if season is not None else 0.0
+    points["saesonjusteret"] = points["fravaersprocent"] - adjustment
     names = data.tilbud.set_index("tilbud_id")["navn"]
     points["navn"] = points["tilbud_id"].map(names)
     summary_rows: list[dict[str, Any]] = []
     medians: dict[str, float] = {}
+    expected = 0.0
     for tilbud_id, group in points.groupby("tilbud_id", sort=True):
-        values = group["fravaersprocent"].to_numpy(float)
+        values = group["saesonjusteret"].to_numpy(float)
         if np.isnan(values).all():
             continue  # every month hidden by disclosure control: no chart for this facility
         result = stats.anhoej_rules(values)
+        expected += stats.chance_signal_rate(result.n_useful)
         medians[str(tilbud_id)] = result.centre
         summary_rows.append(
             {
@@ -409,7 +446,13 @@ def run_charts(data: Dataset, year: int, months: int = 24) -> tuple[pd.DataFrame
     points["median"] = points["tilbud_id"].astype(str).map(medians)
     summary["signal"] = summary["signal"].astype(bool)
     summary = summary.sort_values("navn", kind="stable").reset_index(drop=True)
-    return points.reset_index(drop=True), summary
+    return RunCharts(
+        points=points.reset_index(drop=True),
+        summary=summary,
+        seasonally_adjusted=season is not None,
+        n_charts=len(summary),
+        expected_chance_signals=expected,
+    )
 
 
 def centre_p_chart(data: Dataset, year: int) -> pd.DataFrame:
@@ -484,7 +527,7 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
     tragt = funnel(data, year)
     figures["fravaer.tilbud_over_998_graense"] = above_limit(tragt)
     figures.update(common.funnel_key_figures("fravaer", tragt))
-    _, summary = run_charts(data, year)
+    summary = run_charts(data, year).summary
     figures["fravaer.tilbud_med_signal"] = sorted(
         summary.loc[summary["signal"], "tilbud_id"].astype(str)
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from statusrapport import config, fmt
+from statusrapport.analysis import tilsyn
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def quality(figures: Mapping[str, Any], names: Mapping[str, str]) -> Headline | 
     if share is None or not scored:
         return None
     target = config.TARGETS.tilsyn_min
-    below = [k for k, v in scored.items() if v < target - 1e-9]
+    below = [k for k, v in scored.items() if not tilsyn.meets_target(v)]
     met = len(scored) - len(below)
     text = (
         f"{met} af {len(scored)} tilbud med et tilsyn inden for de seneste to år når målet om en "

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from statusrapport import config, fmt, stats
 from statusrapport.data import Dataset
@@ -150,11 +151,8 @@ def latest_scores(data: Dataset, year: int, themes: tuple[str, ...] | None = Non
     latest = _latest_in_window(inspections(data.tilsyn, themes), year)
     active = data.active_facilities(year)[["tilbud_id", "navn", "maalgruppe"]]
     out = active.merge(latest, on="tilbud_id", how="left", validate="1:1")
-    status = np.where(
-        out["gennemsnit"].isna(),
-        INGEN_TILSYN,
-        np.where(out["gennemsnit"] >= config.TARGETS.tilsyn_min - _EPS, OVER_MAAL, UNDER_MAAL),
-    )
+    met = [bool(pd.notna(v) and meets_target(v)) for v in out["gennemsnit"]]
+    status = np.where(out["gennemsnit"].isna(), INGEN_TILSYN, np.where(met, OVER_MAAL, UNDER_MAAL))
     result = pd.DataFrame(
         {
             "tilbud_id": out["tilbud_id"],
@@ -320,7 +318,7 @@ def yearly_means(data: Dataset, year: int) -> pd.DataFrame:
     for y in range(first, year + 1):
         scores = latest_scores(data, y, themes)["Gennemsnit"].dropna()
         n = len(scores)
-        n_met = int((scores >= config.TARGETS.tilsyn_min - _EPS).sum())
+        n_met = int(sum(meets_target(v) for v in scores.dropna()))
         rows.append(
             {
                 "År": y,
@@ -359,6 +357,57 @@ def trend(data: Dataset, year: int) -> stats.TrendResult | None:
         return None
     return stats.score_trend(
         rows, score="score", year="aar", theme="tema", group="tilbud_id", inspection="tilsyn"
+    )
+
+
+@dataclass(frozen=True)
+class NearTarget:
+    """The band around the target that one inspection cannot tell apart from it."""
+
+    low: float
+    high: float
+    half_width: float
+    sd_inspection: float  # SD of one inspection's average around the facility's true level
+    n_themes: int
+
+
+def near_target_band(data: Dataset, year: int, level: float = 0.95) -> NearTarget | None:
+    """Target ± z·SD of one inspection's average, from the trend model's variance components.
+
+    An inspection's average over k themes varies around the facility's level with variance
+    σ²_tilsyn + σ²_rest/k (inspection component and residual of the mixed model in
+    :func:`trend`; with the OLS fallback only σ²_rest/k). A facility whose average lies in the
+    band is "tæt på målet": one inspection cannot say on which side of the target it really is.
+    None when there is no trend model (one year of inspections).
+    """
+    result = trend(data, year)
+    if result is None:
+        return None
+    fit = result.result
+    vcomp = np.atleast_1d(getattr(fit, "vcomp", np.array([])))
+    var_inspection = float(vcomp[0]) if vcomp.size else 0.0
+    k = len(comparison_themes(data.tilsyn, year))
+    sd = float(np.sqrt(var_inspection + float(fit.scale) / max(k, 1)))
+    half = float(norm.ppf(1 - (1 - level) / 2)) * sd
+    target = config.TARGETS.tilsyn_min
+    return NearTarget(target - half, target + half, half, sd, k)
+
+
+def near_target_sentence(band: NearTarget | None, scores: pd.DataFrame) -> str:
+    """How many facilities below (and above) the target are within one inspection's noise."""
+    if band is None:
+        return ""
+    scored = scores["Gennemsnit"].dropna()
+    below = int(((scored < config.TARGETS.tilsyn_min - _EPS) & (scored >= band.low)).sum())
+    above = int(((scored >= config.TARGETS.tilsyn_min - _EPS) & (scored <= band.high)).sum())
+    return (
+        "Én tilsynsvurdering er usikker: det samme tilbud kunne ved et andet tilsyn have fået "
+        f"et gennemsnit, der lå op til ±{fmt.tal(band.half_width, 2)} point fra det, det fik "
+        "(95 %, beregnet ud fra variationen mellem tilsyn i modellen nedenfor). Et gennemsnit "
+        f"mellem {fmt.tal(band.low, 2)} og {fmt.tal(band.high, 2)} er derfor **tæt på målet**: "
+        "ét tilsyn kan ikke afgøre, om tilbuddet reelt ligger over eller under. "
+        f"Det gælder {fmt.antal(below, 'tilbud', 'tilbud')} under målet og "
+        f"{fmt.antal(above, 'tilbud', 'tilbud')} over målet."
     )
 
 

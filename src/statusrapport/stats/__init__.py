@@ -31,7 +31,7 @@ from statusrapport.stats.models import (
     turnover_gee,
 )
 from statusrapport.stats.seasonal import seasonal_amplitude, seasonal_by_month, seasonal_profile
-from statusrapport.stats.spc import AnhoejResult, anhoej_rules, p_chart
+from statusrapport.stats.spc import AnhoejResult, anhoej_rules, chance_signal_rate, p_chart
 
 __all__ = [
     "PLACERINGER",
@@ -44,6 +44,7 @@ __all__ = [
     "TurnoverModel",
     "anhoej_rules",
     "association",
+    "chance_signal_rate",
     "funnel_curve",
     "funnel_limits",
     "funnel_table",

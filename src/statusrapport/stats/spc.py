@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -139,3 +140,32 @@ def p_chart(
     Missing points (NaN) stay in the output without limits and never signal.
     """
     return _control_chart(numerators, denominators, kind="proportion", laney=laney, sigmas=sigmas)
+
+
+@functools.lru_cache(maxsize=64)
+def chance_signal_rate(n: int, *, n_sim: int = 20_000, seed: int = 14) -> float:
+    """Probability that Anhøj's rules signal in a run chart of ``n`` points of pure noise.
+
+    Simulated (seeded, so pages are stable) with independent normal points and exactly the
+    limits of :func:`anhoej_rules` (vectorised over the simulated charts), so a page can say how
+    many of its charts would signal by chance alone: about ``rate × number of charts``.
+    """
+    if n < 2:
+        return 0.0
+    rng = np.random.default_rng(seed)
+    sims = rng.standard_normal((n_sim, n))
+    sides = np.sign(sims - np.median(sims, axis=1, keepdims=True))
+    # Continuous data: only the middle point of an odd n sits on the median; drop it.
+    sides = sides[sides != 0].reshape(n_sim, -1)
+    n_useful = sides.shape[1]
+    changes = sides[:, 1:] != sides[:, :-1]
+    crossings = changes.sum(axis=1)
+    longest = np.ones(n_sim, dtype=int)
+    current = np.ones(n_sim, dtype=int)
+    for j in range(changes.shape[1]):
+        current = np.where(changes[:, j], 1, current + 1)
+        longest = np.maximum(longest, current)
+    longest_max = round(math.log2(n_useful)) + 3
+    crossings_min = int(sps.binom.ppf(0.05, max(n_useful - 1, 0), 0.5))
+    signal = (longest > longest_max) | (crossings < crossings_min)
+    return float(signal.mean())
