@@ -74,6 +74,15 @@ def danish_axis(ax: Axes, axis: str = "y", *, decimals: int = 1, percent: bool =
     target.set_major_formatter(FuncFormatter(formatter))
 
 
+#: A white box behind line labels, so data drawn behind them never makes them unreadable.
+_LABEL_BOX = {
+    "boxstyle": "round,pad=0.15",
+    "facecolor": "white",
+    "edgecolor": "none",
+    "alpha": 0.85,
+}
+
+
 def target_line(
     ax: Axes, value: float, label: str, *, axis: str = "y", percent: bool = False
 ) -> None:
@@ -90,6 +99,7 @@ def target_line(
             ha="right",
             va="bottom",
             fontsize=9,
+            bbox=_LABEL_BOX,
         )
     else:
         ax.axvline(value, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, zorder=1)
@@ -102,4 +112,5 @@ def target_line(
             ha="left",
             va="top",
             fontsize=9,
+            bbox=_LABEL_BOX,
         )
