@@ -267,9 +267,10 @@ def test_chance_signal_rate_equals_looping_the_rules_over_the_same_noise() -> No
 
 
 def test_centre_p_chart_is_laney(many: data.Dataset) -> None:
-    chart = fravaer.centre_p_chart(many, 2025)
+    result = fravaer.centre_p_chart(many, 2025)
+    chart = result.table
     assert len(chart) == 24
-    assert chart.attrs["laney"] is True
+    assert result.laney is True
     assert chart["centre"].iloc[0] == pytest.approx(
         chart["numerator"].sum() / chart["denominator"].sum()
     )
@@ -278,7 +279,8 @@ def test_centre_p_chart_is_laney(many: data.Dataset) -> None:
 def test_seasonal_needs_two_years(many: data.Dataset, small: data.Dataset) -> None:
     profile = fravaer.seasonal(many, 2025)
     assert profile is not None
-    assert list(profile["maaned_nr"]) == list(range(1, 13))
+    assert list(profile.table["maaned_nr"]) == list(range(1, 13))
+    assert profile.maaneder == 24 and profile.hoejeste_maaned in fmt.MAANEDER
     assert fravaer.seasonal(many, 2024) is None  # only 12 months up to 2024
 
 

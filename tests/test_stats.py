@@ -255,7 +255,8 @@ def test_anhoej_all_equal_has_no_signal() -> None:
 
 
 def test_p_chart_by_hand() -> None:
-    chart = st.p_chart([5, 10, 20, 30], [100, 100, 200, 100])
+    result = st.p_chart([5, 10, 20, 30], [100, 100, 200, 100])
+    chart = result.table
     pbar = 65 / 500  # 0.13
     s100 = math.sqrt(pbar * (1 - pbar) / 100)
     s200 = math.sqrt(pbar * (1 - pbar) / 200)
@@ -266,17 +267,19 @@ def test_p_chart_by_hand() -> None:
     assert chart["lcl"].iloc[0] == pytest.approx(max(0.0, pbar - 3 * s100))
     # 0.30 > 0.13 + 3·0.03363 = 0.2309: signal; 0.05 > lcl 0.0291: no signal.
     assert chart["signal"].tolist() == [False, False, False, True]
-    assert isinstance(chart.attrs["anhoej"], st.AnhoejResult)
+    assert isinstance(result.anhoej, st.AnhoejResult)
+    assert result.sigma_z == 1.0 and not result.laney
 
 
 def test_p_chart_laney_by_hand() -> None:
-    chart = st.p_chart([5, 10, 20, 30], [100, 100, 200, 100], laney=True)
+    result = st.p_chart([5, 10, 20, 30], [100, 100, 200, 100], laney=True)
+    chart = result.table
     pbar = 0.13
     s = [math.sqrt(pbar * (1 - pbar) / n) for n in (100, 100, 200, 100)]
     z = [(p - pbar) / si for p, si in zip([0.05, 0.10, 0.10, 0.30], s, strict=True)]
     mr = [abs(z[1] - z[0]), abs(z[2] - z[1]), abs(z[3] - z[2])]
     sigma_z = sum(mr) / 3 / 1.128
-    assert chart.attrs["sigma_z"] == pytest.approx(sigma_z)
+    assert result.sigma_z == pytest.approx(sigma_z)
     assert chart["ucl"].iloc[2] == pytest.approx(pbar + 3 * s[2] * sigma_z)
     # Wider limits: the 0.30 month is no longer a signal.
     assert sigma_z > 1

@@ -302,7 +302,20 @@ def monthly_series(data: Dataset, through: int, by: Sequence[str] = ()) -> pd.Da
     return out.sort_values([*by, "dato"]).reset_index(drop=True)
 
 
-def seasonal(data: Dataset, year: int) -> pd.DataFrame | None:
+@dataclass(frozen=True)
+class Season:
+    """The centre's typical seasonal swing per calendar month (STL on all months)."""
+
+    table: pd.DataFrame  # maaned_nr, maanedsnavn, saesonudsving_procentpoint
+    hoejeste_maaned: str
+    laveste_maaned: str
+    udsving_procentpoint: float
+    maaneder: int
+    fra: pd.Timestamp
+    til: pd.Timestamp
+
+
+def seasonal(data: Dataset, year: int) -> Season | None:
     """Average seasonal swing per calendar month (percentage points), from STL on all months.
 
     None when there are fewer than 24 gap-free months (STL needs two whole years to tell a
@@ -325,13 +338,15 @@ def seasonal(data: Dataset, year: int) -> pd.DataFrame | None:
         out.loc[out["saesonudsving_procentpoint"].idxmax()],
         out.loc[out["saesonudsving_procentpoint"].idxmin()],
     )
-    out.attrs["hoejeste_maaned"] = MAANEDER_LANG[int(high["maaned_nr"]) - 1]
-    out.attrs["laveste_maaned"] = MAANEDER_LANG[int(low["maaned_nr"]) - 1]
-    out.attrs["udsving_procentpoint"] = float(stats.seasonal_amplitude(profile)) * 100
-    out.attrs["maaneder"] = len(profile)
-    out.attrs["fra"] = profile.index.min()
-    out.attrs["til"] = profile.index.max()
-    return out
+    return Season(
+        table=out,
+        hoejeste_maaned=MAANEDER_LANG[int(high["maaned_nr"]) - 1],
+        laveste_maaned=MAANEDER_LANG[int(low["maaned_nr"]) - 1],
+        udsving_procentpoint=float(stats.seasonal_amplitude(profile)) * 100,
+        maaneder=len(profile),
+        fra=profile.index.min(),
+        til=profile.index.max(),
+    )
 
 
 def run_window(year: int, months: int = 24) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -455,12 +470,12 @@ def run_charts(data: Dataset, year: int, months: int = 24) -> RunCharts:
     )
 
 
-def centre_p_chart(data: Dataset, year: int) -> pd.DataFrame:
+def centre_p_chart(data: Dataset, year: int) -> stats.ControlChart:
     """Laney P′ chart of the centre's monthly rate over all months up to ``year``.
 
     Laney-adjusted because the denominators are tens of thousands of working days: plain
     binomial limits would be so narrow that almost every month 'signals' (absence is
-    overdispersed). Columns from stats.p_chart plus ``dato``; attrs hold Anhøj's rules.
+    overdispersed). The table has the columns of stats.p_chart plus ``dato``.
     """
     series = monthly_series(data, year)
     chart = stats.p_chart(
@@ -468,10 +483,8 @@ def centre_p_chart(data: Dataset, year: int) -> pd.DataFrame:
         series["mulige_dagsvaerk"].set_axis(series["dato"]),
         laney=True,
     )
-    attrs = dict(chart.attrs)
-    chart = chart.rename_axis("dato").reset_index()
-    chart.attrs.update(attrs)
-    return chart
+    table = chart.table.rename_axis("dato").reset_index()
+    return stats.ControlChart(table, chart.sigma_z, chart.laney, chart.anhoej)
 
 
 # --- Key figures ------------------------------------------------------------------------------

@@ -31,12 +31,19 @@ from statusrapport.stats.models import (
     turnover_gee,
 )
 from statusrapport.stats.seasonal import seasonal_amplitude, seasonal_by_month, seasonal_profile
-from statusrapport.stats.spc import AnhoejResult, anhoej_rules, chance_signal_rate, p_chart
+from statusrapport.stats.spc import (
+    AnhoejResult,
+    ControlChart,
+    anhoej_rules,
+    chance_signal_rate,
+    p_chart,
+)
 
 __all__ = [
     "PLACERINGER",
     "AnhoejResult",
     "AssociationResult",
+    "ControlChart",
     "FunnelResult",
     "GroupRatio",
     "Overdispersion",

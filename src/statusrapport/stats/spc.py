@@ -77,9 +77,19 @@ def anhoej_rules(values: ArrayLike, *, centre: float | None = None) -> AnhoejRes
     )
 
 
+@dataclass(frozen=True)
+class ControlChart:
+    """A control chart: one row per point (value, centre, limits, signal) and how it was made."""
+
+    table: pd.DataFrame
+    sigma_z: float  # Laney's widening factor (1.0 for a plain chart)
+    laney: bool
+    anhoej: AnhoejResult  # Anhøj's rules around the centre line
+
+
 def _control_chart(
     num: ArrayLike, den: ArrayLike, *, kind: Kind, laney: bool, sigmas: float
-) -> pd.DataFrame:
+) -> ControlChart:
     index = num.index if isinstance(num, pd.Series) else None
     n = _as_float_array(num, "numerators")
     d = _as_float_array(den, "denominators")
@@ -122,21 +132,20 @@ def _control_chart(
         },
         index=index,
     )
-    out.attrs["sigma_z"] = sigma_z
-    out.attrs["laney"] = laney
-    out.attrs["anhoej"] = anhoej_rules(value, centre=centre)
-    return out
+    return ControlChart(
+        table=out, sigma_z=sigma_z, laney=laney, anhoej=anhoej_rules(value, centre=centre)
+    )
 
 
 def p_chart(
     numerators: ArrayLike, denominators: ArrayLike, *, laney: bool = False, sigmas: float = 3.0
-) -> pd.DataFrame:
+) -> ControlChart:
     """Shewhart P chart (qicharts2 ``chart = "p"``), optionally Laney's P′ chart.
 
     Centre p̄ = Σnum/Σden; sigma_i = sqrt(p̄(1−p̄)/n_i); limits p̄ ± 3·sigma_i clipped to [0, 1].
     ``laney=True`` multiplies sigma_i by sigma_z = mean(|MR of z_i|)/1.128 (Laney 2002), because
     with large denominators (working days) binomial limits are far too narrow for absence, which
-    is overdispersed. ``.attrs["anhoej"]`` holds Anhøj's rules around the centre line.
+    is overdispersed. ``.anhoej`` holds Anhøj's rules around the centre line.
     Missing points (NaN) stay in the output without limits and never signal.
     """
     return _control_chart(numerators, denominators, kind="proportion", laney=laney, sigmas=sigmas)
