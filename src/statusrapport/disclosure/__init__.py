@@ -64,3 +64,12 @@ def suppress(
 def n_suppressed(frame: pd.DataFrame) -> int:
     """Number of suppressed rows in a frame returned by :func:`suppress`."""
     return int(frame[FLAG].sum()) if FLAG in frame else 0
+
+
+def __getattr__(name: str) -> object:
+    """``disclosure.turnover`` / ``disclosure.absence`` without a circular import at load time."""
+    if name in ("turnover", "absence"):
+        from statusrapport.disclosure import measures
+
+        return getattr(measures, name)
+    raise AttributeError(name)
