@@ -178,19 +178,35 @@ def _suppress_groups(frame: pd.DataFrame, group_by: Sequence[str] | None) -> pd.
     )
 
 
+def _suppress_by(data: Dataset, year: int, column: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Target groups: the year's disclosure pass (it also protects the facilities inside);
+    other groupings: primary < MIN_PERSONS FTE, complementary across the groups."""
+    if column != "maalgruppe" or frame.empty:
+        return _suppress_groups(frame.assign(_alle=1), ["_alle"]).drop(columns="_alle")
+    return _hide(frame, frame[column].astype(str).map(disclosure.absence(data, year).group_hidden))
+
+
+def _hide(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
+    """Rates and FTE of ``hidden`` rows set missing, flagged ``undertrykt``."""
+    out = frame.copy()
+    hidden = hidden.fillna(True).astype(bool)
+    for column in (*RATE_COLUMNS, "fuldtidsstillinger"):
+        if column in out:
+            out[column] = out[column].astype("float64").where(~hidden)
+    out[disclosure.FLAG] = hidden
+    return out
+
+
 def by_group(data: Dataset, year: int, column: str) -> pd.DataFrame:
     """The centre by ``column`` (maalgruppe or faggruppe): this year, last year, change.
 
     The groups add up to the centre total shown on the page, so one hidden group would be
     recoverable by subtraction: suppression is complementary across the groups.
     """
-    now = summarise(rows(data, year), [column])
-    now["_alle"] = 1
-    now = _suppress_groups(now, ["_alle"]).drop(columns="_alle")
+    now = _suppress_by(data, year, column, summarise(rows(data, year), [column]))
     before = summarise(rows(data, year - 1), [column])
     if not before.empty:
-        before["_alle"] = 1
-        before = _suppress_groups(before, ["_alle"])
+        before = _suppress_by(data, year - 1, column, before)
         prev = before.set_index(column)["fravaersprocent"]
         now["fravaersprocent_forrige"] = now[column].map(prev).astype("float64")
     else:
@@ -222,7 +238,9 @@ def by_facility(data: Dataset, year: int) -> pd.DataFrame:
     out = summarise(frame, ["tilbud_id"])
     info = data.tilbud[["tilbud_id", "navn", "maalgruppe"]]
     out = out.merge(info, on="tilbud_id", how="left", validate="1:1")
-    out = _suppress_groups(out, ["maalgruppe"])
+    hidden = out["tilbud_id"].map(disclosure.absence(data, year).hidden).astype(bool)
+    out[list(RATE_COLUMNS)] = out[list(RATE_COLUMNS)].astype("float64").where(~hidden, axis=0)
+    out[disclosure.FLAG] = hidden
     return out.sort_values("navn", kind="stable").reset_index(drop=True)
 
 
@@ -235,6 +253,9 @@ def by_facility_and_staff_group(data: Dataset, year: int) -> pd.DataFrame:
     out = summarise(rows(data, year), ["tilbud_id", "faggruppe"])
     out = out.merge(data.tilbud[["tilbud_id", "navn"]], on="tilbud_id", how="left")
     out = _suppress_groups(out, ["tilbud_id"])
+    # A facility hidden by the year's disclosure pass shows none of its staff groups either.
+    hidden = out["tilbud_id"].map(disclosure.absence(data, year).hidden).astype(bool)
+    out = _hide(out, hidden | out[disclosure.FLAG])
     return out.sort_values(["navn", "faggruppe"], kind="stable").reset_index(drop=True)
 
 

@@ -88,15 +88,15 @@ def summarise(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     return out.drop(columns="_alle") if not by else out
 
 
-def _suppress(frame: pd.DataFrame, group_by: Sequence[str] | None) -> pd.DataFrame:
-    """Hide rates built on 1–4 leavers or < MIN_PERSONS staff (complementary in ``group_by``)."""
-    return disclosure.suppress(
-        frame,
-        columns=["omsaetning"],
-        numerators=["fratraadte"],
-        denominators=["gns_ansatte"],
-        group_by=list(group_by) if group_by else None,
-    )
+def _suppress(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
+    """Hide the rate and the counts of ``hidden`` rows (the disclosure pass decides which)."""
+    out = frame.copy()
+    hidden = hidden.fillna(True).astype(bool)
+    for column in ("omsaetning", "fratraadte", "gns_ansatte", "nyansatte"):
+        if column in out:
+            out[column] = out[column].astype("float64").where(~hidden)
+    out[disclosure.FLAG] = hidden
+    return out
 
 
 def total(data: Dataset, year: int) -> pd.Series:
@@ -125,8 +125,8 @@ def by_target_group(data: Dataset, year: int) -> pd.DataFrame:
         out = summarise(rows(data, y), ["maalgruppe"])
         if out.empty:
             return out
-        out["_alle"] = 1
-        return _suppress(out, ["_alle"]).drop(columns="_alle")
+        protection = disclosure.turnover(data, y)
+        return _suppress(out, out["maalgruppe"].map(protection.group_hidden))
 
     now = one_year(year)
     before = one_year(year - 1)
@@ -151,13 +151,17 @@ def change(frame: pd.DataFrame, year: int) -> Change | None:
 
 
 def by_facility(data: Dataset, year: int) -> pd.DataFrame:
-    """One row per facility in ``year``; rates from 1–4 leavers or < 5 staff are hidden.
+    """One row per facility in ``year``; the rate is hidden where the disclosure pass says so.
 
-    Complementary within target group, because the target-group totals are published.
+    Hidden: rates from 1–4 leavers or < 5 staff, and the facilities hidden to protect them
+    (disclosure.turnover). The counts are kept here because the funnel's centre line and
+    limits use every facility; only shown rows are ever published.
     """
     out = rows(data, year)
     out["maalgruppe"] = out["maalgruppe"].astype(str)
-    out = _suppress(out, ["maalgruppe"])
+    protection = disclosure.turnover(data, year)
+    out["omsaetning"] = out["omsaetning"].where(~out["tilbud_id"].map(protection.hidden))
+    out[disclosure.FLAG] = out["tilbud_id"].map(protection.hidden).astype(bool)
     return out.sort_values("navn", kind="stable").reset_index(drop=True)
 
 
