@@ -80,8 +80,9 @@ def test_status_matrix_cells(ds: data.Dataset) -> None:
     assert m.loc["C", "lederevaluering"] == "ingen data"
     assert m.loc["C", "belaegning"] == "ikke opfyldt"
     assert m.loc["C", "budget"] == "opfyldt"  # exactly +1
-    assert (m.loc["A", "antal_opfyldt"], m.loc["A", "antal_med_data"]) == (6, 6)
-    assert (m.loc["B", "antal_opfyldt"], m.loc["B", "antal_med_data"]) == (2, 5)
+    # Counts are over the per-facility targets only (leader evaluation is never per facility).
+    assert (m.loc["A", "antal_opfyldt"], m.loc["A", "antal_med_data"]) == (5, 5)
+    assert (m.loc["B", "antal_opfyldt"], m.loc["B", "antal_med_data"]) == (1, 4)
     assert (m.loc["C", "antal_opfyldt"], m.loc["C", "antal_med_data"]) == (2, 4)
 
 
@@ -108,6 +109,7 @@ def test_totals_share_among_facilities_with_data(ds: data.Dataset) -> None:
     assert kf["maal.antal_tilbud"] == 3
     assert kf["maal.opfyldt_pr_tilbud"]["C"]["tilsyn"] == "ingen data"
     assert kf["maal.opfyldt_pr_tilbud"]["B"]["budget"] == "ikke opfyldt"
+    assert all("lederevaluering" not in v for v in kf["maal.opfyldt_pr_tilbud"].values())
 
 
 def test_share_is_none_when_no_facility_has_data(ds: data.Dataset) -> None:
@@ -118,10 +120,12 @@ def test_share_is_none_when_no_facility_has_data(ds: data.Dataset) -> None:
 
 def test_scoreboard_is_text_with_labels(ds: data.Dataset) -> None:
     board = maal.scoreboard(ds, YEAR)
-    assert list(board.columns) == ["Tilbud", *maal.TARGET_LABELS.values(), "Opfyldte mål"]
+    labels = [maal.TARGET_LABELS[k] for k in maal.FACILITY_KEYS]
+    assert list(board.columns) == ["Tilbud", *labels, "Opfyldte mål"]
+    assert maal.TARGET_LABELS["lederevaluering"] not in board.columns
     assert list(board["Tilbud"]) == ["Alfa", "Beta", "Gamma"]
-    assert list(board["Opfyldte mål"]) == ["6 af 6", "2 af 5", "2 af 4"]
-    cells = board[list(maal.TARGET_LABELS.values())].to_numpy().ravel()
+    assert list(board["Opfyldte mål"]) == ["5 af 5", "1 af 4", "2 af 4"]
+    cells = board[labels].to_numpy().ravel()
     assert set(cells) <= set(maal.STATUSSER)
 
 
@@ -142,3 +146,38 @@ def test_thresholds_come_from_config(ds: data.Dataset, monkeypatch) -> None:
     assert m.loc["B", "belaegning"] == "ikke opfyldt"
     assert maal.assess("budget", -1.2) == "opfyldt"
     assert maal.assess("trivsel", None) == "ingen data"
+
+
+def test_leader_evaluation_is_published_for_groups_and_centre_only(ds: data.Dataset) -> None:
+    assert "lederevaluering" not in maal.public_values(ds, YEAR).columns
+    # Two managers evaluated (A 6.2, B 6.0) in one group: fewer than MIN_LEDERE → hidden,
+    # and the centre (the same two managers) is hidden as well.
+    leaders = maal.leader_by_group(ds, YEAR).set_index("maalgruppe")
+    assert leaders.loc["autisme", "antal_tilbud"] == 2
+    assert leaders["undertrykt"].all()
+    assert leaders["lederevaluering"].isna().all()
+    kf = maal.key_figures(ds, YEAR)
+    assert kf["maal.lederevaluering_pr_maalgruppe"] == {"autisme": None}
+    assert kf["maal.lederevaluering_center"] is None
+
+
+def test_leader_groups_complementary_and_rounded(tmp_path: Path) -> None:
+    """Groups of 3, 3 and 1 evaluated managers: the lone one and one more are hidden."""
+    _dataset(tmp_path / "data")
+    folder = tmp_path / "data"
+    groups = ["hjerneskade"] * 3 + ["synshandicap"]
+    with (folder / "tilbud.csv").open("a", encoding="utf-8") as handle:
+        for i, group in enumerate(groups):
+            handle.write(f"X{i},X{i},CLB,{group},§ 108,20,2019-01-01,\n")
+    with (folder / "noegletal.csv").open("a", encoding="utf-8") as handle:
+        for i, value in enumerate([5.04, 6.0, 6.5, 4.0]):
+            handle.write(f"X{i},{YEAR},lederevaluering,{value}\n")
+        handle.write(f"C,{YEAR},lederevaluering,6.6\n")  # autisme: A, B, C = 3 managers
+    ds2 = data.parse(folder)
+    leaders = maal.leader_by_group(ds2, YEAR).set_index("maalgruppe")
+    assert leaders.loc["synshandicap", "undertrykt"]  # one manager
+    # Exactly one hidden group would be recoverable from the centre mean: a second one goes.
+    assert int(leaders["undertrykt"].sum()) == 2
+    assert not leaders.loc["Hele centret", "undertrykt"]
+    shown = leaders.loc[~leaders["undertrykt"], "lederevaluering"]
+    assert ((shown * 10).round(9) % 1 == 0).all()  # rounded to the one decimal shown

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from statusrapport import config, fmt
@@ -37,6 +38,16 @@ TARGET_KEYS: tuple[str, ...] = (
     "belaegning",
     "budget",
 )
+#: Leader evaluation is in effect the evaluation of one named manager, so it is published for
+#: target groups and the centre only, never per facility (not even as "opfyldt"): see
+#: :func:`leader_by_group` and the method page.
+GROUP_ONLY: tuple[str, ...] = ("lederevaluering",)
+#: Targets shown per named facility (scoreboard, values table, profile status, key figures).
+FACILITY_KEYS: tuple[str, ...] = tuple(k for k in TARGET_KEYS if k not in GROUP_ONLY)
+#: A group's leader evaluation is shown when it averages at least this many facilities' leaders.
+MIN_LEDERE = 3
+#: Status text on a facility's profile for a target shown only for groups and the centre.
+KUN_GRUPPE = "vises kun for målgruppe og center"
 #: The noegletal indicator behind each survey/finance target.
 INDICATOR: dict[str, str] = {
     "trivsel": "trivsel",
@@ -128,16 +139,24 @@ def values(data: Dataset, year: int) -> pd.DataFrame:
     return out.sort_values("Tilbud", ignore_index=True)
 
 
+def public_values(data: Dataset, year: int) -> pd.DataFrame:
+    """:func:`values` without the targets that are never published per facility."""
+    return values(data, year).drop(columns=list(GROUP_ONLY))
+
+
 def status_matrix(data: Dataset, year: int) -> pd.DataFrame:
     """Status text per facility (rows) and target key (columns), plus counts per facility.
 
-    Extra columns: ``antal_opfyldt`` and ``antal_med_data`` (targets with a value).
+    Extra columns: ``antal_opfyldt`` and ``antal_med_data`` (targets with a value), counted over
+    :data:`FACILITY_KEYS` only: a count that included the leader evaluation would give away its
+    status next to the other, published statuses. The ``lederevaluering`` column is internal
+    (it feeds the centre's totals) and must not be published per facility.
     """
     vals = values(data, year)
     out = vals[["tilbud_id", "Tilbud"]].copy()
     for key in TARGET_KEYS:
         out[key] = [assess(key, v) for v in vals[key]]
-    status = out[list(TARGET_KEYS)]
+    status = out[list(FACILITY_KEYS)]
     out["antal_opfyldt"] = (status == OPFYLDT).sum(axis=1).astype("int64")
     out["antal_med_data"] = (status != INGEN_DATA).sum(axis=1).astype("int64")
     return out
@@ -150,7 +169,7 @@ def scoreboard(data: Dataset, year: int) -> pd.DataFrame:
     """
     matrix = status_matrix(data, year)
     out = matrix[["Tilbud"]].copy()
-    for key in TARGET_KEYS:
+    for key in FACILITY_KEYS:
         out[TARGET_LABELS[key]] = matrix[key]
     pairs = zip(matrix["antal_opfyldt"], matrix["antal_med_data"], strict=True)
     out["Opfyldte mål"] = [f"{a} af {b}" for a, b in pairs]
@@ -184,21 +203,78 @@ def totals(data: Dataset, year: int) -> pd.DataFrame:
 
 
 def n_all_met(data: Dataset, year: int) -> tuple[int, int]:
-    """(facilities meeting every target they have data for, active facilities)."""
+    """(facilities meeting every per-facility target they have data for, active facilities).
+
+    Over :data:`FACILITY_KEYS`: with the leader evaluation counted, this number next to the
+    per-facility statuses could reveal a named manager's result.
+    """
     matrix = status_matrix(data, year)
     all_met = (matrix["antal_med_data"] > 0) & (matrix["antal_opfyldt"] == matrix["antal_med_data"])
     return int(all_met.sum()), len(matrix)
 
 
+def leader_by_group(data: Dataset, year: int) -> pd.DataFrame:
+    """Mean leader evaluation per target group and for the centre, rounded as shown (1 decimal).
+
+    Columns: maalgruppe, antal_tilbud (facilities with an evaluation), lederevaluering,
+    undertrykt; the last row is the centre (``maalgruppe`` = "Hele centret"). A group averaging
+    fewer than :data:`MIN_LEDERE` managers is hidden; if that leaves exactly one group hidden,
+    the group with fewest evaluated facilities is hidden as well, since the centre's mean and the
+    other groups' means would otherwise give it back. The centre is hidden below MIN_LEDERE.
+    """
+    vals = values(data, year)[["tilbud_id", "lederevaluering"]].dropna()
+    groups = data.tilbud.set_index("tilbud_id")["maalgruppe"].astype(str)
+    vals = vals.assign(maalgruppe=vals["tilbud_id"].map(groups))
+    out = (
+        vals.groupby("maalgruppe", sort=True)["lederevaluering"]
+        .agg(["size", "mean"])
+        .rename(columns={"size": "antal_tilbud", "mean": "lederevaluering"})
+        .reset_index()
+    )
+    hidden = out["antal_tilbud"] < MIN_LEDERE
+    if int(hidden.sum()) == 1 and len(out) > 1:
+        shown = out.loc[~hidden].sort_values(["antal_tilbud", "maalgruppe"])
+        hidden.loc[shown.index[0]] = True
+    out["undertrykt"] = hidden
+    centre = pd.DataFrame(
+        {
+            "maalgruppe": ["Hele centret"],
+            "antal_tilbud": [len(vals)],
+            "lederevaluering": [vals["lederevaluering"].mean() if len(vals) else np.nan],
+            "undertrykt": [len(vals) < MIN_LEDERE],
+        }
+    )
+    out = pd.concat([out, centre], ignore_index=True)
+    out["lederevaluering"] = out["lederevaluering"].where(~out["undertrykt"]).round(1)
+    out["antal_tilbud"] = out["antal_tilbud"].astype("int64")
+    return out
+
+
 def key_figures(data: Dataset, year: int) -> dict[str, Any]:
-    """The target scoreboard as data (per facility, per target, and facilities meeting all)."""
+    """The target scoreboard as data (per facility, per target, and facilities meeting all).
+
+    Per facility only :data:`FACILITY_KEYS`; the leader evaluation per target group and centre.
+    """
     matrix = status_matrix(data, year)
     per_target = totals(data, year)
     n_met, n_total = n_all_met(data, year)
+    leaders = leader_by_group(data, year)
     return {
         "maal.opfyldt_pr_tilbud": {
-            row["tilbud_id"]: {key: row[key] for key in TARGET_KEYS} for _, row in matrix.iterrows()
+            row["tilbud_id"]: {key: row[key] for key in FACILITY_KEYS}
+            for _, row in matrix.iterrows()
         },
+        "maal.lederevaluering_pr_maalgruppe": {
+            str(g): (None if pd.isna(v) else float(v))
+            for g, v in zip(
+                leaders["maalgruppe"][:-1], leaders["lederevaluering"][:-1], strict=True
+            )
+        },
+        "maal.lederevaluering_center": (
+            None
+            if pd.isna(leaders["lederevaluering"].iloc[-1])
+            else float(leaders["lederevaluering"].iloc[-1])
+        ),
         "maal.andel_opfyldt_pr_maal": {
             key: (None if pd.isna(share) else float(share))
             for key, share in zip(per_target["maal"], per_target["Andel opfyldt"], strict=True)

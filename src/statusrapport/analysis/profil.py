@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, fmt
+from statusrapport import config, disclosure, fmt
 from statusrapport.analysis import fravaer, maal, personale, tilsyn
 from statusrapport.data import Dataset
 
@@ -107,7 +107,11 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
         lambda: _absence(absence.loc[absence["maalgruppe"] == me.maalgruppe]),
     )
     c_rate, c_days, _ = data.cached(("profil.fravaer.center", year), lambda: _absence(absence))
-    hidden = f_fte < config.MIN_PERSONS
+    # The year's disclosure pass: hidden when small, or to protect another facility or group.
+    protection = disclosure.absence(data, year)
+    hidden = protection.hidden(tilbud_id) or f_fte < config.MIN_PERSONS
+    if protection.group_hidden(me.maalgruppe):
+        g_rate = g_days = np.nan
     rows.append(
         {
             "noegle": "sygefravaer",
@@ -133,7 +137,10 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     t_rate, t_leavers, t_staff = _turnover(staff.loc[staff["tilbud_id"] == tilbud_id])
     g_t, _, _ = _turnover(staff.loc[staff["maalgruppe"] == me.maalgruppe])
     c_t, _, _ = data.cached(("profil.personale.center", year), lambda: _turnover(staff))
-    hidden = _small(t_leavers, t_staff)
+    protection = disclosure.turnover(data, year)
+    hidden = protection.hidden(tilbud_id) or _small(t_leavers, t_staff)
+    if protection.group_hidden(me.maalgruppe):
+        g_t = np.nan
     rows.append(
         {
             "noegle": "personaleomsaetning",
@@ -149,7 +156,20 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     groups = data.tilbud.set_index("tilbud_id")["maalgruppe"].astype(str)
     in_group = values["tilbud_id"].map(groups) == me.maalgruppe
     mine_values = values.loc[values["tilbud_id"] == tilbud_id]
+    leaders = data.cached(("profil.ledere", year), lambda: maal.leader_by_group(data, year))
     for key in ("paabud", "trivsel", "lederevaluering", "belaegning", "budget"):
+        if key in maal.GROUP_ONLY:  # never per named facility: see maal.GROUP_ONLY
+            by_group = leaders.set_index("maalgruppe")["lederevaluering"]
+            rows.append(
+                {
+                    "noegle": key,
+                    "Nøgletal": _VALUE_NAMES[key],
+                    TILBUD: np.nan,
+                    GRUPPE: float(by_group.get(me.maalgruppe, np.nan)),
+                    CENTER: float(leaders["lederevaluering"].iloc[-1]),
+                }
+            )
+            continue
         rows.append(
             {
                 "noegle": key,
@@ -168,6 +188,7 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
         for key, value in zip(out["noegle"], out[TILBUD], strict=True)
     ]
     out.loc[out["undertrykt"], "Status"] = "udeladt"
+    out.loc[out["noegle"].isin(maal.GROUP_ONLY), "Status"] = maal.KUN_GRUPPE
     return out
 
 
@@ -270,12 +291,22 @@ def history(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
         y = int(row.aar)
         f_rate = t_rate = np.nan
         if y in mine.index:
+            # The same disclosure pass as that year's pages: a facility hidden to protect
+            # another is hidden in its own history too.
             own = mine.loc[y]
             fte = own["fuldtidsstillinger"]
-            if pd.notna(fte) and fte >= config.MIN_PERSONS:
+            if (
+                pd.notna(fte)
+                and fte >= config.MIN_PERSONS
+                and not disclosure.absence(data, y).hidden(tilbud_id)
+            ):
                 f_rate = float(own["fravaersprocent"])
             leavers, staff = own["fratraadte"], own["gns_ansatte"]
-            if pd.notna(staff) and not _small(float(leavers), float(staff)):
+            if (
+                pd.notna(staff)
+                and not _small(float(leavers), float(staff))
+                and not disclosure.turnover(data, y).hidden(tilbud_id)
+            ):
                 t_rate = float(own["omsaetning"])
         out.append(
             {
