@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from statusrapport.data import Dataset
+from statusrapport.disclosure.rounding import precision_for_key
 
 MODULES: tuple[str, ...] = ("tilsyn", "fravaer", "personale", "bosted", "maal")
 
@@ -30,16 +31,21 @@ def compute(data: Dataset, year: int) -> dict[str, Any]:
     return figures
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe and deterministic: NaN → None, floats rounded to 6 decimals, keys sorted."""
+def _clean(value: Any, decimals: int | None = None) -> Any:
+    """JSON-safe and deterministic: NaN → None, keys sorted, floats rounded to the precision
+    the pages show (disclosure: a published figure must not say more than the page, so a rate
+    is 0.455, not 0.454545…); top-level names decide the decimals for everything below them."""
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        return {
+            str(k): _clean(v, precision_for_key(str(k)) if decimals is None else decimals)
+            for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
+        }
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [_clean(v, decimals) for v in value]
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
         value = value.item()
     if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 6)
+        return None if math.isnan(value) else round(value, 6 if decimals is None else decimals)
     return value
 
 

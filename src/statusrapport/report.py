@@ -16,6 +16,7 @@ import pandas as pd
 
 from statusrapport import config, escaping, figures, fmt
 from statusrapport.data import Dataset, load
+from statusrapport.disclosure.rounding import shown_precision
 
 #: Folder (relative to the executed notebook) where tables are written as CSV downloads.
 TABLES_DIR = "tabeller"
@@ -164,8 +165,9 @@ def table(
 ) -> None:
     """Show ``frame`` as an accessible HTML table and write it as ``tabeller/<name>.csv``.
 
-    The CSV keeps full precision with a decimal point (machine-readable); the page shows Danish
-    formatting. Tables longer than 15 rows are marked sortable.
+    The CSV has a decimal point (machine-readable) and the precision the page shows (a rate
+    shown as 45,5 % is 0.455 in the file); the page shows Danish formatting. Tables longer
+    than 15 rows are marked sortable.
     """
     frame = frame.reset_index(drop=True)
     markup = html_table(
@@ -177,7 +179,9 @@ def table(
     if download:
         path = Path(TABLES_DIR) / f"{slug(name)}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False, lineterminator="\n")
+        # Rounded to the precision the page shows: the download must not say more (issue 9).
+        shown = shown_precision(frame, formats or {}, _default_formatter)
+        shown.to_csv(path, index=False, lineterminator="\n")
         markup += (
             f'<p class="download-link"><a href="{TABLES_DIR}/{path.name}" download>'
             f"Hent tallene som CSV-fil ({html.escape(path.name)})</a></p>"
