@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from statusrapport import __version__, config, kalender, lifecycle, lock, preflight, publish
 from statusrapport.errors import (
     DataError,
+    DisclosureError,
     DiskFullError,
     ExitCode,
     NotebookError,
@@ -409,6 +410,7 @@ def _run_steps(
     execute(plan_, pool, record, log)
     if pool is not None:
         pool.close(graceful=True)  # all work done: kernels shut down cleanly before rendering
+    audit_build(plan_, log)
     render_site(plan_, record, log)
     publish_run(plan_, record, log)
     return ExitCode.OK
@@ -578,6 +580,17 @@ def execute(plan_: RunPlan, pool: WarmPool | None, record: RunRecord, log: Log) 
         + f"\nDe fejlede notebooks (med den fejlende celle) ligger i {kept}"
     )
     raise RunEnded(ExitCode.NOTEBOOK_FAILED)
+
+
+def audit_build(plan_: RunPlan, log: Log) -> None:
+    """Play the attacker on what would be published (issue 9); a leak ends the run, exit 6."""
+    from statusrapport.disclosure import audit
+
+    try:
+        audit.check(plan_.build)
+    except DisclosureError as error:
+        log.error(str(error))
+        raise RunEnded(ExitCode.DISCLOSURE) from None
 
 
 def render_site(plan_: RunPlan, record: RunRecord, log: Log) -> None:

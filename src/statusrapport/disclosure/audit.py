@@ -33,6 +33,7 @@ from typing import Any
 from statusrapport import fmt
 from statusrapport.disclosure.lp import System, rounding
 from statusrapport.disclosure.measures import absence_quantities, turnover_quantities
+from statusrapport.disclosure.rounding import precision_for_key
 from statusrapport.errors import DisclosureError
 
 TURNOVER, ABSENCE = "personaleomsaetning", "fravaer"
@@ -53,6 +54,9 @@ RATES = {
     "dage_pr_fuldtid": (ABSENCE, N_A, FTE),
 }
 CENTRE = "_centret"
+#: Full-precision numbers are taken as known to ±1e-6: exact enough for an attacker to use
+#: whole-number reasoning (5/11 → 5 of 11), loose enough for the solver's tolerances.
+MIN_HALF = 1e-6
 
 
 @dataclass(frozen=True)
@@ -79,13 +83,13 @@ class Finding:
             return (
                 f"{MEASURE_NAMES[self.measure]} {self.year}, {where}: de publicerede tal er "
                 "indbyrdes modstridende, så det kan ikke godtgøres, at det skjulte tal for "
-                f"{QUANTITY_NAMES[self.quantity]} er beskyttet ({', '.join(self.sources)})"
+                f"{QUANTITY_NAMES[self.quantity]} er beskyttet ({_sources(self.sources)})"
             )
         return (
             f"{MEASURE_NAMES[self.measure]} {self.year}, {where}: det skjulte tal for "
             f"{QUANTITY_NAMES[self.quantity]} kan regnes ud til mellem {fmt.tal(self.low, 1)} og "
             f"{fmt.tal(self.high, 1)} (spænd {fmt.tal(self.high - self.low, 1)}, kræver mindst "
-            f"{fmt.tal(self.required, 1)}) ud fra tabellerne {', '.join(self.sources)}"
+            f"{fmt.tal(self.required, 1)}) ud fra tabellerne {_sources(self.sources)}"
         )
 
 
@@ -132,21 +136,48 @@ class _Reader:
         facts.sources.add(source)
         return facts
 
-    def count(self, measure: str, year: int, level: str, key: str, q: str, text: str, src: str):
+    def count(
+        self,
+        measure: str,
+        year: int,
+        level: str,
+        key: str,
+        q: str,
+        text: str | None,
+        src: str,
+        *,
+        half: float | None = None,
+    ):
         value = _number(text)
         if value is None:
             return
         facts = self._f(measure, year, src)
-        half = 0.0 if q == N_T and float(value).is_integer() else rounding(text)
+        if half is None:
+            half = 0.0 if q == N_T and float(value).is_integer() else rounding(str(text))
+        if not (q == N_T and half == 0.0):
+            half = max(half, MIN_HALF)
         facts.system.var((level, key, q), integer=q == N_T)
         facts.system.bound((level, key, q), value - half, value + half)
 
-    def rate(self, rate: str, year: int, level: str, key: str, text: Any, src: str, *, pct=False):
+    def rate(
+        self,
+        rate: str,
+        year: int,
+        level: str,
+        key: str,
+        text: Any,
+        src: str,
+        *,
+        pct: bool = False,
+        half: float | None = None,
+    ):
         value = _number(text, percent=pct)
         if value is None:
             return
         measure, num, den = RATES[rate]
-        half = rounding(_digits(text)) / (100 if pct else 1)
+        if half is None:
+            half = rounding(_digits(text)) / (100 if pct else 1)
+        half = max(half, MIN_HALF)
         facts = self._f(measure, year, src)
         facts.system.var((level, key, num), integer=num == N_T)
         facts.system.ratio((level, key, num), (level, key, den), value - half, value + half)
@@ -169,7 +200,8 @@ class _Reader:
         for measure, prefix in ((TURNOVER, "personaleomsaetning"), (ABSENCE, "fravaer")):
             rate = "omsaetning" if measure == TURNOVER else "fravaersprocent"
             for y, name in ((year, "procent_samlet"), (year - 1, "procent_forrige_aar")):
-                self.rate(rate, y, "center", CENTRE, _json(figures.get(f"{prefix}.{name}")), src)
+                key = f"{prefix}.{name}"
+                self.rate(rate, y, "center", CENTRE, _json(figures.get(key)), src, half=_half(key))
             per_facility = figures.get(f"{prefix}.procent_pr_tilbud") or {}
             facts = self._f(measure, year, src)
             facts.members = {str(k): self.group_of.get(str(k), "?") for k in per_facility} | (
@@ -179,39 +211,22 @@ class _Reader:
                 if value is None:
                     facts.hidden.add(("tilbud", str(key)))
                 else:
-                    self.rate(rate, year, "tilbud", str(key), _json(value), src)
+                    half = _half(f"{prefix}.procent_pr_tilbud")
+                    self.rate(rate, year, "tilbud", str(key), _json(value), src, half=half)
             for key, value in (figures.get(f"{prefix}.procent_pr_maalgruppe") or {}).items():
                 facts.groups_listed.add(str(key))
                 if value is None:
                     facts.hidden.add(("maalgruppe", str(key)))
                 else:
-                    self.rate(rate, year, "maalgruppe", str(key), _json(value), src)
-        self.count(
-            TURNOVER,
-            year,
-            "center",
-            CENTRE,
-            N_T,
-            _json(figures.get("personaleomsaetning.antal_fratraadte")),
-            src,
-        )
-        self.count(
-            TURNOVER,
-            year,
-            "center",
-            CENTRE,
-            D_T,
-            _json(figures.get("personaleomsaetning.gns_ansatte")),
-            src,
-        )
-        self.rate(
-            "dage_pr_fuldtid",
-            year,
-            "center",
-            CENTRE,
-            _json(figures.get("fravaer.dage_pr_fuldtid")),
-            src,
-        )
+                    half = _half(f"{prefix}.procent_pr_maalgruppe")
+                    self.rate(rate, year, "maalgruppe", str(key), _json(value), src, half=half)
+        for name, q in (("antal_fratraadte", N_T), ("gns_ansatte", D_T)):
+            key = f"personaleomsaetning.{name}"
+            text = _json(figures.get(key))
+            self.count(TURNOVER, year, "center", CENTRE, q, text, src, half=_half(key))
+        key = "fravaer.dage_pr_fuldtid"
+        text = _json(figures.get(key))
+        self.rate("dage_pr_fuldtid", year, "center", CENTRE, text, src, half=_half(key))
 
     def table(self, year: int, path: Path, rel: str) -> None:
         rows = _rows(path)
@@ -470,6 +485,24 @@ def _number(text: Any, *, percent: bool = False) -> float | None:
     if math.isnan(value):
         return None
     return value / 100 if percent else value
+
+
+def _sources(sources: tuple[str, ...]) -> str:
+    """File names, with one entry per kind of profile table ('2025/tilbud/tabeller/historik-*')."""
+    out: dict[str, int] = {}
+    for source in sources:
+        key = re.sub(
+            r"/tilbud/tabeller/(historik|noegletal)-[^/]*\.csv$",
+            r"/tilbud/tabeller/\1-*.csv",
+            source,
+        )
+        out[key] = out.get(key, 0) + 1
+    return ", ".join(k if n == 1 else f"{k} ({n} filer)" for k, n in sorted(out.items()))
+
+
+def _half(name: str) -> float:
+    """Half a unit of the decimals noegletal.json rounds ``name`` to."""
+    return 0.5 * 10.0 ** (-precision_for_key(name))
 
 
 def _json(value: Any) -> str | None:

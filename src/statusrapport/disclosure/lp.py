@@ -20,7 +20,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 Key = Hashable
 
 #: Numerical slack so that exact published values (no rounding) never make a system infeasible.
-EPS = 1e-7
+EPS = 1e-6
 
 
 @dataclass

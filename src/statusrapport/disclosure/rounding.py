@@ -45,6 +45,8 @@ def shown_precision(
             continue
         d = _decimals(values, formats.get(column, default))
         out[column] = out[column].round(d)
+        if d == 0:  # written as '243', not '243.0', so a reader sees the precision
+            out[column] = out[column].astype("Int64")
     return out
 
 
