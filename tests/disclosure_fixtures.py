@@ -166,8 +166,13 @@ def _new(data: Dataset, year: int, folder: Path) -> None:
         report.table(
             fravaer.labelled(
                 ftragt.table,
-                ["navn", "maalgruppe", "mulige_dagsvaerk", "sygefravaer_dagsvaerk"]
-                + ["fravaersprocent"],
+                [
+                    "navn",
+                    "maalgruppe",
+                    "mulige_dagsvaerk",
+                    "sygefravaer_dagsvaerk",
+                    "fravaersprocent",
+                ],
             ),
             name="fig-tragt-sygefravaer",
             formats={
