@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -145,6 +146,12 @@ def test_planted_facilities_are_hidden_everywhere_they_appear(planted: Path):
 # --- the audit on artefacts ------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def new_root(planted: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Today's artefacts for the planted year (written once; tests copy before changing)."""
+    return write_artefacts(data.parse(planted), YEAR, tmp_path_factory.mktemp("new"))
+
+
 def test_audit_catches_the_old_behaviour(planted: Path, tmp_path: Path):
     ds = data.parse(planted)
     root = write_artefacts(ds, YEAR, tmp_path / "old", old=True)
@@ -164,9 +171,8 @@ def test_audit_catches_the_old_behaviour(planted: Path, tmp_path: Path):
     assert "intet er publiceret" in message
 
 
-def test_audit_passes_todays_artefacts(planted: Path, tmp_path: Path):
-    ds = data.parse(planted)
-    root = write_artefacts(ds, YEAR, tmp_path / "new")
+def test_audit_passes_todays_artefacts(new_root: Path):
+    root = new_root
     result = audit.audit(root)
     assert result.ok, result.summary()
     # The audit did look at the planted cells (it is not passing by reading nothing).
@@ -176,10 +182,13 @@ def test_audit_passes_todays_artefacts(planted: Path, tmp_path: Path):
     assert all(shown[tid] is None for tid in PLANTED)
 
 
-def test_audit_catches_a_leak_planted_into_todays_artefacts(planted: Path, tmp_path: Path):
+def test_audit_catches_a_leak_planted_into_todays_artefacts(
+    planted: Path, new_root: Path, tmp_path: Path
+):
     """Publishing one complementary facility's rate and counts again must stop the run."""
     ds = data.parse(planted)
-    root = write_artefacts(ds, YEAR, tmp_path / "leak")
+    root = tmp_path / "leak"
+    shutil.copytree(new_root, root)
     p = disclosure.turnover(ds, YEAR)
     partner = sorted(p.facilities - p.primary)[0]
     row = personale.rows(ds, YEAR).set_index("tilbud_id").loc[partner]

@@ -1,0 +1,50 @@
+"""Issue 9 end to end: ``statusrapport run`` on planted small facilities publishes, and what it
+published passes the attacker's audit (which also ran inside the run, before publishing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from disclosure_fixtures import PLANTED, plant
+
+from statusrapport import demo
+from statusrapport.disclosure import audit
+
+pytestmark = pytest.mark.slow
+
+YEAR = 2025
+
+
+def test_run_on_planted_data_exits_0_and_passes_the_audit(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    demo.write_demo_data(raw, n_facilities=8, years=(YEAR - 2, YEAR))
+    plant(raw, YEAR)
+    cmd = [
+        sys.executable, "-m", "statusrapport", "run",
+        "--data", str(raw),
+        "--reports", str(tmp_path / "reports"),
+        "--site", str(tmp_path / "_site"),
+        "--jobs", "2", "--no-render", "--quiet",
+    ]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
+    assert done.returncode == 0, done.stderr
+    result = audit.audit(tmp_path)
+    assert result.ok, result.summary()
+    assert result.checked >= len(PLANTED)
+    year_dir = tmp_path / "reports" / str(YEAR)
+    figures = json.loads((year_dir / "noegletal.json").read_text(encoding="utf-8"))
+    assert all(figures["personaleomsaetning.procent_pr_tilbud"][t] is None for t in PLANTED)
+    # No leader evaluation per named facility anywhere in the downloads.
+    scoreboard = pd.read_csv(year_dir / "tabeller" / "maalopfyldelse-pr-tilbud.csv")
+    assert not any("Lederevaluering" in c for c in scoreboard.columns)
+    values = pd.read_csv(year_dir / "tabeller" / "maalopfyldelse-tal.csv")
+    assert "Lederevaluering" not in values.columns
+    # Rates in the downloads carry the page's precision (0.1 percentage point), no more.
+    funnel = pd.read_csv(year_dir / "tabeller" / "fig-tragt-personaleomsaetning.csv")
+    rates = funnel["Personaleomsætning"].dropna()
+    assert ((rates * 1000).round(6) % 1 == 0).all()
