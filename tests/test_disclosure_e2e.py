@@ -48,3 +48,49 @@ def test_run_on_planted_data_exits_0_and_passes_the_audit(tmp_path: Path) -> Non
     funnel = pd.read_csv(year_dir / "tabeller" / "fig-tragt-personaleomsaetning.csv")
     rates = funnel["Personaleomsætning"].dropna()
     assert ((rates * 1000).round(6) % 1 == 0).all()
+
+
+def test_a_leak_in_the_staged_build_stops_the_run_with_exit_6(tmp_path: Path, monkeypatch) -> None:
+    """The pipeline runs the real audit on the staged build: a complementary facility's figures
+    slipped into a download (as the old pages did) stop the run before anything is published."""
+    from statusrapport import data, disclosure, pipeline
+    from statusrapport.analysis import personale
+
+    raw = tmp_path / "raw"
+    demo.write_demo_data(raw, n_facilities=8, years=(YEAR - 2, YEAR))
+    plant(raw, YEAR)
+    ds = data.parse(raw)
+    protection = disclosure.turnover(ds, YEAR)
+    partner = sorted(protection.facilities - protection.primary)[0]
+    row = personale.rows(ds, YEAR).set_index("tilbud_id").loc[partner]
+    real_check = audit.check
+
+    def leaky_check(build: Path):
+        path = build / "reports" / str(YEAR) / "tabeller" / "fig-tragt-personaleomsaetning.csv"
+        table = pd.read_csv(path)
+        leak = {
+            "Tilbud": row["navn"],
+            "Målgruppe": row["maalgruppe"],
+            "Gns. antal ansatte": row["gns_ansatte"],
+            "Fratrådte": row["fratraadte"],
+            "Personaleomsætning": row["omsaetning"],
+        }
+        pd.concat([table, pd.DataFrame([leak])]).to_csv(path, index=False)
+        return real_check(build)
+
+    monkeypatch.setattr(audit, "check", leaky_check)
+    code = pipeline.run(
+        data_dir=raw,
+        year=YEAR,
+        jobs=2,
+        force=False,
+        quiet=True,
+        timeout=900,
+        render=False,
+        reports_dir=tmp_path / "reports",
+        site_dir=tmp_path / "_site",
+    )
+    assert code == 6
+    assert not (tmp_path / "reports" / str(YEAR)).exists()  # nothing published
+    last = json.loads((tmp_path / "reports" / "runs.jsonl").read_text().splitlines()[-1])
+    assert last["exit_code"] == 6 and last["published"] is False

@@ -4,6 +4,19 @@ The site is public. A rate for 3 leavers in a small facility, or absence for a s
 2 leaders, could point to individuals; such cells are suppressed (set missing) and flagged so
 that the page can say so. Where a total is also shown, one suppressed cell in a group could be
 recovered by subtraction, so a second cell is suppressed as well (complementary suppression).
+
+The package (issue 9):
+
+- :mod:`.measures` — :func:`turnover` and :func:`absence`: the one disclosure pass per measure
+  and year over facility → target group → centre, used by every page, history and key figure;
+- :mod:`.protect` — primary and complementary suppression that survives differencing;
+- :mod:`.lp` — the attacker's arithmetic (feasible intervals by linear programming);
+- :mod:`.audit` — reads only the published artefacts of a staged build and stops the run
+  (exit 6) if a hidden figure can be narrowed below its protection range;
+- :mod:`.rounding` — published numbers carry the precision the page shows, no more.
+
+:func:`suppress` below is the simple one-table rule, still used for staff groups
+(faggrupper), where only rates without counts are published.
 """
 
 from __future__ import annotations
