@@ -220,3 +220,14 @@ def test_min_persons_is_the_protection_range():
     from statusrapport.disclosure.measures import turnover_quantities
 
     assert {q.width for q in turnover_quantities()} == {float(config.MIN_PERSONS)}
+
+
+def test_run_charts_hide_the_months_of_hidden_facilities(planted: Path):
+    from statusrapport.analysis import fravaer
+
+    ds = data.parse(planted)
+    hidden = disclosure.absence(ds, YEAR).facilities
+    assert hidden - disclosure.absence(ds, YEAR).primary  # complementary ones exist
+    points, _ = fravaer.run_charts(ds, YEAR)
+    this_year = points.loc[(points["dato"].dt.year == YEAR) & points["tilbud_id"].isin(hidden)]
+    assert len(this_year) and this_year["fravaersprocent"].isna().all()

@@ -449,6 +449,10 @@ def run_charts(data: Dataset, year: int, months: int = 24) -> RunCharts:
     points = monthly_series(data, year, ["tilbud_id"])
     points = points.loc[(points["dato"] >= start) & (points["dato"] <= end)].copy()
     small = points["fuldtidsstillinger"] < config.MIN_PERSONS
+    # Months of a year in which the year's disclosure pass hides the facility are hidden too.
+    for y in sorted(points["dato"].dt.year.unique()):
+        hidden = points["tilbud_id"].map(disclosure.absence(data, int(y)).hidden).astype(bool)
+        small |= (points["dato"].dt.year == y) & hidden
     points.loc[small, "fravaersprocent"] = np.nan
     adjustment = points["dato"].dt.month.map(season).astype(float) if season is not None else 0.0
     points["saesonjusteret"] = points["fravaersprocent"] - adjustment
