@@ -455,7 +455,9 @@ def check(build: Path) -> AuditResult:
             "beskyttelsesintervallet, se metodesiden):\n"
             + result.summary()
             + "\nDet er en fejl i undertrykkelsen, ikke i inputdata: ret "
-            "statusrapport.disclosure, eller skjul tabellen, der afslører tallet."
+            "statusrapport.disclosure, eller skjul tabellen, der afslører tallet. Ligger "
+            "tabellen i et år, der blev publiceret med en ældre version, så kør det år igen "
+            "med den nye (statusrapport run --year <år> --force)."
         )
     return result
 
