@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from statusrapport import escaping
@@ -64,3 +66,92 @@ def test_long_values_are_cut() -> None:
 )
 def test_csv_cells_cannot_start_a_formula(value: object, expected: object) -> None:
     assert escaping.csv_cell(value) == expected
+
+
+# --- Tables and CSV downloads (report.py) ---------------------------------------------------
+
+
+def _table_cells(markup: str) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    assert soup.find("script") is None and soup.find("img") is None and soup.find("h1") is None
+    for tag in soup.find_all(True):
+        assert not any(attr.startswith("on") for attr in tag.attrs), tag
+    return [td.get_text() for td in soup.find_all("td")]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_html_table_cells_and_caption_are_inert(payload: str) -> None:
+    import pandas as pd
+
+    from statusrapport import report
+
+    frame = pd.DataFrame({"Tilbud": [payload], "Antal": [3]})
+    markup = report.html_table(frame, caption=f"Tabel for {payload}")
+    cells = _table_cells(markup)
+    assert cells[0] == escaping._clean(payload)  # shown literally, as text
+    assert "{{" not in markup  # no shortcode Quarto could expand
+
+
+def test_html_table_of_normal_names_is_unchanged() -> None:
+    import pandas as pd
+
+    from statusrapport import report
+
+    frame = pd.DataFrame({"Tilbud": ["Bostedet Kastanjen", "Bo & Co"], "Antal": [3, 4]})
+    markup = report.html_table(frame, caption="Nøgletal")
+    assert "<td>Bostedet Kastanjen</td>" in markup and "<td>Bo &amp; Co</td>" in markup
+    assert "<caption>Nøgletal</caption>" in markup
+
+
+def test_csv_download_neutralises_formulas_and_keeps_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+
+    from statusrapport import report
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STATUSRAPPORT_BUILD", raising=False)
+    monkeypatch.setattr(report, "_display_html", lambda markup: None)
+    frame = pd.DataFrame(
+        {
+            "Tilbud": ['=HYPERLINK("http://x")', "+45", "-2", "@SUM(A1)", "\tx", "Kastanjen"],
+            "Ændring": [-2.5, -1.0, 0.0, 1.5, 2.0, 3.25],
+            "Antal": [-2, 0, 1, 2, 3, 4],
+            "Dato": pd.to_datetime(["2025-01-31"] * 6),
+        }
+    )
+    report.table(frame, name="Formler", caption="Formler")
+    back = pd.read_csv(tmp_path / "tabeller" / "formler.csv")
+    assert back["Tilbud"].tolist()[:5] == [
+        '\'=HYPERLINK("http://x")',
+        "'+45",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+    ]
+    assert back["Tilbud"].iloc[5] == "Kastanjen"
+    assert back["Ændring"].tolist() == [-2.5, -1.0, 0.0, 1.5, 2.0, 3.25]
+    assert back["Antal"].tolist() == [-2, 0, 1, 2, 3, 4]
+    assert pd.api.types.is_integer_dtype(back["Antal"])
+    assert back["Dato"].iloc[0] == "2025-01-31"
+
+
+def test_table_refuses_to_write_outside_the_build_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+
+    from statusrapport import paths, report
+
+    build = tmp_path / "build"
+    (build / "reports").mkdir(parents=True)
+    (build / "reports" / "tabeller").symlink_to(tmp_path, target_is_directory=True)
+    monkeypatch.setenv("STATUSRAPPORT_BUILD", str(build))
+    monkeypatch.chdir(build / "reports")
+    monkeypatch.setattr(report, "_display_html", lambda markup: None)
+    with pytest.raises(paths.OutsideError):
+        report.table(pd.DataFrame({"a": [1]}), name="x")
+    assert not (tmp_path / "x.csv").exists()

@@ -212,7 +212,8 @@ def load(data_dir: str | Path | None = None, inputs: InputFolder | None = None) 
 
     ``inputs`` is the folder as already read by the pipeline, handed on instead of read again.
     """
-    folder = Path(data_dir).resolve() if data_dir else config.RAW_DIR
+    # a relative folder (the data_dir notebook parameter) is relative to the project, not cwd
+    folder = (config.PROJECT_ROOT / data_dir).resolve() if data_dir else config.RAW_DIR
     if not folder.is_dir():
         raise FileNotFoundError(f"Datamappen {folder} findes ikke")
     key = (folder, input_fingerprint(folder))

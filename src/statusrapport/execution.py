@@ -20,6 +20,8 @@ from typing import Any
 
 import nbformat
 
+from statusrapport import paths
+
 KERNEL_NAME = "python3"
 
 #: papermill/nbclient metadata that changes on every run; removed so outputs are reproducible.
@@ -222,6 +224,8 @@ def _worker_init(build_dir: str, data_dir: str | None = None, parent: int | None
     # papermill/nbclient log to stderr; the pipeline reports failures itself, in Danish.
     for name in ("papermill", "traitlets", "nbclient"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    if data_dir:  # notebooks get data_dir="" when it is outside the project (paths.portable)
+        os.environ["STATUSRAPPORT_DATA"] = data_dir
     _KERNEL = WarmKernel(Path(build_dir))
     atexit.register(_KERNEL.shutdown)
     code = WARM_UP
@@ -280,7 +284,10 @@ def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
         _worker_init(build_dir)
     assert _KERNEL is not None
     started = time.perf_counter()
-    output = Path(build_dir) / task.output
+    try:  # an id such as ../../x must not make the run write outside the build folder
+        output = paths.inside(build_dir, task.output)
+    except paths.OutsideError as error:
+        return TaskResult(output=task.output, ok=False, seconds=0.0, error=str(error))
     result = _execute_once(task, output, timeout, started)
     if result.extra.get("kernel_died"):
         retry = _execute_once(task, output, timeout, started)

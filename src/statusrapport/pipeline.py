@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statusrapport import __version__, config, kalender, lifecycle, lock, preflight, publish
+from statusrapport import __version__, config, kalender, lifecycle, lock, paths, preflight, publish
 from statusrapport.errors import (
     DataError,
     DisclosureError,
@@ -103,7 +103,7 @@ def active_facilities(data_dir: Path, year: int) -> list[ActiveFacility]:
 
 def plan(data_dir: Path, year: int, facilities: list[ActiveFacility]) -> list[Task]:
     """Every notebook of the year's report with its parameters and page front matter."""
-    common = {"year": year, "data_dir": str(data_dir)}
+    common = {"year": year, "data_dir": paths.portable(data_dir, config.PROJECT_ROOT)}
     tasks = [
         Task(
             source=config.NOTEBOOKS_DIR / f"{stem}.ipynb",
@@ -307,8 +307,12 @@ def _keep_failed(build: Path, reports_dir: Path, year: int, failed: list[TaskRes
     target_root = reports_dir / "failed" / str(year)
     for result in failed:
         source = build / result.output
-        if source.exists():
-            target = target_root / Path(result.output).relative_to(f"reports/{year}")
+        target = target_root / Path(result.output).relative_to(f"reports/{year}")
+        if (
+            source.exists()
+            and paths.is_inside(build, source)
+            and paths.is_inside(target_root, target)
+        ):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     return target_root

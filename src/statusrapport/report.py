@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from statusrapport import config, escaping, figures, fmt
+from statusrapport import config, escaping, figures, fmt, paths
 from statusrapport.data import Dataset, load
 from statusrapport.disclosure.rounding import shown_precision
 
 #: Folder (relative to the executed notebook) where tables are written as CSV downloads.
 TABLES_DIR = "tabeller"
+
+#: Longest table cell shown (comments run longer than names; a hostile 10 MB cell is cut).
+MAX_CELL_LENGTH = 2000
 
 Formatter = Callable[[object], str]
 
@@ -127,13 +130,13 @@ def html_table(
     classes = "table table-sm table-striped statusrapport-tabel" + (" sortable" if sortable else "")
     parts = [f'<table class="{classes}">']
     if caption:
-        parts.append(f"<caption>{html.escape(caption)}</caption>")
+        parts.append(f"<caption>{escaping.html(caption)}</caption>")
     parts.append("<thead><tr>")
     numbers = {column: is_number_column(frame, column) for column in frame.columns}
     for column in frame.columns:
         numeric = numbers[column]
         style = ' style="text-align:right"' if numeric else ""
-        parts.append(f'<th scope="col"{style}>{html.escape(str(column))}</th>')
+        parts.append(f'<th scope="col"{style}>{escaping.html(column)}</th>')
     parts.append("</tr></thead><tbody>")
     for row in frame.itertuples(index=False):
         parts.append("<tr>")
@@ -141,12 +144,13 @@ def html_table(
             formatter = formats.get(column, _default_formatter)
             numeric = numbers[column]
             style = ' style="text-align:right"' if numeric else ""
-            parts.append(f"<td{style}>{html.escape(formatter(value))}</td>")
+            cell = escaping.html(formatter(value), max_length=MAX_CELL_LENGTH)
+            parts.append(f"<td{style}>{cell}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table>")
     # A wide table scrolls inside its own region on a phone instead of widening the page;
     # the region is focusable so keyboard users can scroll it too (WCAG 2.1.1).
-    label = html.escape(caption or "Tabel", quote=True)
+    label = escaping.html(caption or "Tabel")
     return (
         f'<div class="table-responsive" role="region" tabindex="0" aria-label="{label}">'
         + "".join(parts)
@@ -177,11 +181,11 @@ def table(
         sortable=len(frame) > 15 if sortable is None else sortable,
     )
     if download:
-        path = Path(TABLES_DIR) / f"{slug(name)}.csv"
+        path = paths.output(Path(TABLES_DIR) / f"{slug(name)}.csv")
         path.parent.mkdir(parents=True, exist_ok=True)
         # Rounded to the precision the page shows: the download must not say more (issue 9).
         shown = shown_precision(frame, formats or {}, _default_formatter)
-        shown.to_csv(path, index=False, lineterminator="\n")
+        csv_frame(shown).to_csv(path, index=False, lineterminator="\n")
         markup += (
             f'<p class="download-link"><a href="{TABLES_DIR}/{path.name}" download>'
             f"Hent tallene som CSV-fil ({html.escape(path.name)})</a></p>"
@@ -228,6 +232,17 @@ def markdown_table(
     if caption:
         text += f"\n: {escaping.markdown(caption)}\n"
     return text
+
+
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` for a CSV download: text cells that a spreadsheet would run as a formula are
+    neutralised (:func:`escaping.csv_cell`); numeric and date columns are left as they are."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(escaping.csv_cell, na_action="ignore")
+    out.columns = [escaping.csv_cell(str(c)) for c in out.columns]
+    return out
 
 
 def suppression_note(n_suppressed: int) -> None:

@@ -131,4 +131,4 @@ def load_quality(data_dir: str | Path | None = "", year: int | None = None) -> V
     path = Path(QUALITY_FILE)
     if path.is_file():
         return ValidationReport.from_json(path)
-    return validate(Path(data_dir) if data_dir else config.RAW_DIR, year=year)
+    return validate(config.PROJECT_ROOT / data_dir if data_dir else config.RAW_DIR, year=year)

@@ -1,0 +1,66 @@
+"""Output paths that cannot leave the build folder, and input paths that do not name the machine.
+
+Ids from the input files (``tilbud_id``) become file names of notebooks and CSV downloads. An id
+such as ``../../elsewhere/x`` must never make a run write outside the folder it builds in, even
+before validation rejects it, so every writer asks :func:`inside` first. :func:`portable` keeps
+absolute machine paths (``/srv/…``) out of the executed notebooks that are published.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class OutsideError(ValueError):
+    """An output path that would resolve outside the folder it must stay in."""
+
+
+def inside(base: str | Path, path: str | Path) -> Path:
+    """``path`` (relative to ``base``, or absolute) resolved, if it lies inside ``base``.
+
+    Both are resolved first, so ``..`` parts and symlinks (also a symlinked parent folder) are
+    followed before the check; a path that ends outside ``base`` raises :class:`OutsideError`.
+    ``base`` itself is not a valid output path.
+    """
+    root = Path(base).resolve()
+    target = (root / path).resolve()
+    if target == root or not target.is_relative_to(root):
+        raise OutsideError(
+            f"Stien {str(path)[:200]!r} ligger uden for mappen {root}; "
+            "der skrives kun filer inde i byggemappen. Ret id'et i inputdata."
+        )
+    return target
+
+
+def is_inside(base: str | Path, path: str | Path) -> bool:
+    """True when :func:`inside` would accept ``path``."""
+    try:
+        inside(base, path)
+    except OutsideError:
+        return False
+    return True
+
+
+def portable(path: str | Path, root: str | Path) -> str:
+    """``path`` relative to ``root`` (POSIX form) when it lies inside it, else ``""``.
+
+    Used for the ``data_dir`` notebook parameter: the executed notebook is published, so it
+    must not carry the machine's folder layout; an empty value means "the run's data folder"
+    (the kernel gets it from ``STATUSRAPPORT_DATA``).
+    """
+    resolved, base = Path(path).resolve(), Path(root).resolve()
+    if resolved.is_relative_to(base) and resolved != base:
+        return resolved.relative_to(base).as_posix()
+    return ""
+
+
+def build_root() -> Path:
+    """The folder a notebook may write into: the run's build folder (``STATUSRAPPORT_BUILD``,
+    set for the pipeline's kernels), else the current folder (an analyst's own session)."""
+    return Path(os.environ.get("STATUSRAPPORT_BUILD") or os.getcwd())
+
+
+def output(path: str | Path) -> Path:
+    """``path`` (relative to the current folder) checked to stay inside :func:`build_root`."""
+    return inside(build_root(), Path.cwd() / path)
