@@ -155,3 +155,14 @@ def test_table_refuses_to_write_outside_the_build_folder(
     with pytest.raises(paths.OutsideError):
         report.table(pd.DataFrame({"a": [1]}), name="x")
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("payload", [*PAYLOADS[:-1], "Bo-centret & Co. (nord)", "a\\b &lt; c"])
+def test_unmarkdown_gives_back_the_original_text(payload: str) -> None:
+    assert escaping.unmarkdown(escaping.markdown(payload)) == payload
+
+
+def test_figure_text_cannot_start_mathtext() -> None:
+    assert escaping.figure_text("Pris $5 og $x^2$") == r"Pris \$5 og \$x^2\$"
+    assert escaping.figure_text("Kastanjen") == "Kastanjen"
+    assert "\x00" not in escaping.figure_text("a\x00b")

@@ -11,6 +11,7 @@ CSV download; text the code writes itself does not need to.
   (``report.md``, generated ``.qmd``/``.md`` files, titles in front matter).
 - :func:`html` for text placed inside HTML elements or attribute values.
 - :func:`csv_cell` for text cells of CSV downloads (spreadsheet formula injection, OWASP).
+- :func:`figure_text` for labels drawn in matplotlib figures (no mathtext from data).
 - :func:`plain` for terminal and log messages (control characters made visible).
 """
 
@@ -61,10 +62,27 @@ def markdown(value: object, *, max_length: int | None = MAX_LENGTH) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+_MARKDOWN_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])|&lt;|&gt;")
+
+
+def unmarkdown(text: str) -> str:
+    """The text :func:`markdown` was given (without control characters): for the preview,
+    which shows a Markdown-escaped front-matter title as plain text, HTML-escaped there."""
+    return _MARKDOWN_ESCAPED.sub(
+        lambda m: m.group(1) or ("<" if m.group(0) == "&lt;" else ">"), text
+    )
+
+
 def html(value: object, *, max_length: int | None = MAX_LENGTH) -> str:
     """Inert HTML text or attribute value (quotes escaped); braces too, so no shortcode survives."""
     text = _html.escape(_clean(value, max_length), quote=True)
     return text.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def figure_text(value: object, *, max_length: int | None = 80) -> str:
+    """A label drawn by matplotlib: ``$`` escaped so a name cannot start mathtext (which
+    would fail to draw and stop the page), control characters removed, length bounded."""
+    return _clean(value, max_length).replace("$", r"\$")
 
 
 def plain(value: object, *, max_length: int | None = 120) -> str:

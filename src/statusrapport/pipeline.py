@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statusrapport import __version__, config, kalender, lifecycle, lock, paths, preflight, publish
+from statusrapport import __version__, config, escaping, kalender, lifecycle, lock, paths, preflight, publish
 from statusrapport.errors import (
     DataError,
     DisclosureError,
@@ -121,7 +121,7 @@ def plan(data_dir: Path, year: int, facilities: list[ActiveFacility]) -> list[Ta
                 output=f"reports/{year}/tilbud/{facility.tilbud_id}.ipynb",
                 parameters={**common, "tilbud_id": facility.tilbud_id},
                 front_matter={
-                    "title": facility.navn,
+                    "title": escaping.markdown(facility.navn),  # Quarto reads it as Markdown
                     "subtitle": f"Tilbudsprofil {year} · {facility.maalgruppe}",
                     "tilbud_id": facility.tilbud_id,
                     "maalgruppe": facility.maalgruppe,

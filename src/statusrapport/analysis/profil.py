@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, disclosure, fmt
+from statusrapport import config, disclosure, escaping, fmt
 from statusrapport.analysis import fravaer, maal, personale, tilsyn
 from statusrapport.data import Dataset
 
@@ -343,7 +343,8 @@ def summary_sentence(frame: pd.DataFrame, me: Facility, year: int) -> str:
     with_data = statuses[statuses != maal.INGEN_DATA]
     met = int((with_data == maal.OPFYLDT).sum())
     missing = int((statuses == maal.INGEN_DATA).sum())
-    text = f"{me.navn} opfylder {met} af {len(with_data)} mål, der er data for, i {year}."
+    name = escaping.markdown(me.navn)  # data text in a Markdown sentence
+    text = f"{name} opfylder {met} af {len(with_data)} mål, der er data for, i {year}."
     if missing:
         text += f" For {fmt.antal(missing, 'mål', 'mål')} er der ingen data i år."
     return text

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from statusrapport import config, fmt
+from statusrapport import config, escaping, fmt
 from statusrapport.analysis import tilsyn
 
 
@@ -28,7 +28,8 @@ class Headline:
 
 
 def _names(ids: list[str], names: Mapping[str, str]) -> list[str]:
-    return sorted(names.get(i, i) for i in ids)
+    """Facility names for Markdown text, sorted; data text, so escaped (issue 9)."""
+    return [escaping.markdown(n) for n in sorted(names.get(i, i) for i in ids)]
 
 
 def _change_words(figures: Mapping[str, Any], area: str, year: int) -> str:
@@ -93,7 +94,7 @@ def orders(figures: Mapping[str, Any], year: int) -> Headline | None:
         return Headline("paabud", "Påbud", f"Ingen tilbud fik påbud eller sanktioner i {year}.")
     by_authority: dict[str, int] = figures.get("tilsyn.paabud_pr_myndighed") or {}
     parts = [
-        f"{fmt.heltal(n)} fra {authority}"
+        f"{fmt.heltal(n)} fra {escaping.markdown(authority)}"
         for authority, n in sorted(by_authority.items(), key=lambda kv: (-kv[1], kv[0]))
         if n
     ]

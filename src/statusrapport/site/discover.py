@@ -13,7 +13,7 @@ from typing import Any
 import nbformat
 import yaml
 
-from statusrapport import config
+from statusrapport import config, escaping
 
 #: Committed files and folders copied from the project root into the build folder.
 SOURCE_GLOBS: tuple[str, ...] = ("_quarto.yml", "_*.yml", "_*.md", "*.qmd", "*.scss", "*.css")
@@ -114,7 +114,8 @@ def discover(build_dir: Path, years: Iterable[int], messages: list[str]) -> list
             facilities.append(
                 Facility(
                     tilbud_id=str(meta.get("tilbud_id") or path.stem),
-                    title=str(meta.get("title") or path.stem),
+                    # the title is escaped for Quarto in front matter; the site shows the name
+                    title=escaping.unmarkdown(str(meta.get("title") or path.stem)),
                     subtitle=str(meta.get("subtitle") or ""),
                     maalgruppe=str(meta.get("maalgruppe") or ""),
                     path=path.relative_to(build_dir),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -238,6 +239,7 @@ def warnings_markdown(report: ValidationReport, max_examples: int = 10) -> str:
     if not report.warnings:
         return "Der er ingen advarsler: alle aktive tilbud har de forventede data for året."
     lines = []
+    md = partial(escaping.markdown, max_length=1000)  # names/examples/texts can carry data
     for w in report.warnings:
         shown = ", ".join(
             escaping.markdown(v) if ln is None else f"linje {ln} ({escaping.markdown(v)})"
@@ -247,11 +249,11 @@ def warnings_markdown(report: ValidationReport, max_examples: int = 10) -> str:
         per_facility = w.examples and all(ln is None for ln, _ in w.examples)
         unit = "tilbud" if per_facility else ("række" if w.n_bad == 1 else "rækker")
         count = f" ({w.n_bad} {unit})" if w.n_bad else ""
-        line = f"- **{escaping.markdown(w.file)}**: {w.description}{count}"
+        line = f"- **{escaping.markdown(w.file)}**: {escaping.markdown(w.description)}{count}"
         if shown:
             line += f". Det gælder {shown}{more}"
         if w.hint:
-            line += f". {w.hint}"
+            line += f". {escaping.markdown(w.hint)}"
         lines.append(line)
     return "\n".join(lines)
 
