@@ -29,12 +29,13 @@ def test_dotdot_that_stays_inside_is_allowed(tmp_path: Path) -> None:
         "reports/2025/tilbud/CLB02/../../../../../x2.ipynb",
         ".",
         "",
+        "reports/CLB\x0001.ipynb",
     ],
 )
 def test_paths_leaving_the_base_are_refused(tmp_path: Path, bad: str) -> None:
     base = tmp_path / "build"
     base.mkdir()
-    with pytest.raises(paths.OutsideError, match="uden for mappen"):
+    with pytest.raises(paths.OutsideError, match=r"uden for mappen|NUL-tegn"):
         paths.inside(base, bad)
 
 

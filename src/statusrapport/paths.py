@@ -23,6 +23,10 @@ def inside(base: str | Path, path: str | Path) -> Path:
     followed before the check; a path that ends outside ``base`` raises :class:`OutsideError`.
     ``base`` itself is not a valid output path.
     """
+    if "\x00" in str(path):  # a NUL byte cannot be in a file name; refuse it like ../
+        raise OutsideError(
+            f"Stien {str(path)[:200]!r} indeholder et NUL-tegn. Ret id'et i inputdata."
+        )
     root = Path(base).resolve()
     target = (root / path).resolve()
     if target == root or not target.is_relative_to(root):
