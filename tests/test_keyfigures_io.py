@@ -42,3 +42,12 @@ def test_every_key_figure_is_documented_on_the_site_and_in_reports_readme(demo_d
     figures = keyfigures.compute(data.load(demo_dir), 2025)
     undocumented = sorted(set(figures) - documented)
     assert undocumented == []
+
+
+def test_csv_keys_from_data_cannot_start_a_formula(tmp_path):
+    figures = {"tilsyn.paabud_pr_myndighed": {'=HYPERLINK("x")': 2, "@SUM(A1)": 1, "Brand": -1}}
+    _, csv_path = keyfigures.write(figures, tmp_path)
+    rows = csv_path.read_text().splitlines()
+    assert 'tilsyn.paabud_pr_myndighed,"\'=HYPERLINK(""x"")",2' in rows
+    assert "tilsyn.paabud_pr_myndighed,'@SUM(A1),1" in rows
+    assert "tilsyn.paabud_pr_myndighed,Brand,-1" in rows  # numbers stay numbers

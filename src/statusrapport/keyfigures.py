@@ -16,6 +16,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from statusrapport import escaping
 from statusrapport.data import Dataset
 from statusrapport.disclosure.rounding import precision_for_key
 
@@ -78,7 +79,8 @@ def write(figures: dict[str, Any], folder: Path) -> tuple[Path, Path]:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["noegle", "del", "vaerdi"])
         for name, part, value in flatten(figures):
-            writer.writerow([name, part, "" if value is None else value])
+            cells = [name, part, "" if value is None else value]
+            writer.writerow([escaping.csv_cell(c) for c in cells])  # keys can carry data text
     return json_path, csv_path
 
 
