@@ -148,8 +148,10 @@ def assert_inert(html_file: Path) -> None:
                 )
         if tag.name == "img":
             assert tag.get("src") != "x", f"<img> from data in {where}"
+        style = str(tag.get("style", "")).replace(" ", "")
+        assert "99px" not in style and "color:red" not in style, f"style from data in {where}"
     for h1 in soup.find_all("h1"):
-        assert "Overtaget" not in h1.get_text(), f"layout breaker's <h1> is live in {where}"
+        assert h1.get_text(strip=True) != "Overtaget", f"layout breaker's <h1> is live in {where}"
     assert SECRET_TEXT not in text, f"a shortcode from data was expanded in {where}"
 
 
