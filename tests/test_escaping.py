@@ -166,3 +166,23 @@ def test_figure_text_cannot_start_mathtext() -> None:
     assert escaping.figure_text("Pris $5 og $x^2$") == r"Pris \$5 og \$x^2\$"
     assert escaping.figure_text("Kastanjen") == "Kastanjen"
     assert "\x00" not in escaping.figure_text("a\x00b")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        *PAYLOADS[:-1],
+        "Tjørn {{< include /etc/passwd >}} {{< env HOME >}}",
+        "{{{< env HOME >}}}",
+        "åben {{< env HOME",
+        "Bostedet Kastanjen",
+    ],
+)
+def test_metadata_round_trips_for_the_preview(payload: str) -> None:
+    assert escaping.from_metadata(escaping.metadata(payload)) == payload
+
+
+def test_metadata_gives_shortcodes_quartos_extra_brace() -> None:
+    out = escaping.metadata("Tjørn {{< env HOME >}}")
+    assert out.replace("\\", "") == "Tjørn {{{&lt; env HOME &gt;}}}"
+    assert escaping.metadata("Bostedet Kastanjen") == "Bostedet Kastanjen"

@@ -9,6 +9,7 @@ CSV download; text the code writes itself does not need to.
 
 - :func:`markdown` for running text and table cells that Pandoc/Quarto read as Markdown
   (``report.md``, generated ``.qmd``/``.md`` files, titles in front matter).
+- :func:`metadata` for front-matter values Quarto reads as Markdown (page titles).
 - :func:`html` for text placed inside HTML elements or attribute values.
 - :func:`csv_cell` for text cells of CSV downloads (spreadsheet formula injection, OWASP).
 - :func:`figure_text` for labels drawn in matplotlib figures (no mathtext from data).
@@ -71,6 +72,36 @@ def unmarkdown(text: str) -> str:
     return _MARKDOWN_ESCAPED.sub(
         lambda m: m.group(1) or ("<" if m.group(0) == "&lt;" else ">"), text
     )
+
+
+#: Quarto's shortcode delimiters; in front matter Quarto shows ``{{{< x >}}}`` as ``{{< x >}}``.
+_SHORTCODE_OPEN = re.compile(r"\{\{+<")
+_SHORTCODE_CLOSE = re.compile(r">\}\}+")
+
+
+def metadata(value: object, *, max_length: int | None = MAX_LENGTH) -> str:
+    """A front-matter value Quarto reads as Markdown (a page title): :func:`markdown`, and
+    every shortcode delimiter gets Quarto's extra brace.
+
+    Backslashes are not enough there: Pandoc turns ``\\{\\{&lt;`` back into the text
+    ``{{<`` and Quarto expands shortcodes in metadata text (``{{< env HOME >}}`` in a title
+    showed the server's home folder; ``{{< include >}}`` stopped the render). With the extra
+    brace Quarto shows the delimiters literally, so the reader sees the original text.
+    """
+    text = _clean(value, max_length)
+    if _SHORTCODE_OPEN.search(text):
+        text = _SHORTCODE_OPEN.sub(lambda m: "{" + m.group(0), text)
+        text = _SHORTCODE_CLOSE.sub(lambda m: m.group(0) + "}", text)
+    return markdown(text, max_length=None)
+
+
+def from_metadata(text: str) -> str:
+    """The text :func:`metadata` was given, for the preview (which shows titles as plain text)."""
+    text = unmarkdown(text)
+    if _SHORTCODE_OPEN.search(text):
+        text = _SHORTCODE_OPEN.sub(lambda m: m.group(0)[1:], text)
+        text = _SHORTCODE_CLOSE.sub(lambda m: m.group(0)[:-1], text)
+    return text
 
 
 def html(value: object, *, max_length: int | None = MAX_LENGTH) -> str:

@@ -121,7 +121,7 @@ def plan(data_dir: Path, year: int, facilities: list[ActiveFacility]) -> list[Ta
                 output=f"reports/{year}/tilbud/{facility.tilbud_id}.ipynb",
                 parameters={**common, "tilbud_id": facility.tilbud_id},
                 front_matter={
-                    "title": escaping.markdown(facility.navn),  # Quarto reads it as Markdown
+                    "title": escaping.metadata(facility.navn),  # Quarto reads it as Markdown
                     "subtitle": f"Tilbudsprofil {year} · {facility.maalgruppe}",
                     "tilbud_id": facility.tilbud_id,
                     "maalgruppe": facility.maalgruppe,

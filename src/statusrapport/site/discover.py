@@ -115,7 +115,7 @@ def discover(build_dir: Path, years: Iterable[int], messages: list[str]) -> list
                 Facility(
                     tilbud_id=str(meta.get("tilbud_id") or path.stem),
                     # the title is escaped for Quarto in front matter; the site shows the name
-                    title=escaping.unmarkdown(str(meta.get("title") or path.stem)),
+                    title=escaping.from_metadata(str(meta.get("title") or path.stem)),
                     subtitle=str(meta.get("subtitle") or ""),
                     maalgruppe=str(meta.get("maalgruppe") or ""),
                     path=path.relative_to(build_dir),
