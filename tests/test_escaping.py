@@ -186,3 +186,32 @@ def test_metadata_gives_shortcodes_quartos_extra_brace() -> None:
     out = escaping.metadata("Tjørn {{< env HOME >}}")
     assert out.replace("\\", "") == "Tjørn {{{&lt; env HOME &gt;}}}"
     assert escaping.metadata("Bostedet Kastanjen") == "Bostedet Kastanjen"
+
+
+def test_data_quality_warnings_show_data_as_inert_markdown() -> None:
+    from statusrapport.validation.report import Finding, ValidationReport, warnings_markdown
+
+    finding = Finding(
+        "<img src=x onerror=alert(1)>.csv",
+        None,
+        "ukendt_fil",
+        "filen er ikke en del af datakontrakten",
+        "advarsel",
+        False,
+        n_bad=2,
+        examples=[(None, "CLB<img src=x onerror=alert(1)>"), (3, "{{< env HOME >}}")],
+        hint="Fjern filen.",
+    )
+    text = warnings_markdown(ValidationReport(year=2025, checks=[finding]))
+    assert "<" not in text and "{{" not in text
+    assert escaping.unmarkdown(escaping.markdown("CLB<img src=x onerror=alert(1)>")) in (
+        escaping.unmarkdown(text)
+    )
+    assert text.startswith("- **")  # the list item and bold file name still work
+
+
+def test_resume_names_are_escaped_for_markdown() -> None:
+    from statusrapport.analysis import resume
+
+    names = resume._names(["A", "B"], {"A": "Valmue<script>x</script>", "B": "Bostedet Kastanjen"})
+    assert names == ["Bostedet Kastanjen", escaping.markdown("Valmue<script>x</script>")]
