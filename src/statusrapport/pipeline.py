@@ -20,7 +20,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statusrapport import __version__, config, escaping, kalender, lifecycle, lock, paths, preflight, publish
+from statusrapport import (
+    __version__,
+    config,
+    escaping,
+    kalender,
+    lifecycle,
+    lock,
+    paths,
+    preflight,
+    publish,
+)
 from statusrapport.errors import (
     DataError,
     DisclosureError,
