@@ -242,18 +242,18 @@ def warnings_markdown(report: ValidationReport, max_examples: int = 10) -> str:
     md = partial(escaping.markdown, max_length=1000)  # names/examples/texts can carry data
     for w in report.warnings:
         shown = ", ".join(
-            escaping.markdown(v) if ln is None else f"linje {ln} ({escaping.markdown(v)})"
+            md(v) if ln is None else f"linje {ln} ({md(v)})"
             for ln, v in w.examples[:max_examples]
         )
         more = " m.fl." if w.n_bad > min(len(w.examples), max_examples) else ""
         per_facility = w.examples and all(ln is None for ln, _ in w.examples)
         unit = "tilbud" if per_facility else ("række" if w.n_bad == 1 else "rækker")
         count = f" ({w.n_bad} {unit})" if w.n_bad else ""
-        line = f"- **{escaping.markdown(w.file)}**: {escaping.markdown(w.description)}{count}"
+        line = f"- **{md(w.file)}**: {md(w.description)}{count}"
         if shown:
             line += f". Det gælder {shown}{more}"
         if w.hint:
-            line += f". {escaping.markdown(w.hint)}"
+            line += f". {md(w.hint)}"
         lines.append(line)
     return "\n".join(lines)
 
