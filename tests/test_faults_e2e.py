@@ -87,7 +87,7 @@ class Run:
             assert time.time() < deadline, "the run never reached the pause point"
             time.sleep(0.1)
 
-    def finish(self, timeout: float = 600) -> subprocess.CompletedProcess:
+    def finish(self, timeout: float = 1500) -> subprocess.CompletedProcess:
         out, err = self.proc.communicate(timeout=timeout)
         return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, out, err)
 
