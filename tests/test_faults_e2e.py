@@ -250,8 +250,9 @@ def test_a_killed_kernel_is_replaced_and_the_notebook_retried(work: Path, tmp_pa
 
 
 @pytest.mark.xfail(
-    strict=True,
-    reason="open: the failing cell of a dead kernel is not found (no 'celle N' in the message)",
+    strict=False,
+    reason="failed 2026-11-29: no 'celle N' for a dead kernel; a fix (last cell papermill "
+    "started) is unit-tested but not yet confirmed end-to-end – remove this mark once it passes",
 )
 def test_a_kernel_that_dies_twice_fails_the_notebook_and_keeps_it(
     work: Path, tmp_path: Path

@@ -76,3 +76,20 @@ def test_os_errors_become_their_own_exit_codes(code: int, exit_code: int, words:
 
 def test_same_file_system(tmp_path: Path) -> None:
     assert preflight.same_file_system(tmp_path, tmp_path / "new" / "folder")
+
+
+def test_failing_cell_of_a_dead_kernel_is_the_last_one_started(tmp_path: Path) -> None:
+    import nbformat
+
+    from statusrapport.execution import _failing_cell_of_dead_kernel
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_raw_cell("---"), nbformat.v4.new_code_cell("year = 1")]
+    for status in ("completed", "completed", "completed", "pending"):
+        cell = nbformat.v4.new_code_cell("x")
+        cell.metadata["papermill"] = {"status": status}
+        nb.cells.append(cell)
+    nbformat.write(nb, tmp_path / "out.ipynb")
+    # cells 0–1 are front matter and parameters; the third started cell of the template is 3
+    assert _failing_cell_of_dead_kernel(tmp_path / "out.ipynb") == 3
+    assert _failing_cell_of_dead_kernel(tmp_path / "missing.ipynb") is None

@@ -264,14 +264,21 @@ def _kernel_died(error: BaseException) -> bool:
 
 
 def _failing_cell_of_dead_kernel(output: Path) -> int | None:
-    """The cell that was running when the kernel died (papermill marks it 'running')."""
+    """The cell that was running when the kernel died: the last one papermill started.
+
+    papermill marks every cell it finished 'completed' even after a dead kernel, and cells it
+    never reached stay 'pending'; numbered as in :func:`_error_summary`.
+    """
     if not output.exists():
         return None
     nb = nbformat.read(output, as_version=4)
-    for index, cell in enumerate(nb.cells):
-        if cell.metadata.get("papermill", {}).get("status") in ("running", "failed"):
-            return max(1, index - 1)
-    return None
+    started = [
+        index
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and cell.metadata.get("papermill", {}).get("status") not in (None, "pending")
+    ]
+    return max(1, started[-1] - 1) if started else None
 
 
 def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
