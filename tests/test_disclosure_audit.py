@@ -228,6 +228,6 @@ def test_run_charts_hide_the_months_of_hidden_facilities(planted: Path):
     ds = data.parse(planted)
     hidden = disclosure.absence(ds, YEAR).facilities
     assert hidden - disclosure.absence(ds, YEAR).primary  # complementary ones exist
-    points, _ = fravaer.run_charts(ds, YEAR)
+    points = fravaer.run_charts(ds, YEAR).points
     this_year = points.loc[(points["dato"].dt.year == YEAR) & points["tilbud_id"].isin(hidden)]
     assert len(this_year) and this_year["fravaersprocent"].isna().all()

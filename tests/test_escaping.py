@@ -114,11 +114,11 @@ def test_csv_download_neutralises_formulas_and_keeps_numbers(
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("STATUSRAPPORT_BUILD", raising=False)
-    monkeypatch.setattr(report, "_display_html", lambda markup: None)
+    monkeypatch.setattr(report, "_display_html", lambda markup, **_: None)
     frame = pd.DataFrame(
         {
             "Tilbud": ['=HYPERLINK("http://x")', "+45", "-2", "@SUM(A1)", "\tx", "Kastanjen"],
-            "Ændring": [-2.5, -1.0, 0.0, 1.5, 2.0, 3.25],
+            "Ændring": [-2.5, -1.0, 0.0, 1.5, 2.0, 3.5],
             "Antal": [-2, 0, 1, 2, 3, 4],
             "Dato": pd.to_datetime(["2025-01-31"] * 6),
         }
@@ -133,7 +133,7 @@ def test_csv_download_neutralises_formulas_and_keeps_numbers(
         "'\tx",
     ]
     assert back["Tilbud"].iloc[5] == "Kastanjen"
-    assert back["Ændring"].tolist() == [-2.5, -1.0, 0.0, 1.5, 2.0, 3.25]
+    assert back["Ændring"].tolist() == [-2.5, -1.0, 0.0, 1.5, 2.0, 3.5]
     assert back["Antal"].tolist() == [-2, 0, 1, 2, 3, 4]
     assert pd.api.types.is_integer_dtype(back["Antal"])
     assert back["Dato"].iloc[0] == "2025-01-31"
@@ -151,7 +151,7 @@ def test_table_refuses_to_write_outside_the_build_folder(
     (build / "reports" / "tabeller").symlink_to(tmp_path, target_is_directory=True)
     monkeypatch.setenv("STATUSRAPPORT_BUILD", str(build))
     monkeypatch.chdir(build / "reports")
-    monkeypatch.setattr(report, "_display_html", lambda markup: None)
+    monkeypatch.setattr(report, "_display_html", lambda markup, **_: None)
     with pytest.raises(paths.OutsideError):
         report.table(pd.DataFrame({"a": [1]}), name="x")
     assert not (tmp_path / "x.csv").exists()
@@ -189,9 +189,9 @@ def test_metadata_gives_shortcodes_quartos_extra_brace() -> None:
 
 
 def test_data_quality_warnings_show_data_as_inert_markdown() -> None:
-    from statusrapport.validation.report import Finding, ValidationReport, warnings_markdown
+    from statusrapport.validation.report import Check, ValidationReport, warnings_markdown
 
-    finding = Finding(
+    finding = Check(
         "<img src=x onerror=alert(1)>.csv",
         None,
         "ukendt_fil",

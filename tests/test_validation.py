@@ -460,8 +460,9 @@ def test_corruption_stops_the_run(
     }.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+    # staging (.build/: the run's lock file and build folders) is not part of what is published
     before = {p: p.read_bytes() for p in sorted(tmp_path.joinpath("published").rglob("*"))
-              if p.is_file()}  # fmt: skip
+              if p.is_file() and ".build" not in p.parts}  # fmt: skip
     corrupt(data)
     code = cli.main(
         ["run", "--data", str(data), "--reports", str(reports), "--site", str(site), "--quiet",
@@ -469,8 +470,9 @@ def test_corruption_stops_the_run(
     )  # fmt: skip
     captured = capsys.readouterr()
     after = {p: p.read_bytes() for p in sorted(tmp_path.joinpath("published").rglob("*"))
-             if p.is_file()}  # fmt: skip
+             if p.is_file() and ".build" not in p.parts}  # fmt: skip
     assert after == before, "the published reports or site changed"
+    assert not list(tmp_path.joinpath("published", ".build").glob("run-*")), "staging left behind"
     _assert_named(code, captured.out, captured.err, file, column)
 
 
