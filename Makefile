@@ -47,8 +47,8 @@ report: demo-data ## Set up, make demo data if none, run the pipeline for the la
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## Run the unit tests only (no notebooks, no pipeline)
-	$(BIN)/python -m pytest -m "not slow"
+test-fast: $(STAMP) ## Unit tests only (tests/unit, not slow): no notebooks, no pipeline, no Quarto
+	$(BIN)/python -m pytest tests/unit -m "not slow"
 
 lint: $(STAMP) ## Check the code with ruff and the package's types with mypy
 	$(BIN)/ruff check src tests benchmarks

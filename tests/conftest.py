@@ -56,3 +56,19 @@ def node_ready() -> str:
         if done.returncode != 0:
             pytest.fail(f"npm ci fejlede:\n{done.stderr[-2000:]}")
     return node
+
+
+#: Test layers by folder: unit tests run in ``make test-fast``; the other layers are slow.
+LAYERS: dict[str, bool] = {"unit": False, "notebooks": True, "e2e": True, "site": True}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with its layer (its folder); notebook, end-to-end and site tests as slow."""
+    tests_dir = Path(__file__).parent
+    for item in items:
+        relative = Path(item.path).relative_to(tests_dir)
+        layer = relative.parts[0] if len(relative.parts) > 1 else "unit"
+        if layer in LAYERS:
+            item.add_marker(getattr(pytest.mark, layer))
+            if LAYERS[layer]:
+                item.add_marker(pytest.mark.slow)

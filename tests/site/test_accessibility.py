@@ -10,52 +10,22 @@ output) to check that instead. Needs ``node``/``npm`` and the system Chromium
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "a11y"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "a11y"))
 
 import fake_tree
+from helpers import describe, run_axe
 
 from statusrapport import site
 
-ROOT = Path(__file__).resolve().parents[1]
-RUNNER = ROOT / "tests" / "a11y" / "run-axe.mjs"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
-
-
-def run_axe(node: str, folder: Path) -> dict:
-    done = subprocess.run(
-        [node, str(RUNNER), str(folder)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        env={**os.environ, "CHROMIUM_PATH": CHROMIUM},
-    )
-    if done.returncode == 2 or not done.stdout.strip():
-        pytest.fail(f"axe-testen kunne ikke køre:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout)
-
-
-def describe(summary: dict) -> str:
-    lines = [
-        f"{v['impact']}: {v['id']} på {v['page']} ({v['help']}) {v['targets']}"
-        for v in summary["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    lines += [
-        f"brudt link: {b['page']} → {b['link']} ({b['reason']})" for b in summary["brokenLinks"]
-    ]
-    lines += [f"billede uden alt: {i['page']} ({i['src']})" for i in summary["imagesWithoutAlt"]]
-    return "\n".join(lines)
 
 
 @pytest.fixture(scope="module")

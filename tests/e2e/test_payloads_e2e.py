@@ -25,7 +25,7 @@ from statusrapport import config, demo
 pytestmark = pytest.mark.slow
 
 YEAR = 2025
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Read by an ``{{< include >}}`` / ``{{< env >}}`` payload only if Quarto expanded it.
 SECRET_TEXT = "HEMMELIGT-INDHOLD-7f3a"

@@ -18,7 +18,7 @@ from statusrapport import cli, config, contract, kalender
 from statusrapport.validation import expectation_parameters, validate
 from statusrapport.validation.reading import read_folder, read_table
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = datetime.date(2026, 6, 15)
 
 

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 import yaml
 
-sys.path.insert(0, str(Path(__file__).parent / "a11y"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "a11y"))
 
 import fake_tree
 
@@ -25,7 +25,7 @@ from statusrapport import config, report, site
 from statusrapport.errors import RenderError
 from statusrapport.site import facilities, pdf, sources, templating
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def build_preview(tmp_path: Path, *, demo: bool = True) -> site.RenderResult:

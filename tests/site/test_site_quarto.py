@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from test_accessibility import describe, run_axe
+from helpers import describe, run_axe
 
 from statusrapport import config, demo, site
 

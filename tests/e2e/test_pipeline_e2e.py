@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_accessibility import describe, run_axe
+from helpers import describe, run_axe
 
 from statusrapport import config, demo
 
