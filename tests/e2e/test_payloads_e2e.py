@@ -265,8 +265,10 @@ def test_bad_ids_stop_the_run_and_write_nothing_outside(tmp_path: Path, kind: st
 
     result = run_cli(work, path=_path_without_quarto())
 
-    assert result.returncode != 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output  # rejected by validation: the id format
+    assert "tilbud.csv" in output and "tilbud_id" in output, output
+    assert "Traceback" not in output
     assert not (tmp_path / "sentinel").exists()
     assert entries(ROOT) == root_before  # nothing (x2.ipynb, tabeller/) in the project root
     assert entries(tmp_path) == tmp_before  # nothing next to the work folder
