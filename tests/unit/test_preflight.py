@@ -32,6 +32,14 @@ def test_clock_earlier_than_the_newest_month_is_refused(tmp_path: Path) -> None:
     assert "2025-11-30" in str(error.value) and "fravaer.csv" in str(error.value)
 
 
+def test_a_single_future_row_is_a_typo_for_validation_not_a_clock_fault() -> None:
+    months = [202401 + i for i in range(12)] * 20 + [203101]  # one typo among 241 rows
+    tables = {"fravaer": SimpleNamespace(frame=pd.DataFrame({"maaned": months}))}
+    preflight.check_clock(tables, today=date(2025, 6, 1))
+    with pytest.raises(preflight.ClockError):
+        preflight.check_clock(tables, today=date(2024, 6, 1))  # half the rows lie ahead
+
+
 def test_clock_check_ignores_files_it_cannot_read() -> None:
     tables = {"fravaer": SimpleNamespace(frame=pd.DataFrame({"wrong": ["x"]}))}
     preflight.check_clock(tables, today=date(2000, 1, 1))  # validation explains the file

@@ -242,8 +242,7 @@ def warnings_markdown(report: ValidationReport, max_examples: int = 10) -> str:
     md = partial(escaping.markdown, max_length=1000)  # names/examples/texts can carry data
     for w in report.warnings:
         shown = ", ".join(
-            md(v) if ln is None else f"linje {ln} ({md(v)})"
-            for ln, v in w.examples[:max_examples]
+            md(v) if ln is None else f"linje {ln} ({md(v)})" for ln, v in w.examples[:max_examples]
         )
         more = " m.fl." if w.n_bad > min(len(w.examples), max_examples) else ""
         per_facility = w.examples and all(ln is None for ln, _ in w.examples)
