@@ -297,7 +297,10 @@ def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
         return TaskResult(output=task.output, ok=False, seconds=0.0, error=str(error))
     result = _execute_once(task, output, timeout, started)
     if result.extra.get("kernel_died"):
-        retry = _execute_once(task, output, timeout, started)
+        # The retry runs on a fresh kernel of its own (papermill starts and stops it): a warm
+        # kernel restarted after a death was seen to fail its first kernel_info handshake.
+        os.environ["STATUSRAPPORT_BUILD"] = str(build_dir)
+        retry = _execute_once(task, output, timeout, started, own_kernel=True)
         retry.extra["retried"] = True
         if not retry.ok and retry.extra.get("kernel_died"):
             retry.error = f"kernen døde to gange (også ved genforsøget): {retry.error}"
@@ -305,7 +308,9 @@ def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
     return result
 
 
-def _execute_once(task: Task, output: Path, timeout: int, started: float) -> TaskResult:
+def _execute_once(
+    task: Task, output: Path, timeout: int, started: float, *, own_kernel: bool = False
+) -> TaskResult:
     import papermill as pm
 
     assert _KERNEL is not None
@@ -314,14 +319,16 @@ def _execute_once(task: Task, output: Path, timeout: int, started: float) -> Tas
     output.unlink(missing_ok=True)
     try:
         nbformat.write(prepare_source(task), source_copy)
-        _KERNEL.reset(output.parent)
+        if not own_kernel:
+            _KERNEL.reset(output.parent)
         pm.execute_notebook(
             str(source_copy),
             str(output),
             parameters=task.parameters,
             kernel_name=KERNEL_NAME,
             language="python",
-            km=_KERNEL.km,
+            km=None if own_kernel else _KERNEL.km,
+            cwd=str(output.parent) if own_kernel else None,
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,

@@ -232,12 +232,6 @@ def _plant(tmp_path: Path, stem: str, code: str) -> tuple[Path, int]:
     return notebooks, len(nb.cells)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the kernel is replaced and the notebook re-run, but the re-run on the same "
-    "worker also ends as a dead kernel (seen 2026-11-29; cause not found yet – suspect state "
-    "left in the worker's event loop by nbclient after DeadKernelError)",
-)
 def test_a_killed_kernel_is_replaced_and_the_notebook_retried(work: Path, tmp_path: Path) -> None:
     code = KILL_ONCE.format(flag=str(tmp_path / "killed-once"), always=False)
     notebooks, _ = _plant(tmp_path, "tilsyn", code)
