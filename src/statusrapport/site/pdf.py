@@ -138,23 +138,32 @@ def _notebook(cells: list[nbformat.NotebookNode], like: nbformat.NotebookNode | 
     return nb
 
 
+def _opening(
+    report: YearReport, subtitle: str, *, demo: bool, run_info: Mapping[str, Any], toc: bool
+) -> list[nbformat.NotebookNode]:
+    """The front matter cell of a year's PDF, followed by the demo warning for demo data."""
+    front = _front(
+        f"{SITE_TITLE} {report.year}",
+        subtitle,
+        year=report.year,
+        demo=demo,
+        run_info=run_info,
+        toc=toc,
+    )
+    return [front, _demo_cell()] if demo else [front]
+
+
 def combined_notebook(
     build_dir: Path, report: YearReport, *, demo: bool, run_info: Mapping[str, Any]
 ) -> nbformat.NotebookNode:
     """One notebook with all of a year's pages in menu order: the source of the full PDF."""
-    title = f"{SITE_TITLE} {report.year}"
-    cells = [
-        _front(
-            title,
-            f"{ORGANISATION.replace(' · ', ', ')} – til Socialudvalget",
-            year=report.year,
-            demo=demo,
-            run_info=run_info,
-            toc=True,
-        )
-    ]
-    if demo:
-        cells.append(_demo_cell())
+    cells = _opening(
+        report,
+        f"{ORGANISATION.replace(' · ', ', ')} – til Socialudvalget",
+        demo=demo,
+        run_info=run_info,
+        toc=True,
+    )
     first = None
     for page in report.pages:
         nb = nbformat.read(build_dir / page.path, as_version=4)
@@ -250,19 +259,13 @@ def committee_notebook(
     build_dir: Path, report: YearReport, *, demo: bool, run_info: Mapping[str, Any]
 ) -> nbformat.NotebookNode:
     """The short committee PDF's source: resumé, scoreboard, one figure and table per theme."""
-    title = f"{SITE_TITLE} {report.year}"
-    cells = [
-        _front(
-            title,
-            f"Bilag til Socialudvalgets dagsorden – {ORGANISATION.replace(' · ', ', ')}",
-            year=report.year,
-            demo=demo,
-            run_info=run_info,
-            toc=False,
-        )
-    ]
-    if demo:
-        cells.append(_demo_cell())
+    cells = _opening(
+        report,
+        f"Bilag til Socialudvalgets dagsorden – {ORGANISATION.replace(' · ', ', ')}",
+        demo=demo,
+        run_info=run_info,
+        toc=False,
+    )
     pages = {p.stem: p for p in report.pages}
     first = None
     if "resume" in pages:
