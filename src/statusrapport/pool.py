@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+from multiprocessing import resource_tracker
 import os
 import signal
 from collections.abc import Callable
@@ -27,6 +28,9 @@ class WarmPool:
         # Workers are born with SIGINT blocked (the mask survives exec), so a Ctrl-C on the
         # terminal reaches only the run, never a worker still importing (no tracebacks); the
         # run stops them itself. In this process a Ctrl-C meanwhile is delivered on unblock.
+        # multiprocessing's resource tracker *unblocks* SIGINT after it starts, so it is started
+        # first; otherwise the first pool of a process would spawn its workers unprotected.
+        resource_tracker.ensure_running()
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             return self._spawn()
