@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from statusrapport import demo
+from statusrapport import demo, site
 
 # Tests that are not about the site render the quick nbconvert preview even where Quarto is
 # installed (a real Quarto render takes minutes). tests/test_site_quarto.py sets "quarto".
@@ -33,6 +34,39 @@ def demo_copy(demo_dir: Path, tmp_path: Path) -> Path:
 
 
 ROOT = Path(__file__).resolve().parents[1]
+FULL_YEAR = 2025
+
+
+@pytest.fixture(scope="session")
+def full_demo_run(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """``statusrapport run`` on the full demo data (36 facilities, 2019–2025), once per session,
+    as a real process: with real Quarto where it is installed (CI requires it; the site tests
+    check), else the preview. The notebook tests read its executed pages, the site tests its
+    site and PDFs – the full demo is executed and rendered once, not once per layer."""
+    work = tmp_path_factory.mktemp("full-demo")
+    engine = "quarto" if shutil.which("quarto") else "nbconvert"
+    command = [sys.executable, "-m", "statusrapport", "run", "--data", str(demo_dir)]
+    command += ["--reports", str(work / "reports"), "--site", str(work / "_site"), "--jobs", "2"]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env={**os.environ, site.ENGINE_ENV: engine},
+        timeout=1800,
+    )
+    log = done.stdout + "\n" + done.stderr
+    (work / "run.log").write_text(log, encoding="utf-8")  # kept for a failing test's reader
+    if done.returncode != 0:
+        pytest.fail(f"kørslen på de fulde demodata fejlede ({done.returncode}):\n{log[-4000:]}")
+    return {
+        "engine": engine,
+        "site": work / "_site",
+        "reports": work / "reports" / str(FULL_YEAR),
+        "log": log,
+        "year": FULL_YEAR,
+    }
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 

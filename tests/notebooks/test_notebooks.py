@@ -93,21 +93,38 @@ def _texts(nb: nbformat.NotebookNode) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", [stem for stem, _ in config.REPORT_PAGES])
-def test_page_runs_on_full_demo_data_without_warnings(stem: str, demo_dir: Path, tmp_path: Path):
-    """Every page on the full demo data (36 facilities): no error, no warning in the page,
-    the demo label shown, and its tables written as CSV downloads."""
-    nb = _run(stem, tmp_path, year=2025, data_dir=str(demo_dir))
+def test_page_runs_on_full_demo_data_without_warnings(stem: str, full_demo_run: dict):
+    """Every page as the pipeline executed it on the full demo data (36 facilities): no error,
+    no warning in the page, the demo label shown, and its tables written as CSV downloads."""
+    folder: Path = full_demo_run["reports"]
+    nb = nbformat.read(folder / f"{stem}.ipynb", as_version=4)
     text = _texts(nb)
     assert "Traceback" not in text and "Warning" not in text
     assert _warnings(nb) == []
     assert "Fiktive data" in text
-    assert list((tmp_path / "tabeller").glob("*.csv"))
+    downloads = re.findall(r'href="tabeller/([^"]+\.csv)" download', text)
+    assert downloads, f"{stem}: no CSV download"
+    for name in downloads:
+        assert (folder / "tabeller" / name).is_file(), name
     if stem == "personaleomsaetning":
         # Model diagnostics are in the executed notebook, in a cell hidden from readers.
         hidden = [c for c in nb.cells if c.cell_type == "code" and "#| include: false" in c.source]
         assert len(hidden) == 1
         shown = "".join(str(o.get("data", {})) for o in hidden[0].outputs)
         assert "ICC" in shown and "spredningsfaktor" in shown
+
+
+@pytest.mark.slow
+def test_every_profile_runs_on_full_demo_data_without_warnings(full_demo_run: dict):
+    """One profile per active facility, each without error or warning and with its figures."""
+    profiles = sorted((full_demo_run["reports"] / "tilbud").glob("*.ipynb"))
+    assert len(profiles) >= 30
+    for path in profiles:
+        nb = nbformat.read(path, as_version=4)
+        text = _texts(nb)
+        assert "Traceback" not in text and "Warning" not in text, path.name
+        assert _warnings(nb) == [], path.name
+        assert "Fiktive data" in text, path.name
 
 
 @pytest.mark.slow

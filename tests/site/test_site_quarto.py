@@ -1,9 +1,10 @@
 """The site that ships is the site that is tested: the pipeline renders with real Quarto.
 
-One small demo data set (3 facilities, 2024–2025) goes through ``statusrapport run`` as a real
-process with ``STATUSRAPPORT_ENGINE=quarto``; the tests then read the log, every page, and both
-PDFs. Locally the module is skipped (with the reason) when ``quarto`` is not on ``PATH``; in CI
-(``CI=true``) a missing Quarto is a failure. Install the offline kit with
+The full demo data (36 facilities, 2019–2025) goes through ``statusrapport run`` once per session
+as a real process with ``STATUSRAPPORT_ENGINE=quarto`` (``full_demo_run`` in conftest, shared with
+the notebook tests); the tests then read the log, every page, and both PDFs. Locally the module
+is skipped (with the reason) when ``quarto`` is not on ``PATH``; in CI (``CI=true``) a missing
+Quarto is a failure. Install the offline kit with
 ``bash ../shared/tools/quarto/install.sh .tools/quarto`` and put ``.tools/quarto/bin`` on PATH.
 """
 
@@ -13,19 +14,17 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from helpers import describe, run_axe
 
-from statusrapport import config, demo, site
+from statusrapport import config, site
 
 pytestmark = pytest.mark.slow
 
 YEAR = 2025
-FACILITIES = 3
 REPR = re.compile(r"IPython\.core\.display|<[\w.]+ object at 0x[0-9a-f]+>")
 THEMES = ("Tilsyn og kvalitet", "Sygefravær", "Personaleomsætning")
 COMMITTEE_HEADINGS = ("Resumé", *THEMES, "Opfølgning på bostedsundersøgelsen", "Læs mere")
@@ -45,26 +44,17 @@ def quarto_or_skip() -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Run the pipeline once with real Quarto; the work folder and the run's output."""
+def rendered(full_demo_run: dict) -> dict:
+    """The full demo (36 facilities) run once with real Quarto (``full_demo_run`` in conftest)."""
     quarto_or_skip()
-    work = tmp_path_factory.mktemp("quarto-site")
-    data = work / "data"
-    demo.write_demo_data(data, n_facilities=FACILITIES, years=(YEAR - 1, YEAR))
-    env = {**os.environ, site.ENGINE_ENV: "quarto"}
-    command = [sys.executable, "-m", "statusrapport", "run", "--data", str(data)]
-    command += ["--reports", str(work / "reports"), "--site", str(work / "_site"), "--jobs", "2"]
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=1800,
-    )
-    log = done.stdout + "\n" + done.stderr
-    (work / "run.log").write_text(log, encoding="utf-8")  # kept for a failing test's reader
-    assert done.returncode == 0, done.stderr[-4000:]
-    return {"site": work / "_site", "log": log}
+    assert full_demo_run["engine"] == "quarto"
+    return full_demo_run
+
+
+@pytest.fixture(scope="module")
+def facilities(rendered: dict) -> int:
+    """The facilities active in the report year: one executed profile each."""
+    return len(list((rendered["reports"] / "tilbud").glob("*.ipynb")))
 
 
 def pdftotext(pdf: Path, page: int | None = None) -> str:
@@ -105,9 +95,12 @@ def test_rendered_with_quarto_and_no_warning_in_the_log(rendered: dict) -> None:
     assert bad == []
 
 
-def test_no_page_and_no_pdf_shows_an_object_repr(rendered: dict, pdfs: dict) -> None:
+def test_no_page_and_no_pdf_shows_an_object_repr(
+    rendered: dict, pdfs: dict, facilities: int
+) -> None:
     pages = sorted(rendered["site"].rglob("*.html"))
-    assert len(pages) >= 8 + FACILITIES
+    assert facilities >= 30
+    assert len(pages) >= 8 + facilities
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not REPR.search(text), page
@@ -148,17 +141,17 @@ def test_year_page_links_both_pdfs_and_the_comparison(rendered: dict, pdfs: dict
 
 
 def test_facility_comparison_table_is_sortable_filterable_and_right_aligned(
-    rendered: dict,
+    rendered: dict, facilities: int
 ) -> None:
     text = (rendered["site"] / "tilbud.html").read_text(encoding="utf-8")
     rows = re.findall(r'<th scope="row"><a href="([^"]+)"', text)
-    assert len(rows) == FACILITIES
+    assert len(rows) == facilities
     for href in rows:
         assert (rendered["site"] / href).exists(), href
     assert "sortable tilbud-tabel" in text
     assert "data-filter-table" in text
     assert "Tilbudsprofil 2025 ·" not in text
-    assert len(re.findall(r'<td class="tal', text)) == 4 * FACILITIES
+    assert len(re.findall(r'<td class="tal', text)) == 4 * facilities
 
 
 def test_profile_numbers_are_right_aligned(rendered: dict) -> None:
