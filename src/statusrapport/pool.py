@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
-from multiprocessing import resource_tracker
 import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 from statusrapport.execution import Task, TaskResult, _worker_init, execute_task, warm_up_done
