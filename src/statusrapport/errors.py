@@ -101,3 +101,13 @@ def from_os_error(error: OSError, doing: str) -> EnvironmentFault:
         f"Fejl i styresystemet{where} under {doing}: {error.strerror}. Intet er publiceret. "
         "Tjek disken og mapperne, og kør igen."
     )
+
+
+#: How a full disk reads in the messages of other programs (Python, Quarto's deno, Pandoc).
+_DISK_FULL_TEXTS = ("no space left on device", "os error 28", "errno 28", "disk quota exceeded")
+
+
+def mentions_disk_full(text: str) -> bool:
+    """Does another program's error message say the disk (or quota) was full?"""
+    lowered = text.lower()
+    return any(needle in lowered for needle in _DISK_FULL_TEXTS)

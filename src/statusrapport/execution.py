@@ -10,9 +10,10 @@ variables leak from one notebook to the next. A kernel that timed out or died is
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
 import json
 import os
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 import nbformat
 
 from statusrapport import paths
+from statusrapport.errors import mentions_disk_full
 
 KERNEL_NAME = "python3"
 
@@ -116,9 +118,6 @@ class WarmKernel:
         self.start()
 
     def start(self) -> None:
-        # nbclient needs an *async* kernel manager: with a blocking one its output poll blocks
-        # the event loop and the per-cell timeout never fires (a hanging cell hangs the run).
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         env = dict(os.environ)
@@ -126,18 +125,16 @@ class WarmKernel:
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         env["PYTHONWARNINGS"] = "ignore"
-        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-        # Kernel chatter ("running over TCP without encryption") stays out of the user's log.
-        run_sync(self.km.start_kernel)(
-            env=env, cwd=str(self.build_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        self.km = kernel_manager_class()(kernel_name=KERNEL_NAME)
+        run_sync(self.km.start_kernel)(env=env, cwd=str(self.build_dir))
 
     def _client(self) -> Any:
-        """A blocking client on the same kernel, for our own short commands between notebooks."""
-        from jupyter_client.blocking import BlockingKernelClient
+        """A blocking client on the same kernel, for our own short commands between notebooks.
 
-        client = BlockingKernelClient()
-        client.load_connection_info(self.km.get_connection_info())
+        Made by the manager, so it has the kernel's CurveZMQ keys and asks the manager (not the
+        heartbeat) whether the kernel lives.
+        """
+        client = self.km.blocking_client()
         client.start_channels()
         return client
 
@@ -194,6 +191,79 @@ class WarmKernel:
 
 
 _KERNEL: WarmKernel | None = None
+
+
+@functools.cache
+def kernel_manager_class() -> type:
+    """The kernel manager for every kernel of a run: warm kernels and papermill's own.
+
+    ipykernel ≥ 7 warns on stderr ("Kernel is running over TCP without encryption") for every
+    kernel whose manager gives it no CurveZMQ keys. Asking the manager to provision them
+    ('auto': when the kernelspec declares support, as ipykernel's does) encrypts the local
+    traffic and silences the warning at its source. It is an *async* manager: with a blocking
+    one nbclient's output poll blocks the event loop and the per-cell timeout never fires.
+    """
+    import zmq
+    from jupyter_client.manager import AsyncKernelManager
+
+    encryption = "auto" if zmq.has("curve") else "disabled"
+
+    class RunKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("transport_encryption", encryption)
+            super().__init__(**kwargs)
+
+    return RunKernelManager
+
+
+#: papermill engine that saves the notebook as far as it got when execution stops without a
+#: cell error (dead kernel, timeout); papermill itself writes the output only on success or
+#: on an error inside a cell, so the failed copy and its failing cell would be lost.
+ENGINE = "statusrapport"
+_DIED_NOTE = "Kernen døde under denne celle (dræbt eller løbet tør for hukommelse)."
+
+
+@functools.cache
+def _engine() -> str:
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class KeepPartialEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            partial = kwargs.pop("partial_output", None)
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except BaseException as error:
+                if partial:
+                    with contextlib.suppress(Exception):  # the original error matters more
+                        _write_partial(nb_man.nb, Path(partial), error)
+                raise
+
+    papermill_engines.register(ENGINE, KeepPartialEngine)
+    return ENGINE
+
+
+def _write_partial(nb: nbformat.NotebookNode, output: Path, error: BaseException) -> None:
+    """Write ``nb`` as papermill left it mid-run; the last started cell gets a note why."""
+    index = _last_started(nb)
+    if index is not None:
+        timed_out = type(error).__name__ == "CellTimeoutError"
+        note = "Cellen svarede ikke inden for tidsgrænsen (timeout)." if timed_out else _DIED_NOTE
+        nb.cells[index].setdefault("outputs", []).append(
+            nbformat.v4.new_output("stream", name="stderr", text=note + "\n")
+        )
+    nbformat.write(nb, output)
+
+
+def _last_started(nb: nbformat.NotebookNode) -> int | None:
+    """Index of the last code cell papermill started (cells it never reached stay 'pending')."""
+    started = [
+        index
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and cell.metadata.get("papermill", {}).get("status") not in (None, "pending")
+    ]
+    return started[-1] if started else None
 
 
 #: Imported in every new kernel before the first notebook: the slow part of a cold start.
@@ -264,21 +334,15 @@ def _kernel_died(error: BaseException) -> bool:
 
 
 def _failing_cell_of_dead_kernel(output: Path) -> int | None:
-    """The cell that was running when the kernel died: the last one papermill started.
+    """The cell that was running when the kernel died (or timed out): the last one started.
 
-    papermill marks every cell it finished 'completed' even after a dead kernel, and cells it
-    never reached stay 'pending'; numbered as in :func:`_error_summary`.
+    The executed copy is the one :class:`KeepPartialEngine` saved as the kernel died: cells
+    papermill never reached are still 'pending' there. Numbered as in :func:`_error_summary`.
     """
     if not output.exists():
         return None
-    nb = nbformat.read(output, as_version=4)
-    started = [
-        index
-        for index, cell in enumerate(nb.cells)
-        if cell.cell_type == "code"
-        and cell.metadata.get("papermill", {}).get("status") not in (None, "pending")
-    ]
-    return max(1, started[-1] - 1) if started else None
+    index = _last_started(nbformat.read(output, as_version=4))
+    return None if index is None else max(1, index - 1)
 
 
 def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
@@ -295,16 +359,26 @@ def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
         output = paths.inside(build_dir, task.output)
     except paths.OutsideError as error:
         return TaskResult(output=task.output, ok=False, seconds=0.0, error=str(error))
-    result = _execute_once(task, output, timeout, started)
-    if result.extra.get("kernel_died"):
-        # The retry runs on a fresh kernel of its own (papermill starts and stops it): a warm
-        # kernel restarted after a death was seen to fail its first kernel_info handshake.
-        os.environ["STATUSRAPPORT_BUILD"] = str(build_dir)
-        retry = _execute_once(task, output, timeout, started, own_kernel=True)
-        retry.extra["retried"] = True
-        if not retry.ok and retry.extra.get("kernel_died"):
-            retry.error = f"kernen døde to gange (også ved genforsøget): {retry.error}"
-        return retry
+    try:
+        result = _execute_once(task, output, timeout, started)
+        if result.extra.get("kernel_died"):
+            # The retry runs on a fresh kernel of its own (papermill starts and stops it): a
+            # warm kernel restarted after a death was seen to fail its first kernel_info
+            # handshake.
+            os.environ["STATUSRAPPORT_BUILD"] = str(build_dir)
+            retry = _execute_once(task, output, timeout, started, own_kernel=True)
+            retry.extra["retried"] = True
+            if not retry.ok and retry.extra.get("kernel_died"):
+                retry.error = f"kernen døde to gange (også ved genforsøget): {retry.error}"
+            return retry
+    except OSError as error:  # the machine, e.g. a full disk: a result, not a dead worker
+        return TaskResult(
+            output=task.output,
+            ok=False,
+            seconds=time.perf_counter() - started,
+            error=f"{type(error).__name__}: {error}",
+            extra=_os_error(error),
+        )
     return result
 
 
@@ -333,6 +407,9 @@ def _execute_once(
             log_output=False,
             execution_timeout=timeout,
             request_save_on_cell_execute=False,
+            engine_name=_engine(),
+            partial_output=str(output),
+            kernel_manager_class=kernel_manager_class(),  # for papermill's own kernel
         )
     except BaseException as error:  # every failure becomes a TaskResult
         timed_out = "timed out" in str(error).lower() or type(error).__name__ == "CellTimeoutError"
@@ -340,13 +417,17 @@ def _execute_once(
         text, cell = _error_summary(error)
         if timed_out:
             text = f"stoppet efter {timeout} s uden svar fra en celle (timeout)"
-        elif died:
+        if (timed_out or died) and cell is None:
+            cell = _failing_cell_of_dead_kernel(output)
+        if died:
             text = "kernen døde under kørslen (dræbt eller løbet tør for hukommelse)"
-            cell = cell if cell is not None else _failing_cell_of_dead_kernel(output)
-        _KERNEL.restart()  # a kernel that failed may hold half-built state or be stuck
-        if output.exists():
-            nb = nbformat.read(output, as_version=4)
-            nbformat.write(scrub(nb), output)
+        if not own_kernel:  # papermill stopped its own kernel; the warm one may be stuck
+            _KERNEL.restart()  # a kernel that failed may hold half-built state or be stuck
+        try:
+            if output.exists():
+                nbformat.write(scrub(nbformat.read(output, as_version=4)), output)
+        except OSError as write_error:  # e.g. the disk filled up: that is the failure to report
+            error, text = write_error, f"{type(write_error).__name__}: {write_error}"
         return TaskResult(
             output=task.output,
             ok=False,
@@ -354,10 +435,36 @@ def _execute_once(
             error=text,
             cell=cell,
             timed_out=timed_out,
-            extra={"kernel_died": died},
+            extra={"kernel_died": died, **_os_error(error)},
         )
     finally:
-        source_copy.unlink(missing_ok=True)
-    nb = nbformat.read(output, as_version=4)
-    nbformat.write(scrub(nb), output)
+        with contextlib.suppress(OSError):
+            source_copy.unlink(missing_ok=True)
+    try:
+        nbformat.write(scrub(nbformat.read(output, as_version=4)), output)
+    except OSError as error:  # e.g. the disk filled up while the result was written
+        return TaskResult(
+            output=task.output,
+            ok=False,
+            seconds=time.perf_counter() - started,
+            error=f"{type(error).__name__}: {error}",
+            extra=_os_error(error),
+        )
     return TaskResult(output=task.output, ok=True, seconds=time.perf_counter() - started)
+
+
+def _os_error(error: BaseException) -> dict[str, Any]:
+    """The errno of a failure of the machine (the run maps ENOSPC to exit 7), else nothing.
+
+    Also an OSError raised inside a cell (e.g. savefig on a full disk) counts, by its text.
+    """
+    if isinstance(error, OSError) and error.errno is not None:
+        return {"errno": error.errno}
+    if mentions_disk_full(str(error)):
+        return {"errno": errno.ENOSPC}
+    return {}
+
+
+def disk_full(result: TaskResult) -> bool:
+    """Did this notebook fail because the disk (or the user's quota) was full?"""
+    return result.extra.get("errno") in (errno.ENOSPC, errno.EDQUOT)

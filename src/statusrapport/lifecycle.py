@@ -124,14 +124,19 @@ def kill_run_processes(run_id: str, *, grace: float = 0.0) -> None:
 def pause_point(name: str) -> None:
     """Test hook: at the point named in STATUSRAPPORT_TEST_PAUSE, announce it and wait.
 
-    Lets end-to-end tests send a signal at an exact step (e.g. between the publish renames).
+    Lets end-to-end tests send a signal at an exact step (e.g. between the publish renames),
+    or change the machine there (e.g. fill the disk) and let the run go on by deleting the file.
     """
     if os.environ.get(PAUSE_ENV) != name:
         return
     marker = os.environ.get(PAUSE_FILE_ENV)
-    if marker:
-        Path(marker).write_text(f"{name} {os.getpid()}\n")
-    time.sleep(120)
+    deadline = time.monotonic() + 120
+    if not marker:
+        time.sleep(120)
+        return
+    Path(marker).write_text(f"{name} {os.getpid()}\n")
+    while Path(marker).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 # --- watchdog -------------------------------------------------------------------------------

@@ -40,8 +40,9 @@ from statusrapport.errors import (
     RenderError,
     StatusrapportError,
     from_os_error,
+    mentions_disk_full,
 )
-from statusrapport.execution import Task, TaskResult
+from statusrapport.execution import Task, TaskResult, disk_full
 from statusrapport.kalender import ActiveFacility
 from statusrapport.pool import WarmPool
 
@@ -563,6 +564,12 @@ def execute(plan_: RunPlan, pool: WarmPool | None, record: RunRecord, log: Log) 
         nonlocal done
         done += 1
         log.progress(done, len(tasks), result, started)
+        if disk_full(result):  # stop at once: every further notebook would fail the same way
+            log.stop_progress()
+            raise DiskFullError(
+                f"Disken blev fuld, mens notebooks kørte ({result.output}: {result.error}). "
+                "Intet er publiceret, og mellemfilerne er fjernet. Frigør plads, og kør igen."
+            )
 
     results = pool.run(tasks, plan_.timeout, on_result)
     log.stop_progress()
@@ -573,11 +580,6 @@ def execute(plan_: RunPlan, pool: WarmPool | None, record: RunRecord, log: Log) 
     failed = [r for r in results if not r.ok]
     if not failed:
         return
-    if any("No space left on device" in (r.error or "") for r in failed):
-        raise DiskFullError(
-            "Disken blev fuld, mens notebooks kørte. Intet er publiceret, og mellemfilerne er "
-            "fjernet. Frigør plads, og kør igen."
-        )
     record.failed = [
         {"notebook": r.output, "cell": r.cell, "error": r.error, "timeout": r.timed_out}
         for r in failed
@@ -633,6 +635,11 @@ def render_site(plan_: RunPlan, record: RunRecord, log: Log) -> None:
             quiet=log.quiet,
         )
     except RenderError as error:
+        if mentions_disk_full(str(error)):  # Quarto (deno) hit a full disk: the machine's fault
+            raise DiskFullError(
+                "Disken blev fuld under rendering af sitet. Intet er publiceret, og "
+                "mellemfilerne er fjernet. Frigør plads, og kør igen."
+            ) from None
         log.error(f"rendering fejlede – intet er publiceret: {error}")
         raise RunEnded(ExitCode.RENDER_FAILED) from None
     record.render = result.engine

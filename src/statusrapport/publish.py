@@ -74,8 +74,12 @@ def place(new: Path, target: Path, run_name: str) -> Path:
             raise
         partial = versions / f"{run_name}.partial"  # another file system: copy, then rename
         shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(new, partial, symlinks=True)
-        os.rename(partial, final)
+        try:
+            shutil.copytree(new, partial, symlinks=True)
+            os.rename(partial, final)
+        except BaseException:  # e.g. that disk is full: leave no half copy taking its space
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
     return final
 
 
@@ -117,7 +121,14 @@ def _previous_link(target: Path) -> str | None:
 def publish(pairs: list[tuple[Path, Path]], staging: Path) -> None:
     """Publish every (new tree, target) pair; the order of ``pairs`` is the order of flips."""
     run_name = staging.name
-    placed = [(place(new, target, run_name), target) for new, target in pairs]
+    placed: list[tuple[Path, Path]] = []
+    try:
+        for new, target in pairs:
+            placed.append((place(new, target, run_name), target))
+    except BaseException:  # nothing is visible yet: remove the versions placed so far
+        for version, _target in placed:
+            shutil.rmtree(version, ignore_errors=True)
+        raise
     entries = [
         {"target": str(target), "previous": _previous_link(target)} for _new, target in placed
     ]
