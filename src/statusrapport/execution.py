@@ -428,6 +428,8 @@ def _execute_once(
                 nbformat.write(scrub(nbformat.read(output, as_version=4)), output)
         except OSError as write_error:  # e.g. the disk filled up: that is the failure to report
             error, text = write_error, f"{type(write_error).__name__}: {write_error}"
+        except Exception:  # half written (the write itself failed): nothing worth keeping
+            output.unlink(missing_ok=True)
         return TaskResult(
             output=task.output,
             ok=False,
