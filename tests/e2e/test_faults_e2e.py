@@ -138,6 +138,8 @@ def published(tmp_path_factory: pytest.TempPathFactory, small_data: Path) -> Pat
     work.mkdir()
     result = run(work)
     assert result.returncode == 0, result.stderr
+    # the warm kernels' stderr is not hidden: they must have nothing to say (no TCP warning)
+    assert "[IPKernelApp]" not in result.stderr and "without encryption" not in result.stderr
     return work
 
 
@@ -347,7 +349,8 @@ def test_disk_full_during_the_run_is_exit_7_and_leaves_nothing(
 
     def case(name: str, point: str, *args: str) -> str:
         return (
-            f"{PAUSE_ENV}={point} {_cli(work, '--quiet', *args)} "
+            # one worker: one kernel to start, one notebook run into the full disk
+            f"{PAUSE_ENV}={point} {_cli(work, '--quiet', '--jobs', '1', *args)} "
             f"> {out}/{name}.out 2> {out}/{name}.err &\n"
             "pid=$!\n"
             f"while [ ! -e {pause} ] && kill -0 $pid 2>/dev/null; do sleep 0.1; done\n"
