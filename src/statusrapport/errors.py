@@ -15,8 +15,8 @@ class ExitCode(IntEnum):
     RENDER_FAILED = 4
     LOCKED = 5
     DISCLOSURE = 6  # the disclosure audit found a hidden figure that published ones reveal
-    # 7–15: faults of the machine, not of the data or the code (pre-flight checks)
-    DISK_FULL = 7  # too little free space for staging and publishing
+    # 7–15: faults of the machine, not of the data or the code (pre-flight checks, or met mid-run)
+    DISK_FULL = 7  # too little free space (estimated before the run, or the disk filled up)
     NOT_WRITABLE = 8  # reports/ or the site folder cannot be written (permissions, read-only)
     INPUT_UNREADABLE = 9  # an input file exists but may not be read (permissions)
     CLOCK = 10  # the machine's clock is earlier than the newest data
