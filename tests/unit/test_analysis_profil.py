@@ -130,3 +130,75 @@ def test_theme_scores_and_summary_sentence(small: data.Dataset) -> None:
     sentence = profil.summary_sentence(table, me, 2025)
     n_met = int((table["Status"] == "opfyldt").sum())
     assert sentence.startswith(f"{me.navn} opfylder {n_met} af ")
+
+
+def test_facility_changes_recompute_from_raw_rows_and_are_worded_by_the_interval(
+    small: data.Dataset,
+) -> None:
+    personale = _raw(small, "personale")
+    rates = personale.set_index(["tilbud_id", "aar"])
+    seen_words = set()
+    for tilbud_id in small.tilbud["tilbud_id"]:
+        items = profil.changes(small, 2025, tilbud_id)
+        sentences = profil.change_sentences(items, 2025)
+        for item, sentence in zip(items, sentences, strict=True):
+            if item.hidden:
+                assert item.change is None and "%" not in sentence and "vises ikke" in sentence
+                continue
+            ch = item.change
+            assert ch is not None and ch.method == "quasi_poisson"
+            if item.noegle == "personaleomsaetning":
+                before, after = (
+                    rates.loc[(tilbud_id, y), "fratraadte"]
+                    / rates.loc[(tilbud_id, y), "gns_ansatte"]
+                    for y in (2024, 2025)
+                )
+                assert ch.before == pytest.approx(before) and ch.after == pytest.approx(after)
+            assert ch.has_ci
+            rise_or_fall = " steg " in sentence or " faldt " in sentence
+            assert rise_or_fall == (ch.ci_low_pp > 0 or ch.ci_high_pp < 0)  # type: ignore[operator]
+            assert ("på niveau med sidste år" in sentence) != rise_or_fall
+            assert "95\u00a0%-sikkerhedsinterval" in sentence
+            seen_words.add(rise_or_fall)
+    assert False in seen_words  # at least one "på niveau" in the demo
+
+
+def test_wording_never_calls_a_change_whose_interval_contains_0_a_rise() -> None:
+    from statusrapport.stats.change import Change
+
+    def item(low: float, high: float, change: float) -> profil.FacilityChange:
+        ch = Change(0.2, 0.2 + change / 100, change, low, high, 30, 0, 0.95, "quasi_poisson")
+        return profil.FacilityChange(
+            "personaleomsaetning", "Tilbuddets personaleomsætning", ch, False
+        )
+
+    big, wide, fall = item(2.0, 14.0, 8.0), item(-1.0, 17.0, 8.0), item(-9.0, -0.5, -4.0)
+    texts = [t.replace("\xa0", " ") for t in profil.change_sentences([big, wide, fall], 2025)]
+    assert texts[0].startswith("Tilbuddets personaleomsætning steg fra 20,0 % i 2024 (+8,0")
+    assert "fra +2,0 til +14,0 procentpoint" in texts[0]
+    assert texts[1].startswith("Tilbuddets personaleomsætning er på niveau med sidste år")
+    assert "steg" not in texts[1] and "fra −1,0 til +17,0" in texts[1]
+    assert texts[2].startswith("Tilbuddets personaleomsætning faldt fra 20,0 % i 2024")
+    no_ci = Change(0.0, 0.0, 0.0, None, None, 30, 0, 0.95, "quasi_poisson")
+    [text] = profil.change_sentences(
+        [
+            profil.FacilityChange(
+                "personaleomsaetning", "Tilbuddets personaleomsætning", no_ci, False
+            )
+        ],
+        2025,
+    )
+    assert "steg" not in text and "faldt" not in text and "kan ikke vurderes" in text
+
+
+def test_a_suppressed_facility_shows_no_change(small: data.Dataset) -> None:
+    ds = data.parse(small.data_dir)
+    tilbud_id = ds.tilbud["tilbud_id"].iloc[0]
+    mask = (ds.personale["tilbud_id"] == tilbud_id) & (ds.personale["aar"] == 2024)
+    ds.personale.loc[mask, "fratraadte"] = 3  # 1–4 leavers: last year's rate is hidden
+    items = {i.noegle: i for i in profil.changes(ds, 2025, tilbud_id)}
+    hidden = items["personaleomsaetning"]
+    assert hidden.hidden and hidden.change is None
+    [text] = profil.change_sentences([hidden], 2025)
+    assert not any(ch.isdigit() for ch in text.replace("2024", ""))
+    assert not items["sygefravaer"].hidden  # absence is not affected

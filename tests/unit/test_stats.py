@@ -582,3 +582,97 @@ def test_bootstrap_pairs_the_years_within_a_facility() -> None:
     assert ch.change_pp == pytest.approx(0.5)
     assert ch.excludes_zero
     assert ch.ci_low_pp == pytest.approx(0.5) and ch.ci_high_pp == pytest.approx(0.5)
+
+
+# --- One facility's change: quasi-Poisson interval --------------------------------------------
+
+
+def test_change_dispersion_by_hand_when_the_independence_fit_is_closed_form() -> None:
+    """Exposures n_it = n_i·c_t make the facility + year Poisson fit μ_it = y_i+·y_+t / y_++."""
+    from statusrapport.stats.change import change_dispersion
+
+    y = np.array([[30.0, 42], [12, 9], [55, 61], [8, 15], [20, 18], [40, 30]])
+    size = np.array([300.0, 100, 500, 90, 200, 350])
+    exposure = np.column_stack([size * 1.0, size * 1.1])
+    mu = np.outer(y.sum(1), y.sum(0)) / y.sum()
+    phi = float(((y - mu) ** 2 / mu).sum()) / (len(y) - 1)
+    res = change_dispersion(y[:, 0], exposure[:, 0], y[:, 1], exposure[:, 1])
+    assert res is not None
+    assert res.raw == pytest.approx(phi, rel=1e-6)
+    assert res.phi == pytest.approx(max(phi, 1.0), rel=1e-6)
+    assert res.df == 5 and res.n_facilities == 6
+
+
+def test_change_dispersion_matches_statsmodels_pearson_chi2_and_floors_at_one() -> None:
+    from statusrapport.stats.change import change_dispersion
+
+    rng = np.random.default_rng(7)
+    den0, den1 = rng.uniform(500, 5000, 12), rng.uniform(500, 5000, 12)
+    level = rng.uniform(0.03, 0.1, 12)
+    y0 = rng.negative_binomial(3, 3 / (3 + level * den0)).astype(float)
+    y1 = rng.negative_binomial(3, 3 / (3 + level * den1 * 1.1)).astype(float)
+    frame = pd.DataFrame(
+        {
+            "y": np.r_[y0, y1],
+            "n": np.r_[den0, den1],
+            "f": np.r_[np.arange(12), np.arange(12)].astype(str),
+            "t": np.r_[np.zeros(12), np.ones(12)],
+        }
+    )
+    fit = smf.glm(
+        "y ~ C(f) + t", frame, family=sm.families.Poisson(), offset=np.log(frame["n"])
+    ).fit()
+    res = change_dispersion(y0, den0, y1, den1)
+    assert res is not None
+    assert res.raw == pytest.approx(fit.pearson_chi2 / fit.df_resid, rel=1e-6)
+    assert res.raw > 1
+    # Identical rates in both years (less spread than Poisson): φ is floored at 1.
+    flat = change_dispersion([10.0] * 6, [100.0] * 6, [10.0] * 6, [100.0] * 6)
+    assert flat is not None and flat.raw == pytest.approx(0.0, abs=1e-9) and flat.phi == 1.0
+    # Too few facilities with data in both years (no events in both, or missing a year).
+    assert change_dispersion([1.0, 0, 2, 3, 0], [10.0] * 5, [2.0, 0, 1, 3, 4], [10.0] * 5) is None
+
+
+@pytest.mark.parametrize(
+    ("y0", "n0", "y1", "n1"), [(40.0, 900.0, 63.0, 1000.0), (7.0, 30.0, 2.0, 28.0)]
+)
+def test_facility_change_matches_a_quasi_poisson_identity_glm(
+    y0: float, n0: float, y1: float, n1: float
+) -> None:
+    """The interval is the Wald interval of a Poisson GLM (identity link) with scale fixed at φ."""
+    import warnings
+
+    from statusrapport.stats.change import Dispersion, facility_change
+
+    phi = 3.7
+    exog = np.array([[n0, 0.0], [n1, n1]])  # mean_t = n_t·(λ₀ + d·t)
+    with warnings.catch_warnings():  # identity link, saturated two-row fit: expected notes
+        warnings.simplefilter("ignore")
+        glm = sm.GLM(
+            np.array([y0, y1]), exog, family=sm.families.Poisson(link=sm.families.links.Identity())
+        ).fit(scale=phi)
+    low, high = glm.conf_int(alpha=0.05)[1]
+    ch = facility_change(y0, n0, y1, n1, Dispersion(phi, phi, 20, 21))
+    assert ch.change_pp == pytest.approx(glm.params[1] * 100)
+    assert ch.ci_low_pp == pytest.approx(low * 100, rel=1e-6)
+    assert ch.ci_high_pp == pytest.approx(high * 100, rel=1e-6)
+    assert ch.method == "quasi_poisson" and ch.n_clusters == 21
+    # By hand as well: d ± z·√(φ(r₀/n₀ + r₁/n₁)).
+    se = math.sqrt(phi * (y0 / n0**2 + y1 / n1**2)) * 100
+    assert ch.ci_high_pp - ch.change_pp == pytest.approx(Z95 * se)
+
+
+def test_facility_change_zero_counts_and_missing_dispersion() -> None:
+    from statusrapport.stats.change import Dispersion, facility_change
+
+    phi = Dispersion(2.0, 2.0, 10, 11)
+    one_zero = facility_change(0.0, 20.0, 6.0, 25.0, phi)
+    se = math.sqrt(2.0 * (0.5 / 20.0**2 + 6.0 / 25.0**2)) * 100  # ½ for the zero count
+    assert one_zero.change_pp == pytest.approx(24.0)
+    assert one_zero.ci_low_pp == pytest.approx(24.0 - Z95 * se)
+    both_zero = facility_change(0.0, 20.0, 0.0, 25.0, phi)
+    assert both_zero.change_pp == 0 and not both_zero.has_ci and not both_zero.excludes_zero
+    alone = facility_change(3.0, 20.0, 9.0, 25.0, None)
+    assert not alone.has_ci and alone.n_clusters == 0
+    with pytest.raises(ValueError, match="begge år"):
+        facility_change(3.0, 0.0, 9.0, 25.0, phi)

@@ -16,7 +16,13 @@ import pandas as pd
 from scipy.stats import norm
 
 from statusrapport import disclosure, fmt, stats
-from statusrapport.stats.change import MIN_CLUSTERS, Change, bootstrap_change
+from statusrapport.stats.change import (
+    MIN_CLUSTERS,
+    Change,
+    bootstrap_change,
+    change_dispersion,
+    facility_change,
+)
 from statusrapport.stats.funnel import FunnelResult, Kind
 
 #: Column headers shared by the absence and turnover tables (each module adds its own).
@@ -76,6 +82,18 @@ def year_change(
     ``frame`` holds rows of both years (any finer rows are summed per facility and year). None
     when either year has no denominator.
     """
+    wide = _wide(frame, year, numerator, denominator, cluster, year_column)
+    if wide.empty or wide[(denominator, year - 1)].sum() <= 0:
+        return None
+    if wide[(denominator, year)].sum() <= 0:
+        return None
+    return bootstrap_change(*_four(wide, year, numerator, denominator))
+
+
+def _wide(
+    frame: pd.DataFrame, year: int, numerator: str, denominator: str, cluster: str, year_column: str
+) -> pd.DataFrame:
+    """Per facility: numerator and denominator sums of ``year − 1`` and ``year`` (0 if absent)."""
     work = frame.loc[frame[year_column].isin([year - 1, year])]
     sums = work.groupby([cluster, year_column], observed=True)[[numerator, denominator]].sum()
     wide = sums.unstack(year_column, fill_value=0.0)
@@ -83,16 +101,45 @@ def year_change(
         for y in (year - 1, year):
             if (column, y) not in wide.columns:
                 wide[(column, y)] = 0.0
-    if wide.empty or wide[(denominator, year - 1)].sum() <= 0:
-        return None
-    if wide[(denominator, year)].sum() <= 0:
-        return None
-    return bootstrap_change(
+    return wide
+
+
+def _four(
+    wide: pd.DataFrame, year: int, numerator: str, denominator: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    return (
         wide[(numerator, year - 1)].to_numpy(float),
         wide[(denominator, year - 1)].to_numpy(float),
         wide[(numerator, year)].to_numpy(float),
         wide[(denominator, year)].to_numpy(float),
     )
+
+
+def facility_changes(
+    frame: pd.DataFrame,
+    year: int,
+    numerator: str,
+    denominator: str,
+    *,
+    cluster: str = "tilbud_id",
+    year_column: str = "aar",
+) -> dict[str, Change]:
+    """Each facility's change from ``year − 1`` to ``year`` with a quasi-Poisson interval.
+
+    The dispersion comes from all facilities in ``frame`` with data in both years
+    (``stats.change_dispersion``); facilities missing a denominator in either year get no
+    entry. Disclosure is the caller's job: a hidden facility must not show its change.
+    """
+    wide = _wide(frame, year, numerator, denominator, cluster, year_column)
+    if wide.empty:
+        return {}
+    nb, db, na, da = _four(wide, year, numerator, denominator)
+    dispersion = change_dispersion(nb, db, na, da)
+    out: dict[str, Change] = {}
+    for i, key in enumerate(wide.index.astype(str)):
+        if db[i] > 0 and da[i] > 0:
+            out[key] = facility_change(nb[i], db[i], na[i], da[i], dispersion)
+    return out
 
 
 def verdict(change: Change | None) -> str:
@@ -131,6 +178,12 @@ def change_sentence(subject: str, change: Change | None, year: int) -> str:
         return f"{subject} {word} fra {before} ({points}; {interval_text(change)})."
     if word == NIVEAU:
         return f"{subject} er {NIVEAU} ({before}; {points}, {interval_text(change)})."
+    if change.method == "quasi_poisson":
+        return (
+            f"{subject} var {before} ({points}). Der er for få hændelser eller tilbud til at "
+            "beregne et sikkerhedsinterval, så det kan ikke vurderes, om ændringen er større "
+            "end tilfældig variation."
+        )
     return (
         f"{subject} var {before} ({points}). Med kun "
         f"{fmt.antal(change.n_clusters, 'tilbud', 'tilbud')} kan det ikke vurderes, om "
@@ -289,6 +342,7 @@ __all__ = [
     "change_columns",
     "change_sentence",
     "ci_list",
+    "facility_changes",
     "funnel",
     "funnel_explanation",
     "funnel_key_figures",

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from statusrapport import config, disclosure, escaping, fmt
-from statusrapport.analysis import fravaer, maal, personale, tilsyn
+from statusrapport.analysis import common, fravaer, maal, personale, tilsyn
 from statusrapport.data import Dataset
+from statusrapport.stats.change import Change
 
 TILBUD, GRUPPE, CENTER = "Tilbuddet", "Målgruppen", "Hele centret"
 
@@ -318,6 +319,79 @@ def history(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out)
+
+
+@dataclass(frozen=True)
+class FacilityChange:
+    """The facility's change in one rate from last year; ``change`` is None when not shown."""
+
+    noegle: str  # "sygefravaer" or "personaleomsaetning", as in :func:`comparison`
+    subject: str  # the sentence's subject, e.g. "Tilbuddets sygefravær"
+    change: Change | None
+    hidden: bool  # True: a year's figure is suppressed, so the change is not shown either
+
+
+#: (key, history column, sentence subject, numerator, denominator, row reader)
+_CHANGE_MEASURES = (
+    (
+        "sygefravaer",
+        "fravaer_tilbud",
+        "Tilbuddets sygefravær",
+        "sygefravaer_dagsvaerk",
+        "mulige_dagsvaerk",
+        fravaer.rows,
+    ),
+    (
+        "personaleomsaetning",
+        "omsaetning_tilbud",
+        "Tilbuddets personaleomsætning",
+        "fratraadte",
+        "gns_ansatte",
+        personale.rows,
+    ),
+)
+
+
+def changes(data: Dataset, year: int, tilbud_id: str) -> list[FacilityChange]:
+    """The facility's change in absence and turnover from ``year − 1``, with 95 % intervals.
+
+    Quasi-Poisson intervals with the dispersion estimated across all facilities
+    (``common.facility_changes``; formula on the method page). A facility whose figure is
+    suppressed in either year (the same disclosure pass as :func:`history`) shows no change:
+    the change and its interval would reveal the hidden figure. A facility without data in
+    one of the years has no entry. Long-term absence per facility is not published anywhere
+    on the site (it could point to one person's long illness), so it gets no change here.
+    """
+    shown = history(data, year, tilbud_id).set_index("aar")
+    out = []
+    for key, column, subject, numerator, denominator, reader in _CHANGE_MEASURES:
+        all_changes = data.cached(
+            ("profil.aendringer", key, year),
+            lambda reader=reader, numerator=numerator, denominator=denominator: (
+                common.facility_changes(reader(data, through=year), year, numerator, denominator)
+            ),
+        )
+        change = all_changes.get(tilbud_id)
+        if change is None:
+            continue
+        visible = all(y in shown.index and pd.notna(shown.loc[y, column]) for y in (year - 1, year))
+        out.append(FacilityChange(key, subject, change if visible else None, not visible))
+    return out
+
+
+def change_sentences(items: list[FacilityChange], year: int) -> list[str]:
+    """One sentence per rate: 'steg'/'faldt' only when the interval excludes 0, with it."""
+    sentences = []
+    for item in items:
+        if item.hidden or item.change is None:
+            what = item.subject[len("Tilbuddets ") :]
+            sentences.append(
+                f"Ændringen i tilbuddets {what} fra {year - 1} vises ikke, fordi tallet for et af "
+                "årene er udeladt af hensyn til diskretionen."
+            )
+        else:
+            sentences.append(common.change_sentence(item.subject, item.change, year))
+    return sentences
 
 
 def orders(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
