@@ -6,12 +6,20 @@
 - :mod:`.seasonal`: seasonal pattern and seasonal adjustment (STL);
 - :mod:`.models`: turnover model with facility-clustered errors (GEE), inspection-score trend,
   straight-line association;
-- :mod:`.change`: year-over-year change of a rate with a cluster-bootstrap interval.
+- :mod:`.change`: year-over-year change of a pooled rate with a cluster-bootstrap interval, and of
+  one facility's rate with a quasi-Poisson interval (dispersion estimated across facilities).
 
 Everything here is a pure computation returning dataclasses or DataFrames. Results carry
 numbers, not reader prose: the sentences for the pages are written in ``analysis``.
 """
 
+from statusrapport.stats.change import (
+    Change,
+    Dispersion,
+    bootstrap_change,
+    change_dispersion,
+    facility_change,
+)
 from statusrapport.stats.funnel import (
     PLACERINGER,
     FunnelResult,
@@ -43,7 +51,9 @@ __all__ = [
     "PLACERINGER",
     "AnhoejResult",
     "AssociationResult",
+    "Change",
     "ControlChart",
+    "Dispersion",
     "FunnelResult",
     "GroupRatio",
     "Overdispersion",
@@ -51,7 +61,10 @@ __all__ = [
     "TurnoverModel",
     "anhoej_rules",
     "association",
+    "bootstrap_change",
     "chance_signal_rate",
+    "change_dispersion",
+    "facility_change",
     "funnel_curve",
     "funnel_limits",
     "funnel_table",
