@@ -210,20 +210,75 @@ def test_trend_none_with_one_year_and_positive_for_rising_scores(tmp_path: Path)
     assert result.slope == pytest.approx(0.1, abs=0.02)
     assert result.ci_low < result.slope < result.ci_high
     assert result.n_groups == 5
+    diag = tilsyn.trend_diagnostics(result).set_index("diagnostik")["vaerdi"]
+    assert diag["tilbud (klynger)"] == 5 and diag["model"] == tilsyn.trend_method(result)
+    if result.model == "mixedlm":
+        fit = result.result
+        total = float(fit.cov_re.iloc[0, 0]) + float(np.sum(fit.vcomp)) + float(fit.scale)
+        assert diag["ICC, tilbud"] == pytest.approx(float(fit.cov_re.iloc[0, 0]) / total)
+    else:
+        assert diag["grund til reserve"] == result.fallback_reason
+
+
+def _trend(slope: float, low: float, high: float, **kw: object) -> stats.TrendResult:
+    values: dict[str, object] = {
+        "p_value": 0.01,
+        "n_groups": 36,
+        "n_obs": 900,
+        "converged": True,
+        "model": "mixedlm",
+        "inspection_level": True,
+        "theme_adjusted": True,
+        "year_reference": 2019,
+        "result": None,
+    }
+    values.update(kw)
+    return stats.TrendResult(slope, low, high, **values)  # type: ignore[arg-type]
 
 
 def test_trend_sentence_in_danish() -> None:
-    result = stats.TrendResult(0.05, 0.02, 0.08, 0.001, 36, 900, True, "MixedLM", "", 2019, None)
-    assert tilsyn.trend_sentence(result) == (
+    assert tilsyn.trend_sentence(_trend(0.05, 0.02, 0.08)) == (
         "Scoren er i gennemsnit steget 0,05 point om året "
-        f"(95{fmt.NBSP}%-konfidensinterval 0,02 til 0,08)."
+        f"(95{fmt.NBSP}%-sikkerhedsinterval 0,02 til 0,08)."
     )
-    falling = stats.TrendResult(-0.03, -0.07, 0.01, 0.2, 36, 900, True, "MixedLM", "", 2019, None)
-    text = tilsyn.trend_sentence(falling)
-    assert text.startswith("Scoren er i gennemsnit faldet 0,03 point om året")
-    assert "−0,07 til 0,01" in text and "rummer 0" in text
-    narrow = stats.TrendResult(0.036, 0.028, 0.044, 0.0, 36, 900, True, "MixedLM", "", 2019, None)
+    assert tilsyn.trend_sentence(_trend(-0.05, -0.08, -0.02)).startswith(
+        "Scoren er i gennemsnit faldet 0,05 point om året"
+    )
+    narrow = _trend(0.036, 0.028, 0.044)
     assert "0,036 point" in tilsyn.trend_sentence(narrow)
+
+
+@pytest.mark.parametrize(
+    ("slope", "low", "high"), [(-0.03, -0.07, 0.01), (0.04, -0.001, 0.08), (0.0, -0.02, 0.02)]
+)
+def test_trend_whose_interval_contains_0_is_never_called_a_rise_or_fall(
+    slope: float, low: float, high: float
+) -> None:
+    text = tilsyn.trend_sentence(_trend(slope, low, high))
+    assert "steget" not in text and "faldet" not in text
+    assert text.startswith("Scoren har i gennemsnit været på niveau fra år til år")
+    assert "rummer 0" in text
+    assert not any(f"-{d}" in text for d in "0123456789")  # typographic minus only
+
+
+def test_trend_words_live_in_analysis_not_in_the_stats_result() -> None:
+    mixed = _trend(0.05, 0.02, 0.08)
+    assert "tilfældigt niveau pr. tilbud og pr. tilsyn og justering for tema" in (
+        tilsyn.trend_explanation(mixed)
+    )
+    fallback = _trend(
+        0.05,
+        0.02,
+        0.08,
+        converged=False,
+        model="cluster_ols",
+        inspection_level=False,
+        fallback_reason="zero_facility_variance",
+    )
+    text = tilsyn.trend_explanation(fallback)
+    assert "variationen mellem tilbud er estimeret til 0" in text and "klyngerobuste" in text
+    assert tilsyn.trend_method(fallback).startswith("Almindelig regression")
+    assert not any(isinstance(v, str) and " " in v for v in vars(fallback).values())
 
 
 def test_orders_by_authority_list_and_year(ds: data.Dataset) -> None:

@@ -418,8 +418,10 @@ def _minus(value: float, decimals: int = 2) -> str:
 
 
 def trend_sentence(result: stats.TrendResult | None, decimals: int | None = None) -> str:
-    """The model's yearly change in words, with its 95 % confidence interval.
+    """The model's yearly change in words, with its 95 % interval.
 
+    "steget"/"faldet" only when the interval excludes 0 (the rule for every change on the
+    site); otherwise the score is "på niveau" and the estimate is given as a signed number.
     Two decimals unless the interval is narrower than 0.02, where two decimals would make its
     ends look equal to the estimate; then three.
     """
@@ -427,17 +429,79 @@ def trend_sentence(result: stats.TrendResult | None, decimals: int | None = None
         return "Der er kun tilsyn fra ét år, så der kan ikke beregnes en udvikling over tid."
     if decimals is None:
         decimals = 2 if result.ci_high - result.ci_low >= 0.02 else 3
-    size = fmt.tal(abs(result.slope), decimals)
-    if round(result.slope, decimals) == 0:
-        head = "Scoren har i gennemsnit været stort set uændret fra år til år"
-    else:
-        verb = "steget" if result.slope > 0 else "faldet"
-        head = f"Scoren er i gennemsnit {verb} {size} point om året"
     low, high = _minus(result.ci_low, decimals), _minus(result.ci_high, decimals)
-    text = f"{head} (95{fmt.NBSP}%-konfidensinterval {low} til {high})."
-    if result.ci_low <= 0 <= result.ci_high:
-        text += " Intervallet rummer 0, så udviklingen kan skyldes tilfældig variation."
-    return text
+    interval = f"95{fmt.NBSP}%-sikkerhedsinterval {low} til {high}"
+    if result.ci_low > 0 or result.ci_high < 0:
+        verb = "steget" if result.ci_low > 0 else "faldet"
+        size = fmt.tal(abs(result.slope), decimals)
+        return f"Scoren er i gennemsnit {verb} {size} point om året ({interval})."
+    return (
+        "Scoren har i gennemsnit været på niveau fra år til år: ændringen er "
+        f"{fmt.signed(result.slope, decimals)} point om året ({interval}). Intervallet rummer "
+        "0, så der er ikke tegn på en udvikling ud over tilfældig variation."
+    )
+
+
+#: Reader words for why the mixed model could not be used (codes from ``stats.score_trend``).
+_FALLBACK_WORDS: dict[str, str] = {
+    "few_facilities": "der er for få tilbud",
+    "estimation_error": "den kunne ikke estimeres",
+    "not_converged": "estimationen konvergerede ikke",
+    "boundary": "modellen er singulær eller på randen af parameterrummet",
+    "zero_facility_variance": "variationen mellem tilbud er estimeret til 0",
+    "no_standard_error": "standardfejlen kunne ikke beregnes",
+}
+
+
+def trend_method(result: stats.TrendResult) -> str:
+    """Short name of the model behind the trend (tables, notebook diagnostics)."""
+    if result.model == "mixedlm":
+        level = " og pr. tilsyn" if result.inspection_level else ""
+        return f"Lineær blandet model (REML), tilfældigt niveau pr. tilbud{level}"
+    return "Almindelig regression med klyngerobuste standardfejl pr. tilbud"
+
+
+def trend_explanation(result: stats.TrendResult) -> str:
+    """One or two Danish sentences on how the yearly change was estimated, for the page."""
+    theme = " og justering for tema" if result.theme_adjusted else ""
+    if result.model == "mixedlm":
+        level = " og pr. tilsyn" if result.inspection_level else ""
+        return (
+            "Udviklingen pr. år er estimeret med en lineær blandet model med tilfældigt niveau "
+            f"pr. tilbud{level}{theme}."
+        )
+    why = _FALLBACK_WORDS.get(result.fallback_reason or "", "den kunne ikke bruges")
+    return (
+        f"Den blandede model kunne ikke bruges ({why}), så udviklingen pr. år er i stedet "
+        f"estimeret med almindelig regression med klyngerobuste standardfejl pr. tilbud{theme}."
+    )
+
+
+def trend_diagnostics(result: stats.TrendResult | None) -> pd.DataFrame:
+    """Model checks for the analyst (a notebook cell hidden from readers)."""
+    if result is None:
+        return pd.DataFrame({"diagnostik": [], "vaerdi": []})
+    fit = result.result
+    rows: list[tuple[str, object]] = [
+        ("model", trend_method(result)),
+        ("blandet model brugt og konvergeret", result.converged),
+        ("grund til reserve", result.fallback_reason or "–"),
+        ("observationer (temascorer)", result.n_obs),
+        ("tilbud (klynger)", result.n_groups),
+    ]
+    if result.model == "mixedlm":
+        var_facility = float(np.asarray(fit.cov_re)[0, 0])
+        vcomp = np.atleast_1d(getattr(fit, "vcomp", np.array([])))
+        var_inspection = float(vcomp[0]) if vcomp.size else 0.0
+        total = var_facility + var_inspection + float(fit.scale)
+        rows += [
+            ("varians mellem tilbud", var_facility),
+            ("varians mellem tilsyn i samme tilbud", var_inspection),
+            ("restvarians (temaer i samme tilsyn)", float(fit.scale)),
+            ("ICC, tilbud", var_facility / total),
+            ("ICC, tilsyn (tilbud + tilsyn)", (var_facility + var_inspection) / total),
+        ]
+    return pd.DataFrame({"diagnostik": [r[0] for r in rows], "vaerdi": [r[1] for r in rows]})
 
 
 # --- Orders and sanctions -------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,9 +29,26 @@ def _centre_year(df: pd.DataFrame, year: str) -> tuple[pd.DataFrame, float]:
     return out, ref
 
 
+#: Why :func:`score_trend` fell back from MixedLM to cluster-robust OLS (codes, not prose:
+#: the words for readers are written in ``analysis.tilsyn``).
+FallbackReason = Literal[
+    "few_facilities",
+    "estimation_error",
+    "not_converged",
+    "boundary",
+    "zero_facility_variance",
+    "no_standard_error",
+]
+
+
 @dataclass(frozen=True)
 class TrendResult:
-    """Yearly change in inspection scores, with the model that produced it."""
+    """Yearly change in inspection scores, with the model that produced it.
+
+    ``model`` is "mixedlm" or, when that could not be used, "cluster_ols" with
+    ``fallback_reason`` saying why (``fallback_detail``: the estimation error, for analysts).
+    ``converged`` is True exactly when the mixed model was used.
+    """
 
     slope: float
     ci_low: float
@@ -40,10 +57,13 @@ class TrendResult:
     n_groups: int
     n_obs: int
     converged: bool
-    method: str
-    forklaring: str
+    model: Literal["mixedlm", "cluster_ols"]
+    inspection_level: bool  # variance component per inspection (mixed model only)
+    theme_adjusted: bool
     year_reference: float
     result: Any = field(repr=False)
+    fallback_reason: FallbackReason | None = None
+    fallback_detail: str = ""
 
 
 def score_trend(
@@ -83,7 +103,8 @@ def score_trend(
     alpha = 1.0 - level
 
     res = None
-    reason = ""
+    reason: FallbackReason | None = None
+    detail = ""
     if n_groups >= 3:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -95,22 +116,23 @@ def score_trend(
                 )
                 res = smf.mixedlm(formula, data, groups=data[group], **extra).fit(reml=True)
             except (np.linalg.LinAlgError, ValueError) as err:
-                reason = f"fejl ved estimation ({err})"
+                reason, detail = "estimation_error", str(err)
         if res is not None:
             convergence = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
             group_var = float(np.asarray(res.cov_re)[0, 0])
             if not res.converged:
-                reason = "modellen konvergerede ikke"
+                reason = "not_converged"
             elif convergence:
-                reason = "modellen er singulær eller på randen af parameterrummet"
+                reason = "boundary"
             elif group_var <= 1e-8 * max(float(res.scale), 1e-12):
-                reason = "variansen mellem tilbud er estimeret til 0 (singulær model)"
+                reason = "zero_facility_variance"
             elif not np.isfinite(res.bse.get("aar_c", np.nan)):
-                reason = "standardfejlen kunne ikke beregnes"
+                reason = "no_standard_error"
     else:
-        reason = f"kun {n_groups} tilbud"
+        reason = "few_facilities"
 
-    if res is not None and not reason:
+    theme_adjusted = "C(" in rhs
+    if res is not None and reason is None:
         ci = res.conf_int(alpha=alpha).loc["aar_c"]
         return TrendResult(
             slope=float(res.params["aar_c"]),
@@ -120,13 +142,9 @@ def score_trend(
             n_groups=n_groups,
             n_obs=int(res.nobs),
             converged=True,
-            method="MixedLM (REML), tilfældigt niveau pr. tilbud"
-            + (" og pr. tilsyn" if inspection else ""),
-            forklaring=(
-                "Udviklingen pr. år er estimeret med en lineær blandet model med tilfældigt "
-                f"niveau pr. tilbud{' og pr. tilsyn' if inspection else ''}"
-                f"{' og justering for tema' if 'C(' in rhs else ''}."
-            ),
+            model="mixedlm",
+            inspection_level=bool(inspection),
+            theme_adjusted=theme_adjusted,
             year_reference=ref,
             result=res,
         )
@@ -147,13 +165,13 @@ def score_trend(
         n_groups=n_groups,
         n_obs=int(ols.nobs),
         converged=False,
-        method="OLS med klyngerobuste standardfejl pr. tilbud (reserve for MixedLM)",
-        forklaring=(
-            f"Den blandede model kunne ikke bruges ({reason}), så udviklingen pr. år er i "
-            "stedet estimeret med almindelig regression med klyngerobuste standardfejl pr. tilbud."
-        ),
+        model="cluster_ols",
+        inspection_level=False,
+        theme_adjusted=theme_adjusted,
         year_reference=ref,
         result=ols,
+        fallback_reason=reason,
+        fallback_detail=detail,
     )
 
 
