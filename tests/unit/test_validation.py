@@ -731,3 +731,43 @@ def test_facility_opened_mid_year_owes_only_its_open_months(data: Path) -> None:
     report = validate(data, year=2025, today=TODAY)
     months = [w for w in report.warnings if w.rule == "daekning_maaneder"]
     assert any(f"{tid} mangler juli" in str(w) for w in months), months
+
+
+def test_warnings_name_facilities_by_name_in_proper_danish() -> None:
+    from statusrapport.validation.report import plain_summary, warnings_markdown
+
+    per_facility = Check(
+        "noegletal.csv",
+        "indikator",
+        "daekning_indikatorer",
+        "alle aktive tilbud skal have alle nøgletal for 2025",
+        "advarsel",
+        False,
+        n_bad=2,
+        examples=[(None, "CLB32 mangler lederevaluering"), (None, "CLB07 mangler trivsel, budget")],
+        hint="Tilføj de manglende nøgletal.",
+    )
+    visits = Check(
+        "tilsyn.csv", "tilsynsdato", "daekning_tilsyn", "alle aktive tilbud skal have et tilsyn",
+        "advarsel", False, n_bad=1, examples=[(None, "CLB99 uden tilsyn 2024–2025")],
+    )  # fmt: skip
+    lines_ = Check(
+        "fravaer.csv", "maaned", "x", "ukendt måned", "advarsel", False, n_bad=3,
+        examples=[(4, "13"), (9, "0")],
+    )  # fmt: skip
+    report = ValidationReport(year=2025, checks=[per_facility, visits, lines_])
+    names = {"CLB32": "Bostedet Kastanjen", "CLB07": "Hjemmet Åbo"}
+    from statusrapport import escaping
+
+    text = escaping.unmarkdown(warnings_markdown(report, names=names))
+    assert (
+        "Det gælder: Bostedet Kastanjen (CLB32) mangler lederevaluering; "
+        "Hjemmet Åbo (CLB07) mangler trivsel og budget. Tilføj de manglende nøgletal." in text
+    )
+    assert "CLB99 har ikke haft tilsyn i 2024–2025." in text  # unknown id: the id alone
+    assert "(3 rækker). Det gælder blandt andre linje 4 (13) og linje 9 (0)." in text
+    assert "Det gælder CLB" not in text
+    one = ValidationReport(year=2025, checks=[visits])
+    assert "med 1 kontrol fordelt på 1 fil:" in plain_summary(one)
+    assert "1 kontrol gav en advarsel" in plain_summary(one)
+    assert "1 kontrol af 1 fil, 0 fejl, 1 advarsel." in one.summary_text()

@@ -8,13 +8,13 @@ validating the same data twice writes byte-identical files (the pipeline caches 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from statusrapport import contract, escaping
+from statusrapport import contract, escaping, fmt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,9 +121,10 @@ class ValidationReport:
         n_files = len({f.file for f in self.checks})
         year = f"rapportår {self.year}" if self.year else "ukendt rapportår"
         lines = [
-            f"Validering af inputdata ({year}): {len(self.checks)} kontroller af {n_files} filer, "
-            f"{len(self.errors)} fejl, {len(self.warnings)} "
-            f"{'advarsel' if len(self.warnings) == 1 else 'advarsler'}."
+            f"Validering af inputdata ({year}): "
+            f"{fmt.antal(len(self.checks), 'kontrol', 'kontroller')} af "
+            f"{fmt.antal(n_files, 'fil', 'filer')}, {fmt.antal(len(self.errors), 'fejl', 'fejl')}, "
+            f"{fmt.antal(len(self.warnings), 'advarsel', 'advarsler')}."
         ]
         if self.errors:
             lines += ["", "FEJL – skal rettes, før rapporten kan bygges:"]
@@ -216,45 +217,84 @@ def plain_summary(report: ValidationReport) -> str:
     n_passed = sum(f.passed for f in report.checks)
     files = len({f.file for f in report.checks})
     text = (
-        f"Inden tallene blev beregnet, blev inputdata kontrolleret med {n} kontroller fordelt på "
-        f"{files} filer: at filerne kan læses, at alle påkrævede felter er udfyldt, at tal og "
+        "Inden tallene blev beregnet, blev inputdata kontrolleret med "
+        f"{fmt.antal(n, 'kontrol', 'kontroller')} fordelt på {fmt.antal(files, 'fil', 'filer')}: "
+        "at filerne kan læses, at alle påkrævede felter er udfyldt, at tal og "
         "datoer ligger inden for det mulige, at kategorier som målgruppe og faggruppe er stavet "
         "som aftalt, at der ikke er dobbelte rækker, og at alle tilbud har data for hele året. "
-        f"{n_passed} af de {n} kontroller blev bestået."
+        + (
+            f"{fmt.heltal(n_passed)} af de {fmt.heltal(n)} kontroller blev bestået."
+            if n != 1
+            else f"Kontrollen blev {'bestået' if n_passed else 'ikke bestået'}."
+        )
     )
     if report.errors:
-        text += f" {len(report.errors)} kontroller fandt fejl, som skal rettes."
+        failed = fmt.antal(len(report.errors), "kontrol", "kontroller")
+        text += f" {failed} fandt fejl, som skal rettes."
     if report.warnings:
         text += (
-            f" {len(report.warnings)} gav en advarsel: rapporten er lavet, men de nævnte huller "
-            "betyder, at nogle tal bygger på færre data end forventet."
+            f" {fmt.antal(len(report.warnings), 'kontrol', 'kontroller')} gav en advarsel: "
+            "rapporten er lavet, men de nævnte huller betyder, at nogle tal bygger på færre data "
+            "end forventet."
         )
     else:
         text += " Ingen kontroller gav advarsler."
     return text
 
 
-def warnings_markdown(report: ValidationReport, max_examples: int = 10) -> str:
-    """The warnings as a Danish bullet list (file, what is missing, examples, what to do)."""
+def warnings_markdown(
+    report: ValidationReport, max_examples: int = 10, names: Mapping[str, str] | None = None
+) -> str:
+    """The warnings as a Danish bullet list (file, what is missing, examples, what to do).
+
+    Per-facility examples ("CLB32 mangler lederevaluering") name the facility by its name with
+    the id in parentheses when ``names`` (tilbud_id → navn) knows it: "Bostedet Kastanjen
+    (CLB32) mangler lederevaluering".
+    """
     if not report.warnings:
         return "Der er ingen advarsler: alle aktive tilbud har de forventede data for året."
     lines = []
     md = partial(escaping.markdown, max_length=1000)  # names/examples/texts can carry data
     for w in report.warnings:
-        shown = ", ".join(
-            md(v) if ln is None else f"linje {ln} ({md(v)})" for ln, v in w.examples[:max_examples]
-        )
-        more = " m.fl." if w.n_bad > min(len(w.examples), max_examples) else ""
-        per_facility = w.examples and all(ln is None for ln, _ in w.examples)
+        per_facility = bool(w.examples) and all(ln is None for ln, _ in w.examples)
+        examples = list(w.examples[:max_examples])
+        more = w.n_bad > len(examples) or len(w.examples) > len(examples)
         unit = "tilbud" if per_facility else ("række" if w.n_bad == 1 else "rækker")
         count = f" ({w.n_bad} {unit})" if w.n_bad else ""
-        line = f"- **{md(w.file)}**: {md(w.description)}{count}"
-        if shown:
-            line += f". Det gælder {shown}{more}"
+        line = f"- **{md(w.file)}**: {md(w.description)}{count}."
+        if examples:
+            intro = "Det gælder blandt andre" if more else "Det gælder"
+            if per_facility:
+                items = [_facility_example(v, names or {}, md) for _, v in examples]
+                line += f" {intro}: {'; '.join(items)}."
+            else:
+                items = [md(v) if ln is None else _line_example(ln, md(v)) for ln, v in examples]
+                line += f" {intro} {fmt.opremsning(items)}."
         if w.hint:
-            line += f". {md(w.hint)}"
+            line += f" {md(w.hint)}"
+            if not w.hint.rstrip().endswith((".", "!", "?")):
+                line += "."
         lines.append(line)
     return "\n".join(lines)
+
+
+def _line_example(line: int, value: str) -> str:
+    return f"linje {line} ({value})" if value != "" else f"linje {line}"
+
+
+def _facility_example(value: str, names: Mapping[str, str], md: Callable[[str], str]) -> str:
+    """'CLB32 mangler januar, marts' → 'Bostedet X (CLB32) mangler januar og marts'.
+
+    The examples of the coverage rules are "<tilbud_id> <what>"; an unknown id stays as is.
+    """
+    tid, _, rest = value.partition(" ")
+    name = names.get(tid)
+    who = f"{md(name)} ({md(tid)})" if name else md(tid)
+    if rest.startswith("uden tilsyn "):
+        rest = "har ikke haft tilsyn i " + rest[len("uden tilsyn ") :]
+    elif rest.startswith("mangler ") and ", " in rest:
+        rest = "mangler " + fmt.opremsning(rest[len("mangler ") :].split(", "))
+    return f"{who} {md(rest)}" if rest else who
 
 
 def _block(findings: list[Check], max_examples: int) -> list[str]:
