@@ -112,6 +112,12 @@ def test_page_runs_on_full_demo_data_without_warnings(stem: str, full_demo_run: 
         assert len(hidden) == 1
         shown = "".join(str(o.get("data", {})) for o in hidden[0].outputs)
         assert "ICC" in shown and "spredningsfaktor" in shown
+    if stem == "tilsyn":
+        # The trend model's diagnostics too: model, variance components and ICC, hidden.
+        hidden = [c for c in nb.cells if c.cell_type == "code" and "#| include: false" in c.source]
+        assert len(hidden) == 1
+        shown = "".join(str(o.get("data", {})) for o in hidden[0].outputs)
+        assert "ICC" in shown and "varians mellem tilsyn" in shown
 
 
 @pytest.mark.slow
@@ -148,3 +154,5 @@ def test_profile_runs_for_a_facility(small_demo: Path, tmp_path: Path):
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) >= 2
     assert (tmp_path / "tabeller" / "noegletal-clb02.csv").exists()
+    # The facility's change from last year is worded by its interval, with the interval.
+    assert "Ændring fra 2024 til 2025" in text and "sikkerhedsinterval" in text
