@@ -319,6 +319,16 @@ def test_target_summary_and_change_summary(ds_reform: data.Dataset) -> None:
     assert counts == {"steget": 2, "faldet": 0, "uændret": 1, "i alt": 3}  # A, B up; C level
 
 
+def test_change_since_previous_is_a_rise_only_beyond_two_inspections_noise() -> None:
+    change = pd.DataFrame({"Ændring": [0.30, 0.10, -0.05, -0.41, 0.0]})
+    band = tilsyn.NearTarget(low=3.6, high=4.0, half_width=0.2, sd_inspection=0.102, n_themes=5)
+    limit = tilsyn.change_threshold(band)
+    assert limit == pytest.approx(math.sqrt(2) * 0.2)  # difference of two inspections: √2·z·SD
+    counts = tilsyn.change_summary(change, threshold=limit)
+    assert counts == {"steget": 1, "faldet": 1, "uændret": 3, "i alt": 5}
+    assert tilsyn.change_threshold(None) is None
+
+
 def test_paabud_summary(ds: data.Dataset) -> None:
     assert tilsyn.paabud_summary(ds, 2024) == {"antal": 2, "antal_tilbud": 1}
     assert tilsyn.paabud_summary(ds, 2022) == {"antal": 0, "antal_tilbud": 0}

@@ -42,6 +42,7 @@ __all__ = [
     "TargetSummary",
     "change_since_previous",
     "change_summary",
+    "change_threshold",
     "comparison_themes",
     "distribution",
     "inspections",
@@ -290,19 +291,36 @@ def change_since_previous(data: Dataset, year: int) -> pd.DataFrame:
     return out[columns].sort_values("Tilbud", ignore_index=True)
 
 
-def change_summary(change: pd.DataFrame, decimals: int = 2) -> dict[str, int]:
+def change_summary(
+    change: pd.DataFrame, decimals: int = 2, threshold: float | None = None
+) -> dict[str, int]:
     """How many facilities rose, fell or stayed level since their previous inspection.
 
-    A change that rounds to 0 at the shown precision counts as unchanged, so the sentence agrees
-    with the table.
+    With ``threshold`` (:func:`change_threshold`) a change counts as a rise or fall only when it
+    is larger than two inspections of an unchanged facility can differ by; the rest are "på
+    niveau" (key "uændret"). Without it, a change that rounds to 0 at the shown precision counts
+    as unchanged, so the sentence agrees with the table.
     """
     rounded = change["Ændring"].round(decimals)
+    limit = 0.0 if threshold is None else float(threshold)
     return {
-        "steget": int((rounded > 0).sum()),
-        "faldet": int((rounded < 0).sum()),
-        "uændret": int((rounded == 0).sum()),
+        "steget": int((rounded > limit).sum()),
+        "faldet": int((rounded < -limit).sum()),
+        "uændret": int((rounded.abs() <= limit).sum()),
         "i alt": len(change),
     }
+
+
+def change_threshold(band: NearTarget | None) -> float | None:
+    """How far two inspections of an unchanged facility can differ (95 %): √2 · z · SD.
+
+    Two inspections' averages each vary around the facility's level with the SD of one
+    inspection (:func:`near_target_band`), independently, so their difference has SD √2·SD and
+    the band's half-width z·SD becomes √2·z·SD. None without a trend model.
+    """
+    if band is None:
+        return None
+    return float(np.sqrt(2.0) * band.half_width)
 
 
 def yearly_means(data: Dataset, year: int) -> pd.DataFrame:
