@@ -73,6 +73,8 @@ INDIKATORER: tuple[str, ...] = (
     "lederevaluering",
 )
 JA_NEJ: tuple[str, ...] = ("ja", "nej")
+#: Paragraphs of the act on social services that have a rate per day (døgntakst) to compare.
+TAKST_PARAGRAFFER: tuple[str, ...] = ("§ 107", "§ 108")
 
 #: The vocabularies by the name the GX suites use for them (``{"$PARAMETER": "temaer"}``).
 VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -84,6 +86,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "faggrupper": FAGGRUPPER,
     "indikatorer": INDIKATORER,
     "ja_nej": JA_NEJ,
+    "takst_paragraffer": TAKST_PARAGRAFFER,
 }
 
 
@@ -161,6 +164,92 @@ def _number(value: float) -> str:
 
 
 _TILBUD_ID = Column("tilbud_id", "id", "Tilbuddets nøgle; skal findes i `tilbud.csv`.")
+
+# --- Rates (takster): the framework paper's seventh target (issue 15) ------------------------
+
+#: Highest plausible rate per day; a higher value is a monthly or yearly rate typed as daily.
+TAKST_MAX = 25_000
+
+TAKST_FILES: tuple[InputFile, ...] = (
+    InputFile(
+        "takster",
+        "takster for centrets tilbud",
+        "én række pr. tilbud, år og paragraf",
+        (
+            _TILBUD_ID,
+            Column("aar", "aar", "Takstår.", range_note=f"{FOERSTE_AAR} – i år"),
+            Column(
+                "paragraf",
+                "tekst",
+                "Paragraffen i serviceloven, taksten gælder. Et tilbud med pladser efter både "
+                "§ 107 og § 108 har én række for hver.",
+                allowed="takst_paragraffer",
+            ),
+            Column(
+                "takst_kr_pr_doegn",
+                "decimal",
+                "Døgntaksten, som den er indberettet til Tilbudsportalen (kommunale takster er "
+                "uden moms). En månedstakst omregnes: månedstakst × 12 / 365.",
+                "kr. pr. døgn",
+                minimum=0,
+                strict_minimum=True,
+                maximum=TAKST_MAX,
+            ),
+            Column(
+                "pladser",
+                "heltal",
+                "Normerede pladser efter paragraffen i året; vægten i centrets gennemsnit.",
+                "pladser",
+                minimum=1,
+            ),
+        ),
+        key=("tilbud_id", "aar", "paragraf"),
+        notes="Tilbud efter § 105/§ 85 har ikke en døgntakst efter § 107/§ 108 og har ingen "
+        "rækker; de indgår ikke i takstmålet. Centrets gennemsnit er vægtet med pladserne.",
+    ),
+    InputFile(
+        "takster_private",
+        "takster for sammenlignelige private tilbud",
+        "én række pr. år, målgruppe og paragraf",
+        (
+            Column("aar", "aar", "Takstår.", range_note=f"{FOERSTE_AAR} – i år"),
+            Column("maalgruppe", "tekst", "Målgruppen, der sammenlignes.", allowed="maalgrupper"),
+            Column(
+                "paragraf",
+                "tekst",
+                "Paragraffen i serviceloven.",
+                allowed="takst_paragraffer",
+            ),
+            Column(
+                "gns_takst_kr_pr_doegn",
+                "decimal",
+                "Gennemsnitlig døgntakst for de private tilbud (simpelt gennemsnit over "
+                "tilbuddene, som Tilbudsportalen viser dem; private takster er med moms).",
+                "kr. pr. døgn",
+                minimum=0,
+                strict_minimum=True,
+                maximum=TAKST_MAX,
+            ),
+            Column(
+                "antal_tilbud",
+                "heltal",
+                "Antal private tilbud bag gennemsnittet.",
+                "tilbud",
+                minimum=1,
+            ),
+            Column(
+                "kilde",
+                "tekst",
+                'Kilde og udvælgelse, fx "Tilbudsportalen, udtræk 2025-02-01, private tilbud i '
+                'Region Hovedstaden".',
+            ),
+        ),
+        key=("aar", "maalgruppe", "paragraf"),
+        notes="Mangler en målgruppe eller paragraf et år, er der ingen sammenligning "
+        '("ingen sammenligningsgrundlag" i rapporten), og takstmålet kan ikke vurderes for de '
+        "pladser.",
+    ),
+)
 
 FILES: tuple[InputFile, ...] = (
     InputFile(
@@ -390,6 +479,7 @@ FILES: tuple[InputFile, ...] = (
         key=("tilbud_id", "aar", "indikator"),
         notes='Mangler en måling, er der ingen række ("ingen data" i rapporten).',
     ),
+    *TAKST_FILES,
 )
 
 BY_NAME: dict[str, InputFile] = {f.name: f for f in FILES}
@@ -426,7 +516,7 @@ _README_HEAD = """\
 <!-- Genereret fra src/statusrapport/contract.py med `python -m statusrapport.contract`;
      ret kontrakten dér, ikke her (en test tjekker, at filen er opdateret). -->
 
-> **English note.** This folder is the pipeline's read-only input: seven CSV files that follow the
+> **English note.** This folder is the pipeline's read-only input: the CSV files that follow the
 > data contract in `src/statusrapport/contract.py`. Nothing in the pipeline writes here except
 > the demo generator. Demo data are fictive, regenerated from a seed
 > (`statusrapport demo-data --out data/raw`, or `statusrapport.demo.write_demo_data`) and labelled
@@ -448,7 +538,7 @@ _README_HEAD = """\
 
 ## Sådan lægges rigtige data ind
 
-1. Dan de syv filer nedenfor ud fra kildesystemerne (samme filnavne, samme kolonner; rækkefølgen
+1. Dan filerne nedenfor ud fra kildesystemerne (samme filnavne, samme kolonner; rækkefølgen
    er fri).
 2. Læg dem i en mappe **uden for repositoriet** og sæt miljøvariablen
    `STATUSRAPPORT_DATA=/sti/til/mappen` (eller brug `--data /sti/til/mappen` / `make ... DATA=...`).
@@ -483,6 +573,9 @@ langtidsfravær; personaleomsætning på ca. 20–25 %; tilsynsscorer mest melle
 tilbud under målet på 3,8; få påbud om året. Ét tilbud åbner 2021-03-01 og har ingen data før.
 Tilbud med færre end 16 pladser har ikke faggruppen sundhedsfagligt personale. Alle navne, tal og
 statusser efter 2008 er opdigtede; 2008-statusserne i `bostedsundersoegelse.csv` er planens egne.
+Takster: § 108-tilbud ca. 1.900–4.600 kr. pr. døgn og § 107-tilbud ca. 1.700–4.000 kr. pr. døgn
+efter målgruppe (antaget niveau, se `statusrapport.demo`), private tilbud i gennemsnit nogle procent
+dyrere med spredning; enkelte målgrupper mangler sammenligningstal enkelte år.
 """
 
 

@@ -40,6 +40,9 @@ class Dataset:
     personale: pd.DataFrame
     bostedsundersoegelse: pd.DataFrame
     noegletal: pd.DataFrame
+    #: Rates per facility, year and paragraph, and the private providers' averages (issue 15).
+    takster: pd.DataFrame
+    takster_private: pd.DataFrame
     demo: bool = False
     years: list[int] = field(default_factory=list)
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
@@ -175,6 +178,17 @@ def parse(folder: Path, inputs: InputFolder | None = None) -> Dataset:
     _num(noegletal, ["vaerdi"])
     noegletal = with_facility(noegletal)
 
+    takster = frames["takster"]
+    _num(takster, ["aar", "pladser"], integer=True)
+    takster["aar"] = takster["aar"].astype("int64")
+    _num(takster, ["takst_kr_pr_doegn"])
+    takster = with_facility(takster)
+
+    takster_private = frames["takster_private"]
+    _num(takster_private, ["aar", "antal_tilbud"], integer=True)
+    takster_private["aar"] = takster_private["aar"].astype("int64")
+    _num(takster_private, ["gns_takst_kr_pr_doegn"])
+
     years = kalender.years_with_data(fravaer["aar"], personale["aar"])
     return Dataset(
         data_dir=folder,
@@ -185,6 +199,8 @@ def parse(folder: Path, inputs: InputFolder | None = None) -> Dataset:
         personale=personale,
         bostedsundersoegelse=bosted,
         noegletal=noegletal,
+        takster=takster,
+        takster_private=takster_private,
         demo=config.is_demo(folder),
         years=years,
     )

@@ -899,13 +899,122 @@ def _bostedsundersoegelse(years: tuple[int, int], seed: int) -> pd.DataFrame:
     return frame.sort_values(["anbefaling_id", "aar"], ignore_index=True)
 
 
+# --- Rates (takster) against comparable private providers (issue 15) -------------------------
+
+#: Assumed § 108 rate per day in 2025 (kr., excl. VAT) by target group. No public source is in
+#: the project's seeds; the levels are an assumption within the range published rates on
+#: Tilbudsportalen usually have (about 1,500-10,000 kr. per day for §§ 107/108; a § 107 rate of
+#: 53,594 kr. a month in 2024 is about 1,760 kr. per day). Fictive like everything here.
+_TAKST_108_2025: dict[str, float] = {
+    "socialpsykiatri": 2300.0,
+    "autisme": 3900.0,
+    "hjerneskade": 3400.0,
+    "synshandicap": 2900.0,
+    "multiple funktionsnedsættelser": 4200.0,
+}
+#: § 107 (temporary stays) relative to § 108 for the same target group.
+_TAKST_107_FAKTOR = 0.9
+#: Yearly price and wage index for the centre's rates (2025 = 1).
+_TAKST_INDEKS_PR_AAR = 0.025
+#: Private average relative to the centre's level in 2022, by target group (+ = private dearer);
+#: private rates include VAT (about +6 %) and grow ~0.8 pp a year faster, so the centre's
+#: position improves over the years; socialpsykiatri starts below the private providers.
+_PRIVAT_TILLAEG: dict[str, float] = {
+    "socialpsykiatri": -0.025,
+    "autisme": 0.05,
+    "hjerneskade": 0.035,
+    "synshandicap": 0.07,
+    "multiple funktionsnedsættelser": 0.04,
+}
+_PRIVAT_TILLAEG_PR_AAR = 0.008
+#: Typical number of comparable private providers per target group (Tilbudsportalen-like).
+_PRIVATE_ANTAL: dict[str, int] = {
+    "socialpsykiatri": 24,
+    "autisme": 14,
+    "hjerneskade": 9,
+    "synshandicap": 3,
+    "multiple funktionsnedsættelser": 11,
+}
+PRIVAT_KILDE = "Fiktive tal (demodata); rigtige tal fra Tilbudsportalen"
+#: Share of places under § 107 in the few § 108 facilities that also have temporary places.
+_ANDEL_107 = 0.2
+
+
+def _takster(fac: _Facilities, years: tuple[int, int], seed: int) -> pd.DataFrame:
+    """Rates per facility, year and paragraph: the group's level × index × facility effect.
+
+    § 105/§ 85 facilities have no rate per day and no rows; a few § 108 facilities also have
+    § 107 places (one row each).
+    """
+    rng = _rng(seed, "takster")
+    frame = fac.frame
+    n = len(frame)
+    effect = _lognormal_effect(rng, 0.12, n)
+    is_108 = (frame["paragraf"] == "§ 108").to_numpy()
+    mixed = np.zeros(n, dtype=bool)
+    candidates = np.flatnonzero(is_108)
+    if len(candidates):
+        k = min(len(candidates), max(1, round(n * 3 / 36)))
+        mixed[rng.choice(candidates, size=k, replace=False)] = True
+    rows = []
+    for year in range(years[0], years[1] + 1):
+        index = (1 + _TAKST_INDEKS_PR_AAR) ** (year - 2025)
+        months = _active_months(fac, year)
+        for i, row in enumerate(frame.itertuples(index=False)):
+            if months[i] == 0 or row.paragraf not in ("§ 107", "§ 108"):
+                continue
+            base = _TAKST_108_2025[row.maalgruppe] * index * effect[i]
+            places = {row.paragraf: int(row.pladser)}
+            if mixed[i]:
+                p107 = max(1, round(int(row.pladser) * _ANDEL_107))
+                places = {"§ 107": p107, "§ 108": int(row.pladser) - p107}
+            for paragraf, count in places.items():
+                factor = _TAKST_107_FAKTOR if paragraf == "§ 107" else 1.0
+                rate = base * factor * np.exp(rng.normal(0, 0.02))
+                rows.append((row.tilbud_id, year, paragraf, round(float(rate), 2), count))
+    columns = list(contract.BY_NAME["takster"].column_names)
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["tilbud_id", "aar", "paragraf"], ignore_index=True)
+
+
+def _takster_private(years: tuple[int, int], seed: int) -> pd.DataFrame:
+    """Private averages per year, target group and paragraph, a few percent above the centre.
+
+    Synshandicap § 107 has too few private providers to compare and no rows; one further
+    group-paragraph-year is missing, so "no comparison data" shows up in the reports.
+    """
+    rng = _rng(seed, "takster_private")
+    rows = []
+    for year in range(years[0], years[1] + 1):
+        index = (1 + _TAKST_INDEKS_PR_AAR) ** (year - 2025)
+        for maalgruppe in config.MAALGRUPPER:
+            for paragraf in contract.TAKST_PARAGRAFFER:
+                if maalgruppe == "synshandicap" and paragraf == "§ 107":
+                    continue
+                premium = (
+                    _PRIVAT_TILLAEG[maalgruppe]
+                    + _PRIVAT_TILLAEG_PR_AAR * (year - 2022)
+                    + rng.normal(0, 0.012)
+                )
+                factor = _TAKST_107_FAKTOR if paragraf == "§ 107" else 1.0
+                level = _TAKST_108_2025[maalgruppe] * index * factor * (1 + premium)
+                typical = _PRIVATE_ANTAL[maalgruppe] // (3 if paragraf == "§ 107" else 1)
+                count = max(1, int(rng.poisson(max(typical, 1))))
+                rows.append((year, maalgruppe, paragraf, round(float(level), 2), count, PRIVAT_KILDE))
+    columns = list(contract.BY_NAME["takster_private"].column_names)
+    out = pd.DataFrame(rows, columns=columns)
+    if len(out) > 1:
+        out = out.drop(index=int(rng.integers(0, len(out))))
+    return out.sort_values(["aar", "maalgruppe", "paragraf"], ignore_index=True)
+
+
 # --- Public API ---------------------------------------------------------------------------
 
 
 def generate(
     seed: int = 2025, years: tuple[int, int] = (2019, 2025), n_facilities: int = 36
 ) -> dict[str, pd.DataFrame]:
-    """All seven datasets as frames, keyed and ordered as the contract's files."""
+    """All datasets as frames, keyed and ordered as the contract's files."""
     years = (int(years[0]), int(years[1]))
     fac = _facilities(n_facilities, years, seed)
     frames = {
@@ -916,6 +1025,8 @@ def generate(
         "personale": _personale(fac, years, seed),
         "bostedsundersoegelse": _bostedsundersoegelse(years, seed),
         "noegletal": _noegletal(fac, years, seed),
+        "takster": _takster(fac, years, seed),
+        "takster_private": _takster_private(years, seed),
     }
     return {spec.name: frames[spec.name][list(spec.column_names)] for spec in contract.FILES}
 
@@ -927,7 +1038,7 @@ def write_demo_data(
     years: tuple[int, int] = (2019, 2025),
     n_facilities: int = 36,
 ) -> list[Path]:
-    """Write the seven CSVs and the marker that labels every page built from them as fictive."""
+    """Write the contract's CSVs and the marker that labels every page built from them as fictive."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -37,7 +37,7 @@ def known_facilities(tables: dict[str, Table], year: int, today: date) -> list[C
         return []
     known = set(tables["tilbud"].frame["tilbud_id"].dropna().astype(str))
     findings = []
-    for name in ("tilsyn", "paabud", "fravaer", "personale", "noegletal"):
+    for name in ("tilsyn", "paabud", "fravaer", "personale", "noegletal", "takster"):
         if name not in tables:
             continue
         frame = tables[name].frame
@@ -257,11 +257,71 @@ def coverage(tables: dict[str, Table], year: int, today: date) -> list[Check]:
     return findings
 
 
+def rate_coverage(tables: dict[str, Table], year: int, today: date) -> list[Check]:
+    """Warnings for the rate target (issue 15): an active § 107/§ 108 facility without a rate in
+    the report year, and a target group and paragraph with the centre's places but no private
+    comparison. The report is built and shows "ingen data" for them."""
+    if "tilbud" not in tables or "takster" not in tables:
+        return []
+    active = _active(tables, year)
+    paragraf = active["paragraf"].fillna("").astype(str)
+    has_rate = paragraf.str.contains("107") | paragraf.str.contains("108")
+    ids = sorted(active.loc[has_rate.to_numpy(dtype=bool), "tilbud_id"].astype(str))
+    rates = tables["takster"].frame
+    rates = rates.loc[rates["aar"] == year]
+    have = set(rates["tilbud_id"].astype(str))
+    gaps: list[tuple[int | None, str]] = [
+        (None, f"{tid} mangler {year}") for tid in ids if tid not in have
+    ]
+    findings = [
+        _coverage(
+            "takster.csv",
+            "aar",
+            "daekning_takster",
+            f"alle aktive tilbud efter § 107/§ 108 skal have en takst for {year}",
+            gaps,
+            "Tilføj tilbuddets døgntakst for året; ellers vises takstmålet som »ingen data«.",
+        )
+    ]
+    if "takster_private" in tables:
+        groups = dict(
+            zip(
+                tables["tilbud"].frame["tilbud_id"].astype(str),
+                tables["tilbud"].frame["maalgruppe"].astype(str),
+                strict=True,
+            )
+        )
+        needed = {
+            (groups.get(str(t), ""), str(p))
+            for t, p in zip(rates["tilbud_id"], rates["paragraf"], strict=True)
+            if str(t) in groups
+        }
+        private = tables["takster_private"].frame
+        private = private.loc[private["aar"] == year]
+        there = set(
+            zip(private["maalgruppe"].astype(str), private["paragraf"].astype(str), strict=True)
+        )
+        missing = sorted(needed - there)
+        findings.append(
+            _coverage(
+                "takster_private.csv",
+                "maalgruppe",
+                "daekning_private_takster",
+                f"hver målgruppe og paragraf med takster i {year} skal have et sammenligningstal",
+                [(None, f"{g}, {p} mangler {year}") for g, p in missing],
+                "Tilføj gennemsnittet for sammenlignelige private tilbud (fx fra "
+                "Tilbudsportalen); ellers kan takstmålet ikke vurderes for de pladser.",
+            )
+        )
+    return findings
+
+
 RULES: dict[str, Rule] = {
     "kendt_tilbud": known_facilities,
     "fratraadte_plausibel": plausible_leavers,
     "tilbagegang_forklaret": status_history,
     "daekning": coverage,
+    "daekning_takster": rate_coverage,
 }
 
 
