@@ -82,6 +82,9 @@ class Targets:
     lederevaluering_min: float = 6.0  # leader evaluation, of 7
     belaegning_min: float = 94.0  # occupancy, per cent
     budget_max_abs: float = 1.0  # budget deviation, +/- per cent
+    #: rates: the place-weighted rate per day strictly below the comparable private average
+    #: by more than this many per cent (0: any amount below; issue 15)
+    takster_under_pct: float = 0.0
 
 
 TARGETS = Targets()

@@ -1000,7 +1000,8 @@ def _takster_private(years: tuple[int, int], seed: int) -> pd.DataFrame:
                 level = _TAKST_108_2025[maalgruppe] * index * factor * (1 + premium)
                 typical = _PRIVATE_ANTAL[maalgruppe] // (3 if paragraf == "§ 107" else 1)
                 count = max(1, int(rng.poisson(max(typical, 1))))
-                rows.append((year, maalgruppe, paragraf, round(float(level), 2), count, PRIVAT_KILDE))
+                rate = round(float(level), 2)
+                rows.append((year, maalgruppe, paragraf, rate, count, PRIVAT_KILDE))
     columns = list(contract.BY_NAME["takster_private"].column_names)
     out = pd.DataFrame(rows, columns=columns)
     if len(out) > 1:
@@ -1038,7 +1039,7 @@ def write_demo_data(
     years: tuple[int, int] = (2019, 2025),
     n_facilities: int = 36,
 ) -> list[Path]:
-    """Write the contract's CSVs and the marker that labels every page built from them as fictive."""
+    """Write the contract's CSVs and the marker labelling every page built from them fictive."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -2,9 +2,9 @@
 
 Each analysis module contributes ``key_figures(data, year) -> dict`` with names prefixed by its
 area (``tilsyn.``, ``fravaer.``, ``personaleomsaetning.``, ``bostedsundersoegelse.``,
-``maal.``). The pipeline writes them to ``reports/<year>/noegletal.json`` and ``.csv``; the
-pages show the same numbers because they call the same functions. Names and definitions are
-documented in ``reports/README.md``.
+``maal.``, ``takster.``). The pipeline writes them to ``reports/<year>/noegletal.json`` and
+``.csv``; the pages show the same numbers because they call the same functions. Names and
+definitions are documented in ``reports/README.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from statusrapport import escaping
 from statusrapport.data import Dataset
 from statusrapport.disclosure.rounding import precision_for_key
 
-MODULES: tuple[str, ...] = ("tilsyn", "fravaer", "personale", "bosted", "maal")
+MODULES: tuple[str, ...] = ("tilsyn", "fravaer", "personale", "bosted", "maal", "takster")
 
 
 def compute(data: Dataset, year: int) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from statusrapport import config, fmt
-from statusrapport.analysis import tilsyn
+from statusrapport.analysis import takster, tilsyn
 from statusrapport.data import Dataset
 
 OPFYLDT = "opfyldt"
@@ -37,6 +37,7 @@ TARGET_KEYS: tuple[str, ...] = (
     "lederevaluering",
     "belaegning",
     "budget",
+    "takster",
 )
 #: Leader evaluation is in effect the evaluation of one named manager, so it is published for
 #: target groups and the centre only, never per facility (not even as "opfyldt"): see
@@ -77,6 +78,7 @@ def _labels() -> dict[str, str]:
         "lederevaluering": f"Lederevaluering mindst {_threshold(t.lederevaluering_min)}",
         "belaegning": f"Belægning mindst {_threshold(t.belaegning_min)}{fmt.NBSP}%",
         "budget": f"Budgetafvigelse højst ±{_threshold(t.budget_max_abs)}{fmt.NBSP}%",
+        "takster": "Takst under sammenlignelige private tilbud",
     }
 
 
@@ -91,6 +93,7 @@ VALUE_LABELS: dict[str, str] = {
     "lederevaluering": "Lederevaluering",
     "belaegning": "Belægning (%)",
     "budget": "Budgetafvigelse (%)",
+    "takster": "Takst ift. private (%)",
 }
 
 #: One-line explanation of each target for the page's method note.
@@ -101,6 +104,9 @@ TARGET_DESCRIPTIONS: dict[str, str] = {
     "lederevaluering": "Socialforvaltningens lederevaluering (skala 1–7)",
     "belaegning": "belægningsprocent i året",
     "budget": "afvigelse fra budgettet i procent, over eller under",
+    "takster": "døgntaksten (vægtet med pladser pr. paragraf) i forhold til gennemsnittet for "
+    "private tilbud med samme målgruppe og paragraf (§ 107/§ 108), i procent; under 0 er "
+    "billigere. Tilbud efter § 105/§ 85 har ingen døgntakst",
 }
 
 _CHECKS: dict[str, Callable[[float], bool]] = {
@@ -110,6 +116,7 @@ _CHECKS: dict[str, Callable[[float], bool]] = {
     "lederevaluering": lambda v: v >= config.TARGETS.lederevaluering_min - _EPS,
     "belaegning": lambda v: v >= config.TARGETS.belaegning_min - _EPS,
     "budget": lambda v: abs(v) <= config.TARGETS.budget_max_abs + _EPS,
+    "takster": lambda v: v < -config.TARGETS.takster_under_pct,  # strictly below private
 }
 
 
@@ -136,6 +143,7 @@ def values(data: Dataset, year: int) -> pd.DataFrame:
     for key, indicator in INDICATOR.items():
         column = wide[indicator] if indicator in wide else pd.Series(dtype="float64")
         out[key] = out["tilbud_id"].map(column).astype("float64")
+    out["takster"] = out["tilbud_id"].map(takster.facility_difference(data, year)).astype("float64")
     return out.sort_values("Tilbud", ignore_index=True)
 
 

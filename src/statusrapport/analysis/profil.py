@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from statusrapport import config, disclosure, escaping, fmt
-from statusrapport.analysis import common, fravaer, maal, personale, tilsyn
+from statusrapport.analysis import common, fravaer, maal, personale, takster, tilsyn
 from statusrapport.data import Dataset
 from statusrapport.stats.change import Change
 
@@ -27,6 +27,8 @@ _VALUE_NAMES: dict[str, str] = {
     "lederevaluering": "Lederevaluering (1–7)",
     "belaegning": "Belægningsprocent",
     "budget": "Budgetafvigelse i procent",
+    "takst_kr": "Døgntakst (kr., vægtet med pladser)",
+    "takster": "Døgntakst ift. sammenlignelige private tilbud (%)",
 }
 
 
@@ -181,6 +183,8 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
             }
         )
 
+    rows += _rate_rows(data, year, me)
+
     out = pd.DataFrame(rows)
     out["undertrykt"] = out["undertrykt"].fillna(False).astype(bool)
     out["Mål"] = [maal.TARGET_LABELS.get(key, "–") for key in out["noegle"]]
@@ -191,6 +195,38 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     out.loc[out["undertrykt"], "Status"] = "udeladt"
     out.loc[out["noegle"].isin(maal.GROUP_ONLY), "Status"] = maal.KUN_GRUPPE
     return out
+
+
+def _rate_rows(data: Dataset, year: int, me: Facility) -> list[dict[str, Any]]:
+    """The seventh target: the rate in kr. and against the private average, for the facility,
+    its target group and the centre, all weighted by places (see analysis.takster)."""
+    own, groups = data.cached(
+        ("profil.takster", year),
+        lambda: (
+            takster.facility_table(data, year).set_index("tilbud_id"),
+            takster.summary(data, year).set_index("maalgruppe"),
+        ),
+    )
+
+    def pick(frame: pd.DataFrame, key: str, column: str) -> float:
+        return float(frame.at[key, column]) if key in frame.index else np.nan
+
+    return [
+        {
+            "noegle": "takst_kr",
+            "Nøgletal": _VALUE_NAMES["takst_kr"],
+            TILBUD: pick(own, me.tilbud_id, "takst"),
+            GRUPPE: pick(groups, me.maalgruppe, "takst"),
+            CENTER: pick(groups, takster.CENTER, "takst"),
+        },
+        {
+            "noegle": "takster",
+            "Nøgletal": _VALUE_NAMES["takster"],
+            TILBUD: pick(own, me.tilbud_id, "forskel") * 100,
+            GRUPPE: pick(groups, me.maalgruppe, "forskel") * 100,
+            CENTER: pick(groups, takster.CENTER, "forskel") * 100,
+        },
+    ]
 
 
 _PERCENT_KEYS = {"sygefravaer", "personaleomsaetning"}
@@ -204,6 +240,10 @@ def format_value(key: str, value: float) -> str:
         return fmt.pct(value)
     if key in ("belaegning", "budget"):
         return fmt.pct(value, fraction=False)
+    if key == "takst_kr":
+        return takster.kr(value)
+    if key == "takster":
+        return takster.difference_text(value / 100)
     if key == "paabud":
         return fmt.tal(value, 0) if float(value).is_integer() else fmt.tal(value, 1)
     if key == "tilsyn":  # two decimals: 3,76 must not read as the target 3,8

@@ -174,6 +174,26 @@ def targets(figures: Mapping[str, Any]) -> Headline | None:
     return Headline("maal", "Målopfyldelse", text)
 
 
+def rates(figures: Mapping[str, Any], year: int) -> Headline | None:
+    """The seventh target: the centre's place-weighted rate against comparable private ones."""
+    centre = figures.get("takster.center_takst_kr")
+    private = figures.get("takster.private_takst_kr")
+    difference = figures.get("takster.center_forskel_procent")
+    if centre is None or private is None or difference is None:
+        return None
+    word = "under" if difference < 0 else "over" if difference > 0 else "på niveau med"
+    amount = f"{fmt.pct(abs(difference))} " if difference else ""
+    text = (
+        f"Centrets gennemsnitlige døgntakst i {year}, vægtet med pladser, var "
+        f"{fmt.heltal(centre)}{fmt.NBSP}kr., {amount}{word} gennemsnittet for sammenlignelige "
+        f"private tilbud med samme målgruppe og paragraf ({fmt.heltal(private)}{fmt.NBSP}kr.). "
+    )
+    met = figures.get("takster.maal_opfyldt")
+    text += "Målet er opfyldt." if met else "Målet er ikke opfyldt."
+    text += " Private takster er med moms; se forbeholdene på siden Målopfyldelse."
+    return Headline("takster", "Takster", text)
+
+
 def findings(figures: Mapping[str, Any], names: Mapping[str, str]) -> list[Headline]:
     """The year's headlines in reading order; areas without data are left out, not guessed."""
     year = int(figures["aar"])
@@ -184,5 +204,6 @@ def findings(figures: Mapping[str, Any], names: Mapping[str, str]) -> list[Headl
         absence(figures, names, year),
         turnover(figures, year),
         follow_up(figures),
+        rates(figures, year),
     ]
     return [f for f in candidates if f is not None]

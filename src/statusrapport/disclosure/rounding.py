@@ -56,6 +56,8 @@ def precision_for_key(name: str) -> int:
         return 1  # '+0,4 procentpoint'
     if "dage_pr_fuldtid" in name or name.startswith("maal.lederevaluering"):
         return 1  # '14,2 dage', '6,1'
+    if name.startswith("takster.") and "_kr" in name:
+        return 0  # '2.345 kr.'
     if name.endswith(".gns_ansatte"):
         return 0  # 'i gennemsnit 2.431 ansatte'
     if "procent" in name or "andel" in name:

@@ -239,6 +239,14 @@ def key_numbers_markdown(figures: Mapping[str, Any]) -> str:
         "bostedsundersoegelse.andel_imoedekommet",
         lambda v: fmt.pct(v, 0),
     )
+    if figures.get("takster.center_forskel_procent") is not None:
+        difference = float(figures["takster.center_forskel_procent"])
+        rows.append(
+            (
+                "Døgntakst ift. sammenlignelige private tilbud (vægtet med pladser)",
+                f"{fmt.signed(difference * 100, 1)}{fmt.NBSP}%",
+            )
+        )
     if figures.get("maal.antal_tilbud"):
         rows.append(
             (

@@ -1,0 +1,232 @@
+"""Takster: the centre's rates per day against comparable private providers (issue 15).
+
+The framework paper's seventh target: "en udvikling af taksterne, så de i gennemsnit ligger
+under sammenlignelige tilbud hos private aktører". The centre's average is **weighted by
+places** (a 40-place facility counts four times a 10-place one), because the target is about
+what the centre's places cost. The private average it is held against is weighted by the same
+places: for every target group and paragraph (§ 107/§ 108) the private providers' average counts
+as many times as the centre has places there, so a centre with many cheap socialpsykiatri places
+is not flattered against a private market full of expensive autism places (like with like).
+
+Only places with a comparison figure enter a comparison; places without one (no private
+provider for that group and paragraph that year) are counted and reported, never guessed. A
+target group or facility with no comparable places is "ingen data". The rate is below the
+private average when it is strictly lower. Rates are not person counts: there is nothing to
+suppress (rates and places are public on Tilbudsportalen).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from statusrapport import config, fmt
+from statusrapport.data import Dataset
+
+CENTER = "Hele centret"
+OPFYLDT, IKKE_OPFYLDT, INGEN_DATA = "opfyldt", "ikke opfyldt", "ingen data"
+#: Private rates on Tilbudsportalen include VAT, municipal rates do not; the VAT compensation
+#: scheme (momsudligningsordningen) evens it out for the municipality. Said on the page.
+MOMS_FORSKEL = 0.06
+
+#: The honest note on what "comparable" can and cannot mean (shown on the page, Markdown).
+SAMMENLIGNELIGHED = (
+    "**Hvad »sammenlignelige« kan og ikke kan betyde.** Sammenligningen holder centrets takster "
+    "op mod private tilbud med samme målgruppe og samme paragraf (§ 107 eller § 108) i samme år, "
+    "som kilden (fx Tilbudsportalen) har udvalgt dem. Det er det tætteste, offentlige tal "
+    "kommer på »sammenlignelige tilbud«, men det kan ikke betyde samme borgere eller samme "
+    "ydelse:\n\n"
+    "- Taksten følger borgernes støttebehov. To tilbud til samme målgruppe kan have meget "
+    "forskellige borgere (fx nattevagt, to-mands-betjening, sundhedsfagligt personale), og en "
+    "målgruppe er en grov inddeling.\n"
+    "- Private takster er med moms, kommunale uden. Momsudligningsordningen udligner forskellen "
+    "for kommunen, men private takster er af den grund alene i gennemsnit ca. "
+    f"{fmt.heltal(MOMS_FORSKEL * 100)}{fmt.NBSP}% højere. En forskel på få procent er derfor "
+    "ikke et sikkert tegn på, at centret er billigere.\n"
+    "- Hvad taksten dækker (kost, aktiviteter, administration, bygninger), kan variere mellem "
+    "tilbud, og en takst er en pris for det planlagte antal pladser, ikke de faktiske udgifter.\n"
+    "- Det private gennemsnit er et simpelt gennemsnit over tilbuddene, som kilden opgør det; "
+    "centrets er vægtet med pladser. Bygger det private tal på få tilbud, er det usikkert.\n"
+    "- En lav takst er ikke i sig selv et godt resultat: den skal læses sammen med kvaliteten "
+    "(tilsynsscoren) og de øvrige mål."
+)
+
+
+def _comparison_rows(data: Dataset, year: int) -> pd.DataFrame:
+    """Rates of the facilities active in ``year``, one row per facility and paragraph, with the
+    private average for the same year, target group and paragraph (NaN when there is none)."""
+    active = set(data.active_facilities(year)["tilbud_id"].astype(str))
+    rates = data.takster.loc[data.takster["aar"] == year].copy()
+    rates = rates.loc[rates["tilbud_id"].astype(str).isin(active)]
+    rates["maalgruppe"] = rates["maalgruppe"].astype(str)
+    private = data.takster_private.loc[data.takster_private["aar"] == year]
+    private = private[["maalgruppe", "paragraf", "gns_takst_kr_pr_doegn", "antal_tilbud"]]
+    merged = rates.merge(
+        private.astype({"maalgruppe": "str"}),
+        on=["maalgruppe", "paragraf"],
+        how="left",
+        validate="m:1",
+    )
+    merged["pladser"] = merged["pladser"].astype("float64")
+    return merged.rename(columns={"takst_kr_pr_doegn": "takst", "gns_takst_kr_pr_doegn": "privat"})
+
+
+def _weighted(frame: pd.DataFrame, column: str) -> float:
+    """Σ(value × places) / Σ places, NaN for no rows."""
+    weight = frame["pladser"].sum()
+    return float((frame[column] * frame["pladser"]).sum() / weight) if weight > 0 else np.nan
+
+
+def _status(difference: float) -> str:
+    if difference is None or pd.isna(difference):
+        return INGEN_DATA
+    return OPFYLDT if difference * 100 < -config.TARGETS.takster_under_pct else IKKE_OPFYLDT
+
+
+def _summarise(rows: pd.DataFrame) -> dict[str, Any]:
+    """The comparison for a set of facility-paragraph rows (a facility, a group, the centre)."""
+    compared = rows.dropna(subset=["privat"])
+    mine = _weighted(compared, "takst")
+    private = _weighted(compared, "privat")
+    difference = mine / private - 1 if compared["pladser"].sum() > 0 else np.nan
+    cells = compared.drop_duplicates(["maalgruppe", "paragraf"])
+    return {
+        "pladser": int(rows["pladser"].sum()),
+        "pladser_sammenlignet": int(compared["pladser"].sum()),
+        "takst": _weighted(rows, "takst"),
+        "takst_sammenlignet": mine,
+        "privat": private,
+        "forskel": difference,
+        "antal_private": int(cells["antal_tilbud"].sum()) if len(cells) else 0,
+        "status": _status(difference),
+    }
+
+
+def facility_table(data: Dataset, year: int) -> pd.DataFrame:
+    """Per active facility with a rate in ``year``: its place-weighted rate against the private
+    average for the same target group and paragraphs (weighted by its own places).
+
+    Columns: tilbud_id, Tilbud, maalgruppe, pladser, pladser_sammenlignet, takst,
+    takst_sammenlignet, privat, forskel (fraction: −0.03 = 3 % below), antal_private, status.
+    """
+    rows = _comparison_rows(data, year)
+    out = []
+    for tilbud_id, own in rows.groupby("tilbud_id", sort=True):
+        out.append(
+            {
+                "tilbud_id": str(tilbud_id),
+                "Tilbud": str(own["navn"].iloc[0]),
+                "maalgruppe": str(own["maalgruppe"].iloc[0]),
+                **_summarise(own),
+            }
+        )
+    columns = ["tilbud_id", "Tilbud", "maalgruppe", *_summarise(rows.iloc[:0]).keys()]
+    return pd.DataFrame(out, columns=columns)
+
+
+def facility_difference(data: Dataset, year: int) -> pd.Series:
+    """tilbud_id → the facility's rate relative to the private average in per cent (−3.2 = 3,2 %
+    below); facilities without comparable places are absent (no data)."""
+    table = facility_table(data, year).dropna(subset=["forskel"])
+    return pd.Series(
+        (table["forskel"] * 100).to_numpy(dtype="float64"), index=table["tilbud_id"].astype(str)
+    )
+
+
+def summary(data: Dataset, year: int) -> pd.DataFrame:
+    """Per target group with rates (contract order) and for the centre (last row, "Hele
+    centret"): place-weighted rates against the private average for the same places.
+
+    Columns: maalgruppe, pladser, pladser_sammenlignet, takst (all places), takst_sammenlignet
+    (the places with a comparison), privat, forskel (fraction), antal_private, status.
+    """
+    rows = _comparison_rows(data, year)
+    out = []
+    for group in config.MAALGRUPPER:
+        own = rows.loc[rows["maalgruppe"] == group]
+        if len(own):
+            out.append({"maalgruppe": group, **_summarise(own)})
+    out.append({"maalgruppe": CENTER, **_summarise(rows)})
+    return pd.DataFrame(out)
+
+
+def history(data: Dataset, through: int) -> pd.DataFrame:
+    """:func:`summary` for every year with data up to ``through``, with a column ``aar``."""
+    years = [y for y in data.years if y <= through]
+    frames = [summary(data, y).assign(aar=y) for y in years]
+    if not frames:
+        return pd.DataFrame(columns=["aar", *summary(data, through).columns])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["aar", *[c for c in out.columns if c != "aar"]]]
+
+
+#: Danish column names for the page's tables (the CSV download keeps the numbers).
+COLUMN_NAMES: dict[str, str] = {
+    "maalgruppe": "Målgruppe",
+    "pladser": "Pladser med takst",
+    "pladser_sammenlignet": "Heraf sammenlignet",
+    "takst_sammenlignet": "Centrets takst (kr./døgn, vægtet med pladser)",
+    "privat": "Private tilbud (kr./døgn, samme pladser)",
+    "forskel": "Forskel",
+    "antal_private": "Antal private tilbud i sammenligningen",
+    "status": "Status",
+}
+
+
+def kr(value: float | None) -> str:
+    """'2.345 kr.' (whole kroner), or the missing-value mark."""
+    if value is None or pd.isna(value):
+        return fmt.MISSING
+    return f"{fmt.heltal(value)}{fmt.NBSP}kr."
+
+
+def difference_text(fraction: float | None) -> str:
+    """'−3,2 %' for a rate 3,2 % below the private average; the missing mark without data."""
+    if fraction is None or pd.isna(fraction):
+        return fmt.MISSING
+    return f"{fmt.signed(fraction * 100, 1)}{fmt.NBSP}%"
+
+
+#: How the page shows each numeric column of :data:`COLUMN_NAMES`.
+FORMATS: dict[str, Any] = {
+    COLUMN_NAMES["pladser"]: fmt.heltal,
+    COLUMN_NAMES["pladser_sammenlignet"]: fmt.heltal,
+    COLUMN_NAMES["takst_sammenlignet"]: kr,
+    COLUMN_NAMES["privat"]: kr,
+    COLUMN_NAMES["forskel"]: difference_text,
+    COLUMN_NAMES["antal_private"]: fmt.heltal,
+}
+
+
+def key_figures(data: Dataset, year: int) -> dict[str, Any]:
+    """The rate target as data: the centre and each target group (kr. rounded as shown)."""
+    table = summary(data, year)
+    centre = table.iloc[-1]
+    groups = table.iloc[:-1]
+
+    def number(value: float) -> float | None:
+        return None if pd.isna(value) else float(value)
+
+    return {
+        "takster.center_takst_kr": number(centre["takst_sammenlignet"]),
+        "takster.private_takst_kr": number(centre["privat"]),
+        "takster.center_forskel_procent": number(centre["forskel"]),
+        "takster.maal_opfyldt": (
+            None if centre["status"] == INGEN_DATA else centre["status"] == OPFYLDT
+        ),
+        "takster.pladser_uden_sammenligning": int(
+            centre["pladser"] - centre["pladser_sammenlignet"]
+        ),
+        "takster.takst_kr_pr_maalgruppe": {
+            str(g): number(v)
+            for g, v in zip(groups["maalgruppe"], groups["takst_sammenlignet"], strict=True)
+        },
+        "takster.private_takst_kr_pr_maalgruppe": {
+            str(g): number(v) for g, v in zip(groups["maalgruppe"], groups["privat"], strict=True)
+        },
+        "takster.forskel_procent_pr_maalgruppe": {
+            str(g): number(v) for g, v in zip(groups["maalgruppe"], groups["forskel"], strict=True)
+        },
+    }
