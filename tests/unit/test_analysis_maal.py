@@ -19,6 +19,7 @@ def _dataset(folder: Path) -> data.Dataset:
     A: tilsyn 3.9, no orders, trivsel 5.8, leder 6.2, belægning 96, budget +0.4
     B: tilsyn 3.7, one order, no trivsel row, leder 6.0 (exactly), belægning 94.0, budget −1.2
     C: no inspection, no orders, trivsel 5.4, no leder row, belægning 93.9, budget +1.0 (exactly)
+    Rates (§ 108, private autisme average 2.500 kr.): A 2.000 kr. (below), B 3.000 kr., C none.
     """
     folder.mkdir(parents=True, exist_ok=True)
     frames = {key: pd.DataFrame(columns=list(cols)) for key, cols in config.FILES.items()}
@@ -55,6 +56,14 @@ def _dataset(folder: Path) -> data.Dataset:
         [(tid, YEAR, ind, v) for tid, row in values.items() for ind, v in row.items()],
         columns=list(config.FILES["noegletal"]),
     )
+    frames["takster"] = pd.DataFrame(
+        [("A", YEAR, "§ 108", 2000.0, 20), ("B", YEAR, "§ 108", 3000.0, 20)],
+        columns=list(config.FILES["takster"]),
+    )
+    frames["takster_private"] = pd.DataFrame(
+        [(YEAR, "autisme", "§ 108", 2500.0, 6, "Tilbudsportalen")],
+        columns=list(config.FILES["takster_private"]),
+    )
     for key, frame in frames.items():
         frame.to_csv(folder / f"{key}.csv", index=False)
     return data.parse(folder)
@@ -80,9 +89,11 @@ def test_status_matrix_cells(ds: data.Dataset) -> None:
     assert m.loc["C", "lederevaluering"] == "ingen data"
     assert m.loc["C", "belaegning"] == "ikke opfyldt"
     assert m.loc["C", "budget"] == "opfyldt"  # exactly +1
+    assert m.loc["B", "takster"] == "ikke opfyldt"
+    assert m.loc["C", "takster"] == "ingen data"
     # Counts are over the per-facility targets only (leader evaluation is never per facility).
-    assert (m.loc["A", "antal_opfyldt"], m.loc["A", "antal_med_data"]) == (5, 5)
-    assert (m.loc["B", "antal_opfyldt"], m.loc["B", "antal_med_data"]) == (1, 4)
+    assert (m.loc["A", "antal_opfyldt"], m.loc["A", "antal_med_data"]) == (6, 6)
+    assert (m.loc["B", "antal_opfyldt"], m.loc["B", "antal_med_data"]) == (1, 5)
     assert (m.loc["C", "antal_opfyldt"], m.loc["C", "antal_med_data"]) == (2, 4)
 
 
@@ -124,7 +135,7 @@ def test_scoreboard_is_text_with_labels(ds: data.Dataset) -> None:
     assert list(board.columns) == ["Tilbud", *labels, "Opfyldte mål"]
     assert maal.TARGET_LABELS["lederevaluering"] not in board.columns
     assert list(board["Tilbud"]) == ["Alfa", "Beta", "Gamma"]
-    assert list(board["Opfyldte mål"]) == ["5 af 5", "1 af 4", "2 af 4"]
+    assert list(board["Opfyldte mål"]) == ["6 af 6", "1 af 5", "2 af 4"]
     cells = board[labels].to_numpy().ravel()
     assert set(cells) <= set(maal.STATUSSER)
 
