@@ -224,3 +224,12 @@ def test_coverage_warnings(tmp_path: Path) -> None:
     assert "B mangler 2024" in found["daekning_takster"].examples[0][1]
     assert found["daekning_private_takster"].n_bad == 1  # socialpsykiatri § 108
     assert all(c.severity == "advarsel" for c in found.values())
+
+
+def test_committee_pdf_key_number() -> None:
+    from statusrapport.site import pdf
+
+    text = pdf.key_numbers_markdown({"aar": 2025, "takster.center_forskel_procent": -0.02})
+    assert "Døgntakst ift\\. sammenlignelige private tilbud" in text
+    assert f"{fmt.MINUS}2\\,0{fmt.NBSP}\\%" in text
+    assert "Døgntakst" not in pdf.key_numbers_markdown({"aar": 2025})
