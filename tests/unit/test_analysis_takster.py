@@ -233,3 +233,20 @@ def test_committee_pdf_key_number() -> None:
     assert "Døgntakst ift\\. sammenlignelige private tilbud" in text
     assert f"{fmt.MINUS}2\\,0{fmt.NBSP}\\%" in text
     assert "Døgntakst" not in pdf.key_numbers_markdown({"aar": 2025})
+
+
+def test_monthly_rate_typed_as_daily_is_an_error_with_line(tmp_path: Path) -> None:
+    """The GX suite from the contract: file, column, rule and CSV line of the bad rate."""
+    from statusrapport.validation import validate
+    from statusrapport.validation.gx_runner import quiet
+
+    rows = _rows()
+    rows["takster"][1]["takst_kr_pr_doegn"] = 53594.0  # a § 107 monthly rate
+    folder = tmp_path / "data"
+    write_contract(folder, rows)
+    with quiet():
+        report = validate(folder, year=YEAR, today=datetime.date(2025, 1, 1))
+    bad = [c for c in report.errors if c.file == "takster.csv"]
+    assert [(c.column, c.rule) for c in bad] == [("takst_kr_pr_doegn", "takst_interval")]
+    assert bad[0].examples[0][0] == 3  # header is line 1, the second data row line 3
+    assert "månedstakst" in (bad[0].hint or "")
