@@ -573,9 +573,10 @@ langtidsfravær; personaleomsætning på ca. 20–25 %; tilsynsscorer mest melle
 tilbud under målet på 3,8; få påbud om året. Ét tilbud åbner 2021-03-01 og har ingen data før.
 Tilbud med færre end 16 pladser har ikke faggruppen sundhedsfagligt personale. Alle navne, tal og
 statusser efter 2008 er opdigtede; 2008-statusserne i `bostedsundersoegelse.csv` er planens egne.
-Takster: § 108-tilbud ca. 1.900–4.600 kr. pr. døgn og § 107-tilbud ca. 1.700–4.000 kr. pr. døgn
-efter målgruppe (antaget niveau, se `statusrapport.demo`), private tilbud i gennemsnit nogle procent
-dyrere med spredning; enkelte målgrupper mangler sammenligningstal enkelte år.
+Døgntakster (antaget niveau, se `statusrapport.demo`): ca. 1.500–5.300 kr. efter målgruppe,
+paragraf og år (§ 107 ca. 10 % under § 108); de private gennemsnit ligger fra nogle procent under
+til nogle procent over centrets; synshandicap § 107 og én anden målgruppe og paragraf ét år
+mangler sammenligningstal.
 """
 
 

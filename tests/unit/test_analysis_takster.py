@@ -250,3 +250,22 @@ def test_monthly_rate_typed_as_daily_is_an_error_with_line(tmp_path: Path) -> No
     assert [(c.column, c.rule) for c in bad] == [("takst_kr_pr_doegn", "takst_interval")]
     assert bad[0].examples[0][0] == 3  # header is line 1, the second data row line 3
     assert "månedstakst" in (bad[0].hint or "")
+
+
+def test_demo_rates_are_calibrated_and_fictive(demo_dir: Path) -> None:
+    """Demo rates within the assumed public range, § 107 below § 108, the source marked fictive,
+    and the centre's position against private providers moving over the years."""
+    ds = data.load(demo_dir)
+    rates = ds.takster["takst_kr_pr_doegn"]
+    assert rates.between(1400, 6000).all()
+    by_paragraph = ds.takster.groupby("paragraf")["takst_kr_pr_doegn"].mean()
+    assert by_paragraph["§ 107"] < by_paragraph["§ 108"]
+    assert set(ds.takster_private["kilde"]) == {
+        "Fiktive tal (demodata); rigtige tal fra Tilbudsportalen"
+    }
+    centre = takster.history(ds, 2025).query("maalgruppe == @takster.CENTER").set_index("aar")
+    assert centre.loc[2019, "forskel"] > 0 > centre.loc[2025, "forskel"]
+    assert set(takster.facility_table(ds, 2025)["status"]) == {
+        takster.OPFYLDT,
+        takster.IKKE_OPFYLDT,
+    }
