@@ -8,6 +8,7 @@ the same target group and with the centre as a whole. Group and centre figures a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -405,12 +406,15 @@ def changes(data: Dataset, year: int, tilbud_id: str) -> list[FacilityChange]:
     shown = history(data, year, tilbud_id).set_index("aar")
     out = []
     for key, column, subject, numerator, denominator, reader in _CHANGE_MEASURES:
-        all_changes = data.cached(
-            ("profil.aendringer", key, year),
-            lambda reader=reader, numerator=numerator, denominator=denominator: (
-                common.facility_changes(reader(data, through=year), year, numerator, denominator)
-            ),
-        )
+
+        def compute(
+            reader: Callable[..., pd.DataFrame] = reader,
+            numerator: str = numerator,
+            denominator: str = denominator,
+        ) -> dict[str, Change]:
+            return common.facility_changes(reader(data, through=year), year, numerator, denominator)
+
+        all_changes = data.cached(("profil.aendringer", key, year), compute)
         change = all_changes.get(tilbud_id)
         if change is None:
             continue
