@@ -118,3 +118,8 @@ REPORT_PAGES: tuple[tuple[str, str], ...] = (
 )
 #: Executed once per active facility into reports/<year>/tilbud/<tilbud_id>.ipynb.
 PROFILE_NOTEBOOK = "tilbudsprofil"
+
+# --- Follow-up plans (one line each in planer.py): overview page and one page per plan ------
+
+#: Executed once per plan in ``planer.PLANER`` into reports/<year>/opfoelgning/<plan_id>.ipynb.
+PLAN_NOTEBOOK = "opfoelgningsplan"

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from statusrapport import planer
+
 Kind = Literal["id", "tekst", "heltal", "decimal", "dato", "maaned", "aar"]
 
 #: Every id column (tilbud_id, anbefaling_id) must match this: ids become file names and URLs.
@@ -43,14 +45,8 @@ TEMAER: tuple[str, ...] = (
     "Kompetencer",
     "Fysiske rammer",
 )
-#: Follow-up statuses of the bostedsundersøgelse, lowest stage first.
-STATUSSER: tuple[str, ...] = (
-    "under overvejelse",
-    "delvist planlagt",
-    "planlagt",
-    "delvist imødekommet",
-    "imødekommet",
-)
+#: Follow-up statuses of the bostedsundersøgelse, lowest stage first (see planer.py).
+STATUSSER: tuple[str, ...] = planer.BOSTED_TRIN
 MYNDIGHEDER: tuple[str, ...] = (
     "Socialtilsynet",
     "Styrelsen for Patientsikkerhed",
@@ -146,10 +142,17 @@ class InputFile:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     notes: str = ""
+    #: The suite in ``expectations/`` (default: the file's own, ``<name>.json``); the
+    #: follow-up plans share ``opfoelgning.json``.
+    suite: str = ""
 
     @property
     def file(self) -> str:
         return f"{self.name}.csv"
+
+    @property
+    def suite_name(self) -> str:
+        return self.suite or self.name
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -482,6 +485,71 @@ FILES: tuple[InputFile, ...] = (
     *TAKST_FILES,
 )
 
+
+# --- Follow-up plans: one file per plan in planer.PLANER, all with the same columns -----------
+
+
+def _plan_file(plan: planer.Plan) -> InputFile:
+    """The contract of one follow-up plan's CSV (the common columns, :data:`planer.KOLONNER`)."""
+    stages = ", ".join(f"`{s}`" for s in plan.trin)
+    return InputFile(
+        plan.fil,
+        f"opfølgning på {plan.titel[:1].lower() + plan.titel[1:]}",
+        "én række pr. punkt og statusår",
+        (
+            Column("tema", "tekst", 'Planens tema (eller område), fx "Det gode liv".'),
+            Column("punkt_id", "id", "Fast nøgle for punktet (indsats, anbefaling), fx `G01`."),
+            Column("punkt", "tekst", "Punktets tekst fra planen.", max_length=LONG_TEXT_MAX),
+            Column(
+                "formaal",
+                "tekst",
+                "Punktets formål fra planen; må være tom.",
+                required=False,
+                max_length=LONG_TEXT_MAX,
+            ),
+            Column(
+                "aar",
+                "aar",
+                f"Statusår: planens start ({plan.startaar}) og de følgende år.",
+                minimum=2000,
+                range_note=f"{plan.startaar} – i år",
+            ),
+            Column(
+                "status",
+                "tekst",
+                "Statustrin, laveste først. Tom: punktet har ingen status i året (det vises "
+                'som "uden status").'
+                if plan.trin
+                else "Planen har ingen statustrin: lad feltet være tomt.",
+                required=False,
+                range_note=stages if plan.trin else "tom",
+            ),
+            Column(
+                "statustekst",
+                "tekst",
+                "Statusteksten for året; må være tom. Skal udfyldes, hvis status går tilbage "
+                "til et lavere trin (begrundelsen vises på siden).",
+                required=False,
+                max_length=LONG_TEXT_MAX,
+            ),
+            Column(
+                "fiktiv",
+                "tekst",
+                "`nej` for dokumenterede statusser, `ja` for opdigtede (demodata).",
+                allowed="ja_nej",
+            ),
+        ),
+        key=("punkt_id", "aar"),
+        notes=f"Planens linje står i `src/statusrapport/planer.py` (id `{plan.id}`). "
+        'Et punkt uden række i et statusår vises som "uden status".',
+        suite="opfoelgning",
+    )
+
+
+FILES = FILES + tuple(
+    _plan_file(p) for p in planer.PLANER if p.egen_kontrakt and p.fil not in {f.name for f in FILES}
+)
+
 BY_NAME: dict[str, InputFile] = {f.name: f for f in FILES}
 
 
@@ -577,6 +645,19 @@ Døgntakster (antaget niveau, se `statusrapport.demo`): ca. 1.500–5.300 kr. ef
 paragraf og år (§ 107 ca. 10 % under § 108); de private gennemsnit ligger fra nogle procent under
 til nogle procent over centrets; synshandicap § 107 og én anden målgruppe og paragraf ét år
 mangler sammenligningstal.
+I `opfoelgning_handicappolitik.csv` er temaer, indsatser, formål og statustekster for 2019 fra
+Socialforvaltningens status 2019 på handicappolitikkens indsatsplan (et udvalg af indsatserne;
+trinet for 2019 er projektets læsning af teksten); statusserne for de følgende år er opdigtede.
+
+## Sådan tilføjes en plan til opfølgningen
+
+1. Tilføj én linje i `PLANER` i `src/statusrapport/planer.py`: id, titel, filnavn, startår og
+   planens statustrin (laveste først; tom, hvis planen kun har statustekster).
+2. Læg planens CSV i datamappen med kolonnerne `tema`, `punkt_id`, `punkt`, `formaal`, `aar`,
+   `status`, `statustekst`, `fiktiv` (som `opfoelgning_handicappolitik.csv` ovenfor).
+3. Kør `python -m statusrapport.contract > data/raw/README.md` og `make validate`. Planen får sin
+   egen side pr. år og en linje i oversigten over planerne; valideringen bruger det fælles
+   regelsæt `expectations/opfoelgning.json`.
 """
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from statusrapport import config, contract, kalender
+from statusrapport import config, contract, kalender, planer
 from statusrapport.errors import DataError
 
 if TYPE_CHECKING:
@@ -43,6 +43,8 @@ class Dataset:
     #: Rates per facility, year and paragraph, and the private providers' averages (issue 15).
     takster: pd.DataFrame
     takster_private: pd.DataFrame
+    #: Every follow-up plan (planer.PLANER) as the common frame (analysis.opfoelgning.normalise).
+    planer: dict[str, pd.DataFrame] = field(default_factory=dict)
     demo: bool = False
     years: list[int] = field(default_factory=list)
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
@@ -188,6 +190,9 @@ def parse(folder: Path, inputs: InputFolder | None = None) -> Dataset:
     _num(takster_private, ["aar", "antal_tilbud"], integer=True)
     takster_private["aar"] = takster_private["aar"].astype("int64")
     _num(takster_private, ["gns_takst_kr_pr_doegn"])
+    from statusrapport.analysis import opfoelgning
+
+    plans = {p.id: opfoelgning.normalise(p, frames[p.fil]) for p in planer.PLANER}
 
     years = kalender.years_with_data(fravaer["aar"], personale["aar"])
     return Dataset(
@@ -201,6 +206,7 @@ def parse(folder: Path, inputs: InputFolder | None = None) -> Dataset:
         noegletal=noegletal,
         takster=takster,
         takster_private=takster_private,
+        planer=plans,
         demo=config.is_demo(folder),
         years=years,
     )

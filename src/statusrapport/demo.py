@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, contract
+from statusrapport import config, contract, demo_handicapplan, planer
 
 __all__ = [
     "ANBEFALINGER",
@@ -1007,6 +1007,87 @@ def _takster_private(years: tuple[int, int], seed: int) -> pd.DataFrame:
     if len(out) > 1:
         out = out.drop(index=int(rng.integers(0, len(out))))
     return out.sort_values(["aar", "maalgruppe", "paragraf"], ignore_index=True)
+# --- Handicap policy action plan follow-up (status 2019 from seed 002, later years fictive) ----
+
+_INDSATS_TEKST = {
+    "op": "Fiktiv status: indsatsen er rykket et trin frem",
+    "samme": "Fiktiv status: indsatsen forløber planmæssigt",
+    "covid": "Fiktiv status: indsatsen blev sat i bero under covid-19-nedlukningerne",
+    "budget": "Fiktiv status: indsatsen blev nedprioriteret ved budgetforhandlingerne",
+    "reform": "Fiktiv status: organisationsændringen pr. 1. januar 2025 kræver en ny forankring",
+}
+
+
+def _handicapplan(years: tuple[int, int], seed: int) -> pd.DataFrame:
+    """The 2019 statuses (fact, seed 002) plus generated yearly statuses: mostly forward, one or
+    two setbacks with a reason, and an item or two without a status in the latest year."""
+    rng = _rng(seed, "opfoelgning_handicappolitik")
+    items = demo_handicapplan.INDSATSER
+    stages = planer.INDSATS_TRIN
+    top = len(stages) - 1
+    later = list(range(max(demo_handicapplan.STATUSAAR + 1, years[0]), years[1] + 1))
+    n, n_y = len(items), len(later)
+    path = np.zeros((n, n_y), dtype=int)
+    previous = np.array([stages.index(i.status_2019) for i in items])
+    for t in range(n_y):
+        step = (rng.random(n) < 0.3) & (previous > 0)  # "ikke igangsat" stays unless funded
+        path[:, t] = np.minimum(previous + step, top)
+        previous = path[:, t]
+    texts = np.full((n, n_y), "", dtype=object)
+    candidates = [(r, t) for r in range(n) for t in range(n_y) if (path[r, t - 1] if t else 0) >= 2]
+    used: set[int] = set()
+    n_back = min(int(rng.integers(1, 3)), len(candidates))
+    for c in rng.permutation(len(candidates)):
+        if len(used) == n_back:
+            break
+        r, t = candidates[c]
+        if r in used:
+            continue
+        used.add(r)
+        back = path[r, t - 1] - 1
+        original = path[r].copy()
+        path[r, t] = back
+        for u in range(t + 1, n_y):
+            path[r, u] = max(back, original[u - 1])
+        year = later[t]
+        texts[r, t] = _INDSATS_TEKST[
+            "covid" if year in (2020, 2021) else "reform" if year == 2025 else "budget"
+        ]
+    missing: set[int] = set()
+    if n_y:
+        missing = {int(i) for i in rng.choice(n, size=2, replace=False)} - used
+    rows: list[tuple[object, ...]] = []
+    for r, item in enumerate(items):
+        rows.append(
+            (
+                item.tema,
+                item.punkt_id,
+                item.punkt,
+                item.formaal,
+                demo_handicapplan.STATUSAAR,
+                item.status_2019,
+                item.statustekst_2019,
+                "nej",
+            )
+        )
+        for t, year in enumerate(later):
+            if r in missing and t == n_y - 1:
+                continue  # no status reported this year: shown as "uden status"
+            before = path[r, t - 1] if t else stages.index(item.status_2019)
+            text = texts[r, t] or _INDSATS_TEKST["op" if path[r, t] > before else "samme"]
+            rows.append(
+                (
+                    item.tema,
+                    item.punkt_id,
+                    item.punkt,
+                    item.formaal,
+                    year,
+                    stages[path[r, t]],
+                    text,
+                    "ja",
+                )
+            )
+    return pd.DataFrame(rows, columns=list(planer.KOLONNER))
 
 
 # --- Public API ---------------------------------------------------------------------------
@@ -1028,6 +1109,7 @@ def generate(
         "noegletal": _noegletal(fac, years, seed),
         "takster": _takster(fac, years, seed),
         "takster_private": _takster_private(years, seed),
+        "opfoelgning_handicappolitik": _handicapplan(years, seed),
     }
     return {spec.name: frames[spec.name][list(spec.column_names)] for spec in contract.FILES}
 

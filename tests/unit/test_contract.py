@@ -58,12 +58,12 @@ def test_suites_match_the_contract() -> None:
     """Every suite belongs to a contract file and names only its columns; required columns
     have a not-null rule, categories use the contract's vocabulary, numeric bounds agree."""
     suites = _suites()
-    assert set(suites) == {f.name for f in contract.FILES}
+    assert set(suites) == {f.suite_name for f in contract.FILES}
     params = expectation_parameters(TODAY)
     for spec in contract.FILES:
         names = set(spec.column_names)
         not_null = set()
-        for exp in suites[spec.name]["expectations"]:
+        for exp in suites[spec.suite_name]["expectations"]:
             kwargs = exp["kwargs"]
             used = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
             used += kwargs.get("column_list", [])
@@ -94,7 +94,7 @@ def test_suites_match_the_contract() -> None:
         if spec.key and len(spec.key) > 1:
             compound = [
                 e["kwargs"]["column_list"]
-                for e in suites[spec.name]["expectations"]
+                for e in suites[spec.suite_name]["expectations"]
                 if e["type"] == "expect_compound_columns_to_be_unique"
             ]
             assert list(spec.key) in compound, spec.name

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from statusrapport import cli, config
+from statusrapport import cli, config, contract
 from statusrapport.validation import Check, ValidationReport, validate
 from statusrapport.validation.reading import read_table
 
@@ -647,9 +647,10 @@ def test_reader_names_missing_and_extra_columns(tmp_path: Path) -> None:
 
 
 def test_suites_are_readable_and_explained() -> None:
-    for name in config.FILES:
-        suite = json.loads((config.EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
-        assert suite["name"] == name
+    for spec in contract.FILES:
+        path = config.EXPECTATIONS_DIR / f"{spec.suite_name}.json"
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        assert suite["name"] == spec.suite_name
         for expectation in suite["expectations"]:
             assert expectation["notes"], expectation
             assert {"regel", "beskrivelse", "alvorlighed"} <= set(expectation["meta"])

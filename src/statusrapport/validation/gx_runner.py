@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from statusrapport import contract
 from statusrapport.validation.reading import LINE, TEXT_SUFFIX, Table
 from statusrapport.validation.report import Check
 
@@ -103,7 +104,8 @@ def run_suites(
     keys: dict[str, tuple[str, str, str]] = {}
     params_text = json.dumps(parameters, sort_keys=True, default=str)
     for name, table in tables.items():
-        path = suites_dir / f"{name}.json"
+        spec = contract.BY_NAME.get(name)
+        path = suites_dir / f"{spec.suite_name if spec else name}.json"
         try:
             suites[name] = load_suite(path)
             suite_text = json.dumps(suites[name], sort_keys=True)
@@ -138,7 +140,8 @@ def run_suites(
         for name, spec in suites.items():
             table = tables[name]
             try:
-                result = _run_one(gx, context, source, table, spec, parameters)
+                # named by the table: plans share a suite but each is its own asset
+                result = _run_one(gx, context, source, table, {**spec, "name": name}, parameters)
                 findings += result
                 if name in keys and not any("intern fejl" in f.description for f in result):
                     _CACHE[keys[name]] = result

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, fmt, kalender
+from statusrapport import config, fmt, kalender, planer
 from statusrapport.validation.reading import LINE, TEXT_SUFFIX, Table
 from statusrapport.validation.report import Check
 
@@ -311,6 +311,80 @@ def rate_coverage(tables: dict[str, Table], year: int, today: date) -> list[Chec
                 [(None, f"{g}, {p} mangler {year}") for g, p in missing],
                 "Tilføj gennemsnittet for sammenlignelige private tilbud (fx fra "
                 "Tilbudsportalen); ellers kan takstmålet ikke vurderes for de pladser.",
+def plan_statuses(tables: dict[str, Table], year: int, today: date) -> list[Check]:
+    """Every follow-up plan with the common columns: statuses from the plan's own stages, no
+    year before the plan's start, and a stage going back is explained in statustekst."""
+    findings: list[Check] = []
+    for plan in planer.PLANER:
+        if not plan.egen_kontrakt or plan.fil not in tables:
+            continue
+        frame = tables[plan.fil].frame
+        file = f"{plan.fil}.csv"
+        status = frame["status"].fillna("").astype(str)
+        allowed = set(plan.trin) | {""}
+        bad = ~status.isin(allowed).to_numpy(dtype=bool)
+        stages = fmt.opremsning([f"»{t}«" for t in plan.trin]) if plan.trin else ""
+        findings.append(
+            Check(
+                file,
+                "status",
+                "planens_trin",
+                f"skal være tom eller et af planens trin: {stages}"
+                if plan.trin
+                else "skal være tom (planen har ingen statustrin)",
+                "fejl",
+                not bad.any(),
+                int(bad.sum()),
+                _lines_examples(frame, bad, lambda r: r["status"].astype(str)),
+                f"Ret stavningen, eller tilføj trinet til planen '{plan.id}' i "
+                "src/statusrapport/planer.py."
+                if bad.any()
+                else None,
+            )
+        )
+        early = (frame["aar"] < plan.startaar).fillna(False).to_numpy(dtype=bool)
+        findings.append(
+            Check(
+                file,
+                "aar",
+                "efter_planens_start",
+                f"må ikke ligge før planens startår {plan.startaar}",
+                "fejl",
+                not early.any(),
+                int(early.sum()),
+                _lines_examples(frame, early, lambda r: r["aar"].astype("Int64").astype(str)),
+                "Ret året, eller ret planens startår i src/statusrapport/planer.py."
+                if early.any()
+                else None,
+            )
+        )
+        if not plan.trin:
+            continue
+        stage = status.map({s: i for i, s in enumerate(plan.trin)})
+        ordered = frame.assign(_trin=stage).dropna(subset=["_trin", "aar", "punkt_id"])
+        ordered = ordered.sort_values(["punkt_id", "aar"], kind="stable")
+        previous = ordered.groupby("punkt_id", sort=False)["_trin"].shift()
+        previous_status = ordered.groupby("punkt_id", sort=False)["status"].shift()
+        text = ordered["statustekst"].fillna("").astype(str).str.strip()
+        back = ((ordered["_trin"] < previous) & (text == "")).to_numpy(dtype=bool)
+        rows = ordered.loc[back].assign(_fra=previous_status[back]).sort_values(LINE)
+        examples = [
+            (int(r[LINE]), f"{r['punkt_id']} {int(r['aar'])}: {r['_fra']} → {r['status']}")
+            for _, r in rows.head(MAX_EXAMPLES).iterrows()
+        ]
+        findings.append(
+            Check(
+                file,
+                "statustekst",
+                "tilbagegang_forklaret",
+                "en status, der går tilbage til et lavere trin, skal begrundes i statustekst",
+                "fejl",
+                len(rows) == 0,
+                len(rows),
+                examples,
+                "Skriv i statustekst, hvorfor punktet er gået tilbage, eller ret status."
+                if len(rows)
+                else None,
             )
         )
     return findings
@@ -320,6 +394,7 @@ RULES: dict[str, Rule] = {
     "kendt_tilbud": known_facilities,
     "fratraadte_plausibel": plausible_leavers,
     "tilbagegang_forklaret": status_history,
+    "planens_statusser": plan_statuses,
     "daekning": coverage,
     "daekning_takster": rate_coverage,
 }
