@@ -113,6 +113,7 @@ REPORT_PAGES: tuple[tuple[str, str], ...] = (
     ("sygefravaer", "Sygefravær"),
     ("personaleomsaetning", "Personaleomsætning"),
     ("bostedsundersoegelse", "Opfølgning på bostedsundersøgelsen"),
+    ("opfoelgning", "Opfølgning på planer"),
     ("maalopfyldelse", "Målopfyldelse"),
     ("datakvalitet", "Datakvalitet"),
 )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
+import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from statusrapport import config, fmt
@@ -114,3 +118,43 @@ def target_line(
             fontsize=9,
             bbox=_LABEL_BOX,
         )
+
+
+def trin_farver(trin: Sequence[str], uden: str = "uden status") -> dict[str, str]:
+    """Colours for a plan's stages, lowest first (the bostedsundersøgelse's orange→dark blue
+    scale, thinned to the number of stages), and grey for items without a status."""
+    scale = list(STATUS_FARVER.values())
+    n = len(trin)
+    picks = (
+        [scale[round(i * (len(scale) - 1) / (n - 1))] for i in range(n)] if n > 1 else scale[-1:]
+    )
+    return {**dict(zip(trin, picks[:n], strict=True)), uden: MUTED}
+
+
+def plan_status_bars(by_theme: pd.DataFrame, colours: dict[str, str], unit: str) -> Figure:
+    """Stacked horizontal bars: items per theme (rows, plan order) by status (colours' order),
+    the count written in every segment. ``by_theme`` is ``FollowUp.by_theme``."""
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(by_theme) + 1.8))
+    y = list(range(len(by_theme)))[::-1]
+    left = [0] * len(by_theme)
+    for status, colour in colours.items():
+        if status not in by_theme:
+            continue
+        counts = by_theme[status].astype(int).tolist()
+        bars = ax.barh(y, counts, left=left, color=colour, label=status, height=0.7)
+        light = colour in ("#E69F00", "#9ecae1")  # black text reads better on these
+        ax.bar_label(
+            bars,
+            labels=[fmt.heltal(c) if c else "" for c in counts],
+            label_type="center",
+            color="black" if light else "white",
+            fontsize=9,
+        )
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    ax.set_yticks(y, by_theme["Tema"])
+    ax.set_xlabel(f"Antal {unit}")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    danish_axis(ax, "x", decimals=0)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower left", bbox_to_anchor=(-0.05, 1.0), ncol=3, fontsize=9)
+    return fig

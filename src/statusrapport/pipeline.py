@@ -28,6 +28,7 @@ from statusrapport import (
     lifecycle,
     lock,
     paths,
+    planer,
     preflight,
     publish,
 )
@@ -124,6 +125,19 @@ def plan(data_dir: Path, year: int, facilities: list[ActiveFacility]) -> list[Ta
         )
         for stem, title in config.REPORT_PAGES
     ]
+    # One follow-up page per plan (planer.PLANER), linked from the overview page "opfoelgning".
+    for item in planer.PLANER:
+        tasks.append(
+            Task(
+                source=config.NOTEBOOKS_DIR / f"{config.PLAN_NOTEBOOK}.ipynb",
+                output=f"reports/{year}/opfoelgning/{item.id}.ipynb",
+                parameters={**common, "plan_id": item.id},
+                front_matter={
+                    "title": f"Opfølgning {year}: {escaping.metadata(item.titel)}",
+                    "aar": year,
+                },
+            )
+        )
     profile = config.NOTEBOOKS_DIR / f"{config.PROFILE_NOTEBOOK}.ipynb"
     for facility in facilities:
         tasks.append(

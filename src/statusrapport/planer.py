@@ -78,7 +78,7 @@ class Plan:
 PLANER: tuple[Plan, ...] = (
     Plan(
         "bostedsundersoegelse",
-        "Opfølgning på bostedsundersøgelsen",
+        "Bostedsundersøgelsens anbefalinger (2008)",
         "bostedsundersoegelse",
         2008,
         BOSTED_TRIN,
@@ -99,7 +99,7 @@ PLANER: tuple[Plan, ...] = (
     ),
     Plan(
         "handicappolitik",
-        "Handicappolitikkens indsatsplan",
+        "Handicappolitikkens indsatsplan (2019)",
         "opfoelgning_handicappolitik",
         2019,
         INDSATS_TRIN,

@@ -18,6 +18,7 @@ PARAM_LINE = re.compile(r"^(\w+): (int|str|float|bool) = .+  # \S.*$")
 def test_every_page_has_a_source_notebook():
     expected = {f"{stem}.ipynb" for stem, _ in config.REPORT_PAGES}
     expected.add(f"{config.PROFILE_NOTEBOOK}.ipynb")
+    expected.add(f"{config.PLAN_NOTEBOOK}.ipynb")
     assert expected <= {p.name for p in SOURCES}
 
 
@@ -156,3 +157,22 @@ def test_profile_runs_for_a_facility(small_demo: Path, tmp_path: Path):
     assert (tmp_path / "tabeller" / "noegletal-clb02.csv").exists()
     # The facility's change from last year is worded by its interval, with the interval.
     assert "Ændring fra 2024 til 2025" in text and "sikkerhedsinterval" in text
+
+
+@pytest.mark.slow
+def test_plan_page_runs_for_the_action_plan(full_demo_run: dict):
+    """The follow-up page of one plan as the pipeline executed it on the full demo (the
+    bostedsundersøgelse goes through the same model, see tests/unit/test_analysis_opfoelgning.py):
+    progress, setbacks with their reason, items without a status, the fictive years named."""
+    folder: Path = full_demo_run["reports"]
+    nb = nbformat.read(folder / "opfoelgning" / "handicappolitik.ipynb", as_version=4)
+    text = _texts(nb)
+    assert "Traceback" not in text and "Warning" not in text
+    assert _warnings(nb) == []
+    assert "Fiktive data" in text and "Kun statusserne fra 2019 er reelle" in text
+    assert "Siden 2019 er" in text and "har ingen status i 2025" in text
+    assert "rykket et trin tilbage undervejs" in text
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) == 1
+    tables = {p.name for p in folder.rglob("tabeller/*.csv")}
+    assert {"handicappolitik-tilbageskridt.csv", "handicappolitik-uden-status.csv"} <= tables

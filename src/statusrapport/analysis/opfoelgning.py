@@ -134,6 +134,11 @@ class FollowUp:
         return self.n_top / self.n
 
 
+def _capital(values: pd.Series | list[str]) -> list[str]:
+    """Theme names start with a capital letter in tables ('visitation' → 'Visitation')."""
+    return [v[:1].upper() + v[1:] for v in map(str, values)]
+
+
 def _themes(frame: pd.DataFrame) -> list[str]:
     """Themes in the plan's order (by their first item)."""
     return list(frame.sort_values(["_orden", "aar"])["tema"].drop_duplicates())
@@ -153,14 +158,14 @@ def follow_up(plan: Plan, frame: pd.DataFrame, year: int) -> FollowUp:
     items = items.sort_values("_orden")
     ids = list(items.index)
     now = upto[upto["aar"] == used].set_index("punkt_id").reindex(ids)
-    now_ok = now["status"].notna() & _has_status(plan, now.fillna(""))
+    now_ok = now["status"].notna() & _has_status(plan, now[["status", "statustekst"]].fillna(""))
 
     rated = upto[_has_status(plan, upto)]
     first = rated.groupby("punkt_id", sort=False).head(1).set_index("punkt_id").reindex(ids)
 
     table = pd.DataFrame(
         {
-            "Tema": items["tema"].to_numpy(),
+            "Tema": _capital(items["tema"]),
             "punkt_id": ids,
             "Punkt": items["punkt"].to_numpy(),
         }
@@ -208,7 +213,7 @@ def follow_up(plan: Plan, frame: pd.DataFrame, year: int) -> FollowUp:
         back = steps[steps["_forrige"].notna() & (steps["_trin"] < steps["_forrige"])]
         setbacks = pd.DataFrame(
             {
-                "Tema": back["tema"].to_numpy(),
+                "Tema": _capital(back["tema"]),
                 "punkt_id": back["punkt_id"].to_numpy(),
                 "Punkt": back["punkt"].to_numpy(),
                 "År": back["aar"].astype("int64").to_numpy(),
@@ -223,7 +228,7 @@ def follow_up(plan: Plan, frame: pd.DataFrame, year: int) -> FollowUp:
     last = rated.groupby("punkt_id", sort=False).tail(1).set_index("punkt_id").reindex(missing_ids)
     without = pd.DataFrame(
         {
-            "Tema": items.loc[missing_ids, "tema"].to_numpy(),
+            "Tema": _capital(items.loc[missing_ids, "tema"]),
             "punkt_id": missing_ids,
             "Punkt": items.loc[missing_ids, "punkt"].to_numpy(),
             "Seneste status": [
@@ -242,7 +247,7 @@ def follow_up(plan: Plan, frame: pd.DataFrame, year: int) -> FollowUp:
         else pd.Series(["med status" if ok else UDEN_STATUS for ok in now_ok], index=table.index)
     )
     counts = pd.crosstab(table["Tema"], labels).reindex(
-        index=_themes(upto), columns=columns, fill_value=0
+        index=_capital(_themes(upto)), columns=columns, fill_value=0
     )
     counts = counts.fillna(0).astype("int64")
     counts["I alt"] = counts.sum(axis=1)
@@ -324,4 +329,8 @@ def overview(plans: Mapping[Plan, pd.DataFrame], year: int) -> pd.DataFrame:
                 "Uden status": f.n_without,
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    for column in ("Statusår", "Øverste trin", "Rykket op", "Rykket tilbage", "Tilbageskridt"):
+        out[column] = out[column].astype("Int64")
+    out["Uden status"] = out["Uden status"].astype("Int64")
+    return out

@@ -13,7 +13,7 @@ from typing import Any
 import nbformat
 import yaml
 
-from statusrapport import config, escaping
+from statusrapport import config, escaping, planer
 
 #: Committed files and folders copied from the project root into the build folder.
 SOURCE_GLOBS: tuple[str, ...] = ("_quarto.yml", "_*.yml", "_*.md", "*.qmd", "*.scss", "*.css")
@@ -50,6 +50,8 @@ class YearReport:
     year: int
     pages: tuple[Page, ...]
     facilities: tuple[Facility, ...]
+    #: One follow-up page per plan (``opfoelgning/<plan_id>.ipynb``), in ``planer.PLANER`` order.
+    plans: tuple[Page, ...] = ()
 
     @property
     def folder(self) -> Path:
@@ -122,7 +124,13 @@ def discover(build_dir: Path, years: Iterable[int], messages: list[str]) -> list
                 )
             )
         facilities.sort(key=lambda f: f.title.casefold())
-        reports.append(YearReport(year, tuple(pages), tuple(facilities)))
+        plans = []
+        for plan in planer.PLANER:
+            path = folder / "opfoelgning" / f"{plan.id}.ipynb"
+            if path.exists():
+                title = str(front_matter(path).get("title") or f"{plan.titel} {year}")
+                plans.append(Page(plan.id, title, path.relative_to(build_dir)))
+        reports.append(YearReport(year, tuple(pages), tuple(facilities), tuple(plans)))
     return reports
 
 

@@ -76,6 +76,8 @@ def render_preview(
             pages.append(
                 {"href": f"{page.path.with_suffix('.html').as_posix()}", "title": page.title}
             )
+        for plan in report.plans:  # linked from the overview page, not listed in the index
+            _notebook_page(exporter, build_dir, plan.path, plan.title, write, messages)
         for facility in report.facilities:
             _notebook_page(
                 exporter, build_dir, facility.path, facility.title, write, messages,
@@ -191,6 +193,10 @@ def _clean_body(body: str, *, fallback_alt: str) -> tuple[str, int]:
     soup = BeautifulSoup(body, "html.parser")
     for anchor in soup.select("a.anchor-link"):
         anchor.decompose()
+    for link in soup.find_all("a", href=True):  # links between pages: as Quarto rewrites them
+        href = str(link["href"])
+        if href.endswith(".ipynb") and "://" not in href:
+            link["href"] = href[: -len(".ipynb")] + ".html"
     labels: set[str] = set()
     for number, table in enumerate(soup.find_all("table"), 1):
         parent_classes: list[str] = list(table.parent.get("class") or []) if table.parent else []

@@ -266,6 +266,10 @@ def write_quarto_config(
     for report in reports:
         contents: list[Any] = [f"{report.folder}/index.qmd"]
         contents += [str(p.path) for p in report.pages]
+        if report.plans:  # one page per follow-up plan, after the overview page
+            contents.append(
+                {"section": "Opfølgning pr. plan", "contents": [str(p.path) for p in report.plans]}
+            )
         if report.facilities:
             contents.append({"text": "Tilbud", "href": f"{report.folder}/tilbud/index.qmd"})
         sidebars.append(
