@@ -1007,6 +1007,8 @@ def _takster_private(years: tuple[int, int], seed: int) -> pd.DataFrame:
     if len(out) > 1:
         out = out.drop(index=int(rng.integers(0, len(out))))
     return out.sort_values(["aar", "maalgruppe", "paragraf"], ignore_index=True)
+
+
 # --- Handicap policy action plan follow-up (status 2019 from seed 002, later years fictive) ----
 
 _INDSATS_TEKST = {

@@ -2,7 +2,7 @@
 
 Each analysis module contributes ``key_figures(data, year) -> dict`` with names prefixed by its
 area (``tilsyn.``, ``fravaer.``, ``personaleomsaetning.``, ``bostedsundersoegelse.``,
-``maal.``, ``takster.``). The pipeline writes them to ``reports/<year>/noegletal.json`` and
+``opfoelgning.``, ``maal.``, ``takster.``). The pipeline writes them to ``reports/<year>/noegletal.json`` and
 ``.csv``; the pages show the same numbers because they call the same functions. Names and
 definitions are documented in ``reports/README.md``.
 """
@@ -20,7 +20,15 @@ from statusrapport import escaping
 from statusrapport.data import Dataset
 from statusrapport.disclosure.rounding import precision_for_key
 
-MODULES: tuple[str, ...] = ("tilsyn", "fravaer", "personale", "bosted", "maal", "takster")
+MODULES: tuple[str, ...] = (
+    "tilsyn",
+    "fravaer",
+    "personale",
+    "bosted",
+    "opfoelgning",
+    "maal",
+    "takster",
+)
 
 
 def compute(data: Dataset, year: int) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from helpers import describe, run_axe
 
-from statusrapport import config, demo
+from statusrapport import config, demo, planer
 
 pytestmark = pytest.mark.slow
 
@@ -101,6 +101,8 @@ def test_first_run_publishes_reports_key_figures_and_site(published: Path) -> No
         nb = nbformat.read(year_dir / f"{stem}.ipynb", as_version=4)
         assert nb.cells[0].cell_type == "raw" and "title:" in nb.cells[0].source
     assert len(list((year_dir / "tilbud").glob("*.ipynb"))) == 5
+    plans = sorted(p.stem for p in (year_dir / "opfoelgning").glob("*.ipynb"))
+    assert plans == sorted(p.id for p in planer.PLANER)
     figures = json.loads((year_dir / "noegletal.json").read_text())
     assert figures["aar"] == YEAR and figures["fiktive_data"] is True
     assert (published / "_site" / "index.html").exists()
@@ -122,7 +124,7 @@ def test_no_change_rerun_skips_every_notebook(work: Path) -> None:
     assert "Intet er ændret" in result.stdout
     assert snapshot(work / "reports" / str(YEAR), work / "_site") == before
     last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
-    assert last["run"] == 0 and last["skipped"] == 5 + len(config.REPORT_PAGES)
+    assert last["run"] == 0 and last["skipped"] == 5 + len(config.REPORT_PAGES) + len(planer.PLANER)
     assert elapsed < 60  # generous: a sanity bound, the real figure comes from `make bench`
 
 

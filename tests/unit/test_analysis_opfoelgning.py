@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -252,3 +253,24 @@ def test_rule_passes_the_demo_plan(tmp_path: Path) -> None:
     assert table is not None
     checks = plan_statuses({HANDICAP.fil: table}, 2025, datetime.date.today())
     assert len(checks) == 3 and all(c.passed for c in checks)
+
+
+def test_key_figures_per_plan(handicap: pd.DataFrame, bosted_raw: pd.DataFrame) -> None:
+    data = SimpleNamespace(
+        planer={BOSTED.id: opfoelgning.normalise(BOSTED, bosted_raw), HANDICAP.id: handicap}
+    )
+    figures = opfoelgning.key_figures(data, 2025)["opfoelgning.pr_plan"]  # type: ignore[arg-type]
+    assert list(figures) == ["bostedsundersoegelse", "handicappolitik"]
+    f = opfoelgning.follow_up(HANDICAP, handicap, 2025)
+    assert figures["handicappolitik"] == {
+        "punkter": 28,
+        "statusaar": 2025,
+        "oeverste_trin": f.n_top,
+        "rykket_op": f.n_up,
+        "rykket_tilbage": f.n_down,
+        "tilbageskridt": len(f.setbacks),
+        "uden_status": 2,
+    }
+    early = opfoelgning.key_figures(data, 2010)["opfoelgning.pr_plan"]  # type: ignore[arg-type]
+    assert early["handicappolitik"]["statusaar"] is None
+    assert early["bostedsundersoegelse"]["statusaar"] == 2008

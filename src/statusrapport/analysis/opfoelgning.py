@@ -21,11 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from statusrapport import fmt
+from statusrapport import fmt, planer
 from statusrapport.planer import KOLONNER, Plan
+
+if TYPE_CHECKING:
+    from statusrapport.data import Dataset
 
 #: The common frame: the plan's id, then the contract's columns, then the item's order.
 COLUMNS: tuple[str, ...] = ("plan", *KOLONNER)
@@ -37,6 +41,7 @@ __all__ = [
     "FollowUp",
     "fictive_note",
     "follow_up",
+    "key_figures",
     "normalise",
     "overview",
     "status_year",
@@ -334,3 +339,25 @@ def overview(plans: Mapping[Plan, pd.DataFrame], year: int) -> pd.DataFrame:
         out[column] = out[column].astype("Int64")
     out["Uden status"] = out["Uden status"].astype("Int64")
     return out
+
+
+def key_figures(data: Dataset, year: int) -> dict[str, Any]:
+    """Per plan (by id): items, status year, moved up/back since the start, setbacks, without
+    status and at the top stage (``None`` where the plan has no stages or no status yet)."""
+    table = overview({p: data.planer[p.id] for p in planer.PLANER if p.id in data.planer}, year)
+    names = {
+        "Punkter": "punkter",
+        "Statusår": "statusaar",
+        "Øverste trin": "oeverste_trin",
+        "Rykket op": "rykket_op",
+        "Rykket tilbage": "rykket_tilbage",
+        "Tilbageskridt": "tilbageskridt",
+        "Uden status": "uden_status",
+    }
+    per_plan = {
+        str(row["plan_id"]): {
+            key: None if pd.isna(row[column]) else int(row[column]) for column, key in names.items()
+        }
+        for _, row in table.iterrows()
+    }
+    return {"opfoelgning.pr_plan": per_plan}
