@@ -9,7 +9,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from statusrapport import config, fmt
 
@@ -153,7 +153,7 @@ def plan_status_bars(by_theme: pd.DataFrame, colours: dict[str, str], unit: str)
         left = [a + b for a, b in zip(left, counts, strict=True)]
     ax.set_yticks(y, by_theme["Tema"])
     ax.set_xlabel(f"Antal {unit}")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     danish_axis(ax, "x", decimals=0)
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower left", bbox_to_anchor=(-0.05, 1.0), ncol=3, fontsize=9)

@@ -171,7 +171,7 @@ def test_plan_page_runs_for_the_action_plan(full_demo_run: dict):
     assert _warnings(nb) == []
     assert "Fiktive data" in text and "Kun statusserne fra 2019 er reelle" in text
     assert "Siden 2019 er" in text and "har ingen status i 2025" in text
-    assert "rykket et trin tilbage undervejs" in text
+    assert "rykket tilbage undervejs" in text
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) == 1
     tables = {p.name for p in folder.rglob("tabeller/*.csv")}

@@ -274,3 +274,28 @@ def test_key_figures_per_plan(handicap: pd.DataFrame, bosted_raw: pd.DataFrame) 
     early = opfoelgning.key_figures(data, 2010)["opfoelgning.pr_plan"]  # type: ignore[arg-type]
     assert early["handicappolitik"]["statusaar"] is None
     assert early["bostedsundersoegelse"]["statusaar"] == 2008
+
+
+def test_a_missing_plan_file_says_how_to_add_it_or_drop_the_plan(tmp_path: Path) -> None:
+    from statusrapport.validation import _plan_hint
+    from statusrapport.validation.reading import read_folder
+
+    tmp_path.mkdir(exist_ok=True)
+    missing = [
+        _plan_hint(c)
+        for c in read_folder(tmp_path).findings
+        if c.file == f"{HANDICAP.fil}.csv" and c.rule == "fil_findes"
+    ]
+    assert len(missing) == 1 and not missing[0].passed
+    assert "planer.py" in missing[0].hint and "'handicappolitik'" in missing[0].hint
+
+
+def test_plan_without_any_status_yet_gives_none_and_says_so() -> None:
+    plan = _plan(startaar=2030)
+    frame = _frame(plan, [("A", "P1", 2030, "planlagt", "")])
+    assert opfoelgning.follow_up_or_none(plan, frame, 2025) is None
+    assert opfoelgning.year_note(frame, 2025) == (
+        "Planen har endnu ingen statusopgørelse i 2025 eller tidligere."
+    )
+    assert opfoelgning.fictive_note(frame, 2025) == ""
+    assert opfoelgning.follow_up_or_none(plan, frame, 2030) is not None

@@ -41,6 +41,7 @@ __all__ = [
     "FollowUp",
     "fictive_note",
     "follow_up",
+    "follow_up_or_none",
     "key_figures",
     "normalise",
     "overview",
@@ -85,6 +86,8 @@ def status_year(frame: pd.DataFrame, year: int) -> int:
 
 def year_note(frame: pd.DataFrame, year: int) -> str:
     """A Danish sentence when the page shows an earlier status year than the report year."""
+    if frame.empty or (frame["aar"] > year).all():
+        return f"Planen har endnu ingen statusopgørelse i {year} eller tidligere."
     used = status_year(frame, year)
     if used == year:
         return ""
@@ -276,8 +279,18 @@ def follow_up(plan: Plan, frame: pd.DataFrame, year: int) -> FollowUp:
     )
 
 
+def follow_up_or_none(plan: Plan, frame: pd.DataFrame, year: int) -> FollowUp | None:
+    """:func:`follow_up`, or ``None`` when the plan has no status up to ``year`` yet (a plan
+    started after the report year, or an empty file): the page says so instead of failing."""
+    if frame.empty or (frame["aar"] > year).all():
+        return None
+    return follow_up(plan, frame, year)
+
+
 def fictive_note(frame: pd.DataFrame, year: int) -> str:
     """A Danish sentence when status rows up to the status year are marked fictive."""
+    if frame.empty or (frame["aar"] > year).all():
+        return ""
     used = status_year(frame, year)
     rows = frame[frame["aar"] <= used]
     fictive = sorted(int(y) for y in rows.loc[rows["fiktiv"], "aar"].unique())

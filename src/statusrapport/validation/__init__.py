@@ -15,11 +15,12 @@ Three layers, each catching what the next cannot see:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from pathlib import Path
 from typing import Any
 
-from statusrapport import config, contract, kalender
+from statusrapport import config, contract, kalender, planer
 from statusrapport.validation.reading import InputFolder, Table, read_folder
 from statusrapport.validation.report import (
     Check,
@@ -61,6 +62,19 @@ def expectation_parameters(today: datetime.date) -> dict[str, Any]:
     }
 
 
+def _plan_hint(check: Check) -> Check:
+    """A follow-up plan's missing file: say that the plan can also be taken out of planer.py."""
+    plan = next((p for p in planer.PLANER if f"{p.fil}.csv" == check.file), None)
+    if plan is None or check.rule != "fil_findes" or check.passed:
+        return check
+    return dataclasses.replace(
+        check,
+        hint=f"Læg {check.file} (opfølgningen på {plan.titel}) i datamappen med kolonnerne "
+        f"{', '.join(planer.KOLONNER)} – eller fjern planens linje (id '{plan.id}') i "
+        "src/statusrapport/planer.py, hvis planen ikke skal følges.",
+    )
+
+
 def available_years(tables: dict[str, Table], today: datetime.date) -> list[int]:
     """The years with data, by the one calendar (:mod:`statusrapport.kalender`)."""
     fravaer: Any = tables["fravaer"].frame["maaned"] // 100 if "fravaer" in tables else []
@@ -90,7 +104,7 @@ def validate(
     if inputs is None:
         inputs = read_folder(data_dir)
     tables = inputs.tables
-    checks: list[Check] = list(inputs.findings)
+    checks: list[Check] = [_plan_hint(c) for c in inputs.findings]
 
     available = available_years(tables, today)
     chosen = kalender.report_year(year, available)

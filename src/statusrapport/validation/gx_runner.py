@@ -104,8 +104,8 @@ def run_suites(
     keys: dict[str, tuple[str, str, str]] = {}
     params_text = json.dumps(parameters, sort_keys=True, default=str)
     for name, table in tables.items():
-        spec = contract.BY_NAME.get(name)
-        path = suites_dir / f"{spec.suite_name if spec else name}.json"
+        file_spec = contract.BY_NAME.get(name)
+        path = suites_dir / f"{file_spec.suite_name if file_spec else name}.json"
         try:
             suites[name] = load_suite(path)
             suite_text = json.dumps(suites[name], sort_keys=True)
