@@ -646,8 +646,9 @@ paragraf og år (§ 107 ca. 10 % under § 108); de private gennemsnit ligger fra
 til nogle procent over centrets; synshandicap § 107 og én anden målgruppe og paragraf ét år
 mangler sammenligningstal.
 I `opfoelgning_handicappolitik.csv` er temaer, indsatser, formål og statustekster for 2019 fra
-Socialforvaltningens status 2019 på handicappolitikkens indsatsplan (et udvalg af indsatserne;
-trinet for 2019 er projektets læsning af teksten); statusserne for de følgende år er opdigtede.
+Socialforvaltningens status 2019 på handicappolitikkens indsatsplan (alle 38 indsatser, én gang
+hver; trinet for 2019 er projektets læsning af teksten, og én indsats har intet trin, fordi
+teksten ikke siger noget om status); statusserne for de følgende år er opdigtede.
 
 ## Sådan tilføjes en plan til opfølgningen
 

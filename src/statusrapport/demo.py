@@ -1030,9 +1030,11 @@ def _handicapplan(years: tuple[int, int], seed: int) -> pd.DataFrame:
     later = list(range(max(demo_handicapplan.STATUSAAR + 1, years[0]), years[1] + 1))
     n, n_y = len(items), len(later)
     path = np.zeros((n, n_y), dtype=int)
-    previous = np.array([stages.index(i.status_2019) for i in items])
+    # an item without a stage in 2019 (its text names none) starts the fictive years as planned
+    first = np.array([stages.index(i.status_2019) if i.status_2019 else 1 for i in items])
+    previous = first.copy()
     for t in range(n_y):
-        step = (rng.random(n) < 0.3) & (previous > 0)  # "ikke igangsat" stays unless funded
+        step = (rng.random(n) < 0.2) & (previous > 0)  # "ikke igangsat" stays unless funded
         path[:, t] = np.minimum(previous + step, top)
         previous = path[:, t]
     texts = np.full((n, n_y), "", dtype=object)
@@ -1075,7 +1077,7 @@ def _handicapplan(years: tuple[int, int], seed: int) -> pd.DataFrame:
         for t, year in enumerate(later):
             if r in missing and t == n_y - 1:
                 continue  # no status reported this year: shown as "uden status"
-            before = path[r, t - 1] if t else stages.index(item.status_2019)
+            before = path[r, t - 1] if t else first[r]
             text = texts[r, t] or _INDSATS_TEKST["op" if path[r, t] > before else "samme"]
             rows.append(
                 (

@@ -2,9 +2,10 @@
 
 Socialforvaltningens "Status og oversigt over samtlige indsatser i Indsatsplanen": four themes,
 each initiative with its text, its purpose ("Formål og virkning") and its status 2019. The texts
-below are taken from the document (shortened to their first sentences where long); the selection
-is 28 of the document's initiatives, each counted once (initiatives listed under two themes
-appear under the first). The stage of 2019 is the project's reading of the status text
+below are taken from the document (shortened to their first sentences where long): all 38
+initiatives in the document's order, each once, under the theme where the document lists it
+first (it repeats some under a second theme with "Fremgår også under …"). The ids are this
+project's. The stage of 2019 is the project's reading of the status text
 (:data:`statusrapport.planer.INDSATS_TRIN`); the document itself has no stages.
 """
 
@@ -24,7 +25,7 @@ class Indsats:
     tema: str
     punkt: str
     formaal: str
-    status_2019: str  # the project's reading of the status text (planer.INDSATS_TRIN)
+    status_2019: str  # the project's reading of the status text (planer.INDSATS_TRIN); "": none
     statustekst_2019: str
 
 
@@ -105,6 +106,32 @@ INDSATSER: tuple[Indsats, ...] = (
         "Denne indsats blev ikke prioriteret til budgetforliget 2019.",
     ),
     Indsats(
+        "G11",
+        _GODT,
+        "Pleje-, sanse- og planlægningsorienteret velfærdsteknologi: Anvendelse af vend-let, "
+        "vaske/tørre-toiletter, spiserobotter, sanse- og motionsredskaber samt strukturapps.",
+        "Formålet er, at borgerne opnår større selvhjulpenhed og får mere indflydelse på egen "
+        "hverdag.",
+        "i gang",
+        "Vend-Let senge er implementeret i de centre og til de borgere, hvor det giver værdi ift. "
+        "pleje og trivsel. Det samme gælder Skylle-tørre-toiletter. Spiseteknologier er ikke "
+        "slået igennem.",
+    ),
+    Indsats(
+        "G12",
+        _GODT,
+        "Kommunikationsorienteret velfærdsteknologi: Videooptagelser, sanseprofiler, "
+        "velfærdsteknologiske CV'er, sociale historier og andre digitale "
+        "kommunikationsværktøjer, der bruges til at forberede overgange.",
+        "Formålet er at forbedre kommunikationen med borgere, også borgere uden sprog, og at "
+        "gøre vigtige overgange i borgernes liv så positive og trygge som muligt.",
+        "i gang",
+        "Virtuel Reality-videoer afprøves rundt omkring som redskab. Der er afprøvet flere "
+        "strukturapps, men pga. den teknologiske udvikling og modenhed på området, er der behov "
+        "for at afklare og beslutte, hvilke teknologier der kan løse behovet bredt på tværs af "
+        "institutioner.",
+    ),
+    Indsats(
         "G07",
         _GODT,
         "Hjerneskadekoordinationen – samarbejde mellem Sundheds- og Omsorgsforvaltningen og "
@@ -117,6 +144,39 @@ INDSATSER: tuple[Indsats, ...] = (
         "opfyldt.",
     ),
     Indsats(
+        "G13",
+        _GODT,
+        "Implementering af ny organisering på hjerneskadeområdet (CEH): Indsatserne opdeles "
+        "efter målgrupper; derudover etablering af et internt dagtilbud på botilbuddet Verahus.",
+        "Bedre sammenhæng og kvalitet i neurorehabilitering og hverdagsrehabilitering.",
+        "i gang",
+        "Der er fortsat store udfordringer med rekruttering af faguddannet personale. Denne del "
+        "af projektet er lidt bagud ift. tidsplanen. Dagtilbuddet på Verahus er etableret og der "
+        "arbejdes med godkendelses- og visitationsproces.",
+    ),
+    Indsats(
+        "G14",
+        _GODT,
+        "Fokus på demensudredning (COS): Demenskonsulenter følger op på igangværende "
+        "demensindsatser, herunder sammenhængen til pædagogiske planer.",
+        "Formålet er at kvalificere demensudredning og dokumentation, så det sammen med de "
+        "pædagogiske metoder giver borgerne mulighed for bedre livskvalitet i de sidste leveår.",
+        "i gang",
+        "Indsatsen forløber planmæssigt. COS har på intranettet et elektronisk metodekatalog, som "
+        "beskriver vurdering, udredning og metoder.",
+    ),
+    Indsats(
+        "G15",
+        _GODT,
+        "Råd og vejledning om misbrug: Råd og vejledning om misbrug til professionelle, der "
+        "arbejder med borgere med handicap, der har problematisk brug af rusmidler.",
+        "Formålet er at sikre, at borgerne oplever nem adgang og relevant "
+        "rusmiddelbehandling/rådgivning ved at øge de professionelles viden om tilbud og "
+        "muligheder.",
+        "",  # the status 2019 says only who reported it: no stage can be read from it
+        "Indsatsen er indmeldt af BCV",
+    ),
+    Indsats(
         "G08",
         _GODT,
         "Smertevurdering af børn uden sprog (CBH): Videndeling om smerter hos børn, der ikke "
@@ -125,6 +185,18 @@ INDSATSER: tuple[Indsats, ...] = (
         "i gang",
         "Tidsplanen i den oprindelige procesplan for implementeringen af smerteprofiler er "
         "overskredet en smule. Arbejdet er igangsat på alle institutioner.",
+    ),
+    Indsats(
+        "G16",
+        _GODT,
+        "Seksualambassadørnetværket (CBH): Repræsentanter blandt medarbejderne, der drøfter "
+        "etiske spørgsmål og sparrer omkring arbejdet med seksualvejledning.",
+        "Formålet er at styrke arbejdet med seksualvejledning, der giver børnene/de unge indsigt "
+        "i egen seksualitet og hjælp til håndtering af behov.",
+        "i gang",
+        "Seksualambassadørnetværkets arbejde forløber fortsat planmæssigt. Seksualmappen er "
+        "udarbejdet og præsenteret for dele af ledergruppen. Pilotfasen vedr. mappen afsluttes i "
+        "efteråret 2019.",
     ),
     Indsats(
         "G09",
@@ -147,7 +219,64 @@ INDSATSER: tuple[Indsats, ...] = (
         "er pr. 1. februar 2019 blevet omsat til tyve nye medarbejdere.",
     ),
     Indsats(
+        "G17",
+        _GODT,
+        "Styrket kvalitet i sagsbehandlingen: Målsætning fra Borgercenter Handicaps "
+        "udviklingsplan, bl.a. kompetenceudvikling af sagsbehandlerne og Projekt fast "
+        "sagsbehandler.",
+        "Borgernes oplevelse af kontinuitet og sammenhæng i sagsbehandlingen forbedres.",
+        "i gang",
+        "Siden januar 2019 har 89 medarbejdere på myndighedsområdet gennemgået introforløb, "
+        "herunder undervisning i Styrket Borger Kontakt og minifokus. Fast sagsbehandler: "
+        "Kvantitativ og kvalitativ evaluering er gennemført.",
+    ),
+    Indsats(
+        "G18",
+        _GODT,
+        "Rettidighed i sagsbehandlingen: Målsætning fra Borgercenter Handicaps udviklingsplan, "
+        "bl.a. overholdelse af sagstidsfrister og Projekt lettelse af sagsbehandlingen.",
+        "Borgerne får hurtigere den nødvendige støtte til at kunne leve et selvstændigt liv.",
+        "i gang",
+        "Sagsfristoverholdelsen for de tre største sagsområder er for oktober 2019 på 79,5 pct. "
+        "mod 62 pct. ved sidste status i juni 2019. Socialforvaltningen forventer, at den vil "
+        "være på 82 pct. ved udgangen af 2019.",
+    ),
+    Indsats(
+        "G19",
+        _GODT,
+        "Kompetenceudvikling: Forskellige former for kompetenceudvikling for medarbejdere på "
+        "botilbudsområdet og sagsbehandlere, fx konflikthåndtering og neuropædagogik.",
+        "Formålet er, at medarbejderne får styrket deres kompetencer og fælles faglighed samt får "
+        "en endnu større forståelse for målgruppernes behov.",
+        "i gang",
+        "I Center Campo er uddannelse i neuropædagogik for medarbejdere og ledere i 2019 planlagt "
+        "og under afvikling. I starten af 2020 vil der blive lagt en strategi for fremtidig "
+        "indsats omkring neuropædagogik.",
+    ),
+    Indsats(
+        "G20",
+        _GODT,
+        "Attraktiv arbejdsplads: Målsætning fra Borgercenter Handicaps udviklingsplan med bl.a. "
+        "kompetenceudvikling til sagsbehandlere samt rekruttering og fastholdelse af "
+        "medarbejdere.",
+        "Formålet er at styrke evnen til at levere god borgerservice via en stærk, velfungerende "
+        "medarbejderstab.",
+        "i gang",
+        "Som led i onboarding af nyansatte sagsbehandlere er der etableret et intensivt "
+        "kompetenceudviklingsforløb strækkende sig fra 2019-2021. Kompetenceudviklingsprojektet "
+        "forløber som planlagt.",
+    ),
+    Indsats(
         "D01",
+        _DELT,
+        "Ferie og fritidstilbud til forvaltningens borgere, evt. via frivillige organisationer.",
+        "Flere borgere med handicap får mulighed for at komme på ture, få oplevelser og deltage "
+        "aktivt i samfundslivet.",
+        "ikke igangsat",
+        "Denne indsats blev ikke prioriteret til budgetforliget 2019.",
+    ),
+    Indsats(
+        "D02",
         _DELT,
         "Barnets livsfortælling (CBH): Metodeudviklingsprojekt rettet mod døgnanbragte børn, "
         "hvor formålet er først og fremmest at se barnet frem for diagnoser.",
@@ -159,7 +288,7 @@ INDSATSER: tuple[Indsats, ...] = (
         "medarbejdere er blevet forsinket grundet manglende tid.",
     ),
     Indsats(
-        "D02",
+        "D03",
         _DELT,
         "Børne- og ungemøder (CBH): Møder på botilbud hvor børnene/de unge har mulighed for at "
         "give deres mening til kende ift. trivsel, ønsker om ture, mad, etc.",
@@ -169,7 +298,7 @@ INDSATSER: tuple[Indsats, ...] = (
         "Børne- og ungemøderne er implementeret på tre af CBHs institutioner.",
     ),
     Indsats(
-        "D03",
+        "D04",
         _DELT,
         "Borgerens Plan: Med Borgerens Plan får borgere og medarbejdere én plan at forholde sig "
         "til.",
@@ -180,7 +309,7 @@ INDSATSER: tuple[Indsats, ...] = (
         "på yderligere 4 tilbud i 2019.",
     ),
     Indsats(
-        "D04",
+        "D05",
         _DELT,
         "Individuelt tilpasset velfærdsteknologi: Individuelt tilpassede "
         "kommunikationsteknologier, videokald, digitale tavler og strukturapps.",
@@ -192,7 +321,7 @@ INDSATSER: tuple[Indsats, ...] = (
         "overbliksapps.",
     ),
     Indsats(
-        "D05",
+        "D06",
         _DELT,
         "Beskæftigelses og aktivitetstilbud i Center Campo: I Center Campo arbejdes der på at "
         "afdække mulighederne for at oprette beskæftigelses- eller aktivitetstilbud til "
@@ -204,7 +333,7 @@ INDSATSER: tuple[Indsats, ...] = (
         "formulere mål for borgernes beskæftigelsestilbud.",
     ),
     Indsats(
-        "D06",
+        "D07",
         _DELT,
         "Uddannelse i pårørendesamarbejde: Medarbejdere uddannes i samarbejde med pårørende "
         "bl.a. med pårørende som undervisere.",
@@ -215,7 +344,7 @@ INDSATSER: tuple[Indsats, ...] = (
         "studerende er opstartet i primo september.",
     ),
     Indsats(
-        "D07",
+        "D08",
         _DELT,
         "Brugertilfredshedsundersøgelse: Forvaltningens årlige undersøgelse som bl.a. giver "
         "viden om brugernes oplevelse af kvaliteten i tilbud og på institutioner.",
@@ -303,15 +432,6 @@ INDSATSER: tuple[Indsats, ...] = (
     Indsats(
         "N02",
         _NET,
-        "Ferie og fritidstilbud til forvaltningens borgere, evt. via frivillige organisationer.",
-        "Flere borgere med handicap får mulighed for at komme på ture, få oplevelser og deltage "
-        "aktivt i samfundslivet.",
-        "ikke igangsat",
-        "Denne indsats blev ikke prioriteret til budgetforliget 2019.",
-    ),
-    Indsats(
-        "N03",
-        _NET,
         "Hverdagsaktivisterne: Aktivitet hvor borgere med handicap er frivillige i samfundet og "
         "laver også aktiviteter for andre borgere med handicap.",
         "Flere får øje på de ressourcer, borgere med handicap besidder. Herudover øges de "
@@ -321,7 +441,7 @@ INDSATSER: tuple[Indsats, ...] = (
         "modtaget 3.5 millioner i fondsstøtte af VELUX Fonden.",
     ),
     Indsats(
-        "N04",
+        "N03",
         _NET,
         "Indsatser og sociale aktiviteter, hvor frivillige deltager.",
         "Formålet er at etablere og styrke borgernes netværk og deres muligheder for at deltage "
@@ -331,7 +451,7 @@ INDSATSER: tuple[Indsats, ...] = (
         "Projektet er i gang, med cykelture hver dag.",
     ),
     Indsats(
-        "N05",
+        "N04",
         _NET,
         "'SOF/LEV' boligprojekt: Et innovationsprojekt, som har det formål at bygge et nyt "
         "bosted, der tænker velfærdsteknologi ind fra begyndelsen.",
