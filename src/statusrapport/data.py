@@ -98,7 +98,8 @@ def _frames(folder: Path, inputs: InputFolder | None = None) -> dict[str, pd.Dat
                 {c: table.frame[c + TEXT_SUFFIX].astype("str") for c in spec.column_names}
             )
             continue
-        failed = [f for f in inputs.findings if f.file == spec.file and f.is_error]
+        names = {spec.file, f"{spec.name}.xlsx"}
+        failed = [f for f in inputs.findings if f.file in names and f.is_error]
         if any(f.rule != "har_data" for f in failed):
             raise DataError(
                 f"{spec.file} i {folder} kan ikke læses: "
@@ -214,12 +215,12 @@ def parse(folder: Path, inputs: InputFolder | None = None) -> Dataset:
 
 def input_fingerprint(folder: Path) -> str:
     """SHA-256 over the contract files' bytes: identifies exactly which inputs a report used."""
-    from statusrapport.validation.reading import read_bytes
+    from statusrapport.validation.reading import input_path, read_bytes
 
     digest = hashlib.sha256()
     for key in config.FILES:
-        path = folder / f"{key}.csv"
-        digest.update(key.encode())
+        path = input_path(folder, key)
+        digest.update(key.encode() + (b"" if path.suffix == ".csv" else path.suffix.encode()))
         content, _problem = read_bytes(path, folder)
         digest.update(content if content is not None else b"<missing>")
     digest.update(b"demo" if config.is_demo(folder) else b"real")

@@ -33,8 +33,10 @@ ESTIMATE_ENV = "STATUSRAPPORT_TEST_SPACE_ESTIMATE"
 
 def check_inputs_readable(data_dir: Path) -> None:
     """Permission denied on an input file is the machine's fault, not the data's: say so."""
+    from statusrapport.validation.reading import input_path
+
     for key in config.FILES:
-        path = data_dir / f"{key}.csv"
+        path = input_path(data_dir, key)
         if not path.is_file():
             continue  # missing, a folder or a FIFO: a data error the reader names (never opened)
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -97,10 +98,25 @@ def excel_danish(name: str) -> Callable[[Path], None]:
     return corrupt
 
 
-def cp1252_only(name: str) -> Callable[[Path], None]:
+def excel_danish_mixed(name: str) -> Callable[[Path], None]:
+    """Danish Excel's file with one number typed with a decimal point: ambiguous, rejected."""
+
+    def corrupt(folder: Path) -> None:
+        excel_danish(name)(folder)
+        path = folder / f"{name}.csv"
+        lines = path.read_bytes().split(b"\r\n")
+        lines[1] = re.sub(rb"(\d),(\d)", rb"\1.\2", lines[1], count=1)
+        path.write_bytes(b"\r\n".join(lines))
+
+    return corrupt
+
+
+def undecodable(name: str) -> Callable[[Path], None]:
+    """A byte that is neither UTF-8 nor Windows-1252 (0x81 is undefined in both)."""
+
     def corrupt(folder: Path) -> None:
         path = folder / f"{name}.csv"
-        path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+        path.write_bytes(path.read_bytes().replace(b"Center", b"Cent\x81r", 1))
 
     return corrupt
 
@@ -193,10 +209,10 @@ CORRUPTIONS: list[tuple[str, Callable[[Path], None], str, str | None]] = [
     ("fil mangler", remove_file("tilsyn"), "tilsyn.csv", None),
     ("tom fil", empty_file("personale"), "personale.csv", None),
     ("kun overskrift", header_only("noegletal"), "noegletal.csv", None),
-    ("semikolon", edit_text("tilsyn", lambda t: t.replace(",", ";")), "tilsyn.csv", None),
+    ("lodret streg", edit_text("tilsyn", lambda t: t.replace(",", "|")), "tilsyn.csv", None),
     ("tabulator", edit_text("personale", lambda t: t.replace(",", "\t")), "personale.csv", None),
-    ("dansk excel", excel_danish("fravaer"), "fravaer.csv", None),
-    ("windows-1252", cp1252_only("tilbud"), "tilbud.csv", None),
+    ("dansk excel blandede decimaltegn", excel_danish_mixed("fravaer"), "fravaer.csv", None),
+    ("hverken utf-8 eller windows-1252", undecodable("tilbud"), "tilbud.csv", None),
     ("afkortet sidste linje", truncate_last_line("fravaer"), "fravaer.csv", None),
     (
         "uafsluttet citat",
@@ -433,7 +449,7 @@ def test_corruption_fails_with_clear_message(
 
 #: The corruptions `make test-fast` also sends through `statusrapport run` (one per layer:
 #: the reader, a GX suite, a rule across files); `make test` sends all of them.
-THROUGH_RUN_FAST = {"dansk excel", "syg over mulige", "ukendt tilbud i fravær"}
+THROUGH_RUN_FAST = {"dansk excel blandede decimaltegn", "syg over mulige", "ukendt tilbud i fravær"}
 
 
 @pytest.mark.parametrize(
@@ -488,11 +504,14 @@ def test_message_names_lines_and_values(data: Path, capsys: pytest.CaptureFixtur
     assert "sygefravær må ikke overstige mulige dagsværk · 1 række · linje 17 (99999 > " in line
 
 
-def test_excel_message_says_how_to_save(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_danish_excel_is_read_with_a_notice(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What Danish Excel writes is read as it is; the summary names the file and the format."""
     excel_danish("fravaer")(data)
-    _, _, err = run_cli(data, capsys)
-    assert "CSV UTF-8 (kommasepareret) (*.csv)" in err
-    assert "punktum som decimaltegn" in err
+    code, out, err = run_cli(data, capsys)
+    assert code == 0, out + err
+    notice = next(ln for ln in out.splitlines() if "i fravaer.csv:" in ln)
+    assert "semikolon som skilletegn" in notice and "decimalkomma" in notice
+    assert "Windows-1252" in notice
 
 
 def test_category_message_lists_valid_values(data: Path) -> None:
@@ -578,20 +597,19 @@ def test_reader_clean(tmp_path: Path) -> None:
     assert table.frame["gns_ansatte"].tolist() == [10.5, 20.0]
 
 
-@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+@pytest.mark.parametrize("delimiter", ["\t", "|"])
 def test_reader_detects_delimiter(tmp_path: Path, delimiter: str) -> None:
     table, findings = _read(tmp_path, (HEADER + ROWS).replace(",", delimiter).encode())
     assert table is None
     assert "skilletegn" in _failed(findings)
 
 
-def test_reader_rejects_cp1252(tmp_path: Path) -> None:
-    content = (
-        (HEADER + ROWS + "CLB03,2024,5,1,1\n").encode() + "Ø".encode("cp1252") + b",2024,1,1,1\n"
-    )
+def test_reader_rejects_unknown_encoding(tmp_path: Path) -> None:
+    content = (HEADER + ROWS + "CLB03,2024,5,1,1\n").encode() + b"\x81,2024,1,1,1\n"
     table, findings = _read(tmp_path, content)
     error = _failed(findings)["tegnsaet"]
     assert table is None and error.examples[0][0] == 5
+    assert "hverken" in error.description
     assert "CSV UTF-8 (kommasepareret) (*.csv)" in (error.hint or "")
 
 

@@ -1,9 +1,11 @@
-"""Structural checks of one CSV file, done in Python before Great Expectations sees any value.
+"""Structural checks of one input file, done in Python before Great Expectations sees any value.
 
-GX can only judge values once a file has been read into a table. Files saved the wrong way (Danish
-Excel: semicolons, Windows-1252, decimal commas), cut short or with a header pasted twice either
-fail to read or read into nonsense, so they are caught here with a message that says how to fix
-the file. Every data row keeps its CSV line number (column ``linje``; the header is line 1) so
+GX can only judge values once a file has been read into a table. Files cut short, with a header
+pasted twice or with broken lines would read into nonsense, so they are caught here with a
+message that says how to fix the file. Files as analysts have them are read as they are: Danish
+Excel CSV (``;``, decimal comma, thousands dot, Windows-1252 or UTF-8 with BOM) and ``.xlsx``
+workbooks (:mod:`.formats`), each with a notice naming the format found. Every data row keeps
+its line number (column ``linje``; the header is line 1, in a workbook the sheet's row number) so
 that every later finding can point at the line an analyst must open.
 
 Reading is fast for the common case: a file without quotes is read by pyarrow (multi-threaded)
@@ -20,7 +22,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,8 @@ import pandas as pd
 
 from statusrapport import contract, escaping
 from statusrapport.contract import Kind
-from statusrapport.validation.report import Check
+from statusrapport.validation import formats
+from statusrapport.validation.report import FORMAT_RULE, Check
 
 #: The type of every contract column, from :mod:`statusrapport.contract`.
 COLUMN_TYPES: dict[str, dict[str, Kind]] = {f.name: contract.kinds(f.name) for f in contract.FILES}
@@ -81,10 +84,12 @@ class Table:
     findings: list[Check] = field(default_factory=list)
     #: Content hash of a small file (``None`` for big ones), so unchanged files need no re-run.
     digest: str | None = None
+    #: The file read (``tilbud.xlsx``); default the contract's ``<name>.csv``.
+    source: str | None = None
 
     @property
     def file(self) -> str:
-        return f"{self.name}.csv"
+        return self.source or f"{self.name}.csv"
 
     def text_at(self, column: str, lines: list[int]) -> list[str]:
         """The values of ``column`` as written in the file, at the given CSV line numbers."""
@@ -172,8 +177,8 @@ def read_table(path: Path, name: str, root: Path | None = None) -> tuple[Table |
         fail(
             "fil_findes",
             problem or "filen kan ikke læses",
-            hint=f"Læg {file} i datamappen som en almindelig CSV-fil (ikke en mappe, et rør "
-            "eller et link ud af mappen).",
+            hint=f"Læg {file} i datamappen som en almindelig CSV- eller .xlsx-fil (ikke en "
+            "mappe, et rør eller et link ud af mappen).",
         )
         return None, findings
     ok("fil_findes", "filen findes i datamappen")
@@ -183,6 +188,74 @@ def read_table(path: Path, name: str, root: Path | None = None) -> tuple[Table |
         fail("ikke_tom", what, hint="Eksportér filen igen; den blev gemt uden indhold.")
         return None, findings
     ok("ikke_tom", "filen er ikke tom")
+
+    def finish(
+        frame: pd.DataFrame, header: list[str], content: bytes, quiet_if_empty: bool = False
+    ) -> Table | None:
+        """What every format shares: repeated headers, data rows, the hash, the types."""
+        repeated = (frame[header[0]] == header[0]).fillna(False).to_numpy(dtype=bool)
+        if repeated.any():
+            for column in header[1:]:
+                repeated = repeated & (frame[column] == column).fillna(False).to_numpy(dtype=bool)
+        if repeated.any():
+            lines = frame.loc[repeated, LINE].tolist()
+            fail(
+                "overskrift_gentaget",
+                "overskriften står igen inde i filen (to filer sat sammen?)",
+                [(int(ln), "overskrift") for ln in lines[:_MAX_EXAMPLES]],
+                "Slet de gentagne overskriftslinjer.",
+                len(lines),
+            )
+            frame = frame.loc[~repeated].reset_index(drop=True)
+        else:
+            ok("overskrift_gentaget", "overskriften står kun i første linje")
+        if frame.empty and quiet_if_empty:  # the open quote is the finding
+            return None
+        if frame.empty:
+            fail(
+                "har_data",
+                "filen har kun overskriften og ingen datarækker",
+                hint="Eksportér filen igen med data.",
+            )
+            return None
+        ok("har_data", "filen har datarækker")
+        digest = (
+            hashlib.blake2b(content, digest_size=16).hexdigest()
+            if len(content) < _HASH_LIMIT
+            else None
+        )
+        return Table(name, frame[[*columns, LINE]], digest=digest, source=file)
+
+    if path.suffix.lower() == ".xlsx":
+        sheet, problem = formats.read_xlsx(
+            raw, name, COLUMN_TYPES[name], len(columns) + _MAX_EXTRA_COLUMNS, FIELD_LIMIT
+        )
+        if sheet is None:
+            fail(
+                "regneark",
+                problem or "filen kan ikke læses som regneark",
+                hint="Gem filen igen i Excel som 'Excel-projektmappe (*.xlsx)' med overskriften "
+                f"i række 1 af første ark (eller et ark, der hedder {name}), eller gem den som "
+                "CSV.",
+            )
+            return None, findings
+        ok("regneark", "filen kan læses som Excel-projektmappe")
+        which = f"arket »{escaping.plain(sheet.sheet, max_length=40)}«"
+        if sheet.n_sheets > 1:
+            which += f" (af {sheet.n_sheets} ark)"
+        ok(
+            FORMAT_RULE,
+            f"filen er en Excel-projektmappe (.xlsx); {which} læses, og linjenumre er "
+            "rækkenumre i arket",
+        )
+        if _check_header(sheet.header, columns, fail, ok):
+            return None, findings
+        frame = pd.DataFrame(sheet.rows, columns=sheet.header, dtype="str")
+        frame[LINE] = np.asarray(sheet.lines, dtype=np.int64)
+        table = finish(frame, sheet.header, raw)
+        if table is not None:
+            findings += _convert(table)
+        return table, findings
 
     # --- encoding --------------------------------------------------------------------------
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -195,21 +268,30 @@ def read_table(path: Path, name: str, root: Path | None = None) -> tuple[Table |
     bom = data.startswith(_BOM)
     if bom:
         data = data[len(_BOM) :]
+    found: list[str] = []  # the format found, for the notice
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line_no = data.count(b"\n", 0, error.start) + 1
-        start = data.rfind(b"\n", 0, error.start) + 1
-        end = data.find(b"\n", error.start)
-        sample = data[start : end if end >= 0 else len(data)].decode("cp1252", "replace").strip()
-        fail(
-            "tegnsaet",
-            "filen er ikke gemt som UTF-8 (den ligner Windows-1252 fra Excel)",
-            [(line_no, sample[:80])],
-            EXCEL_HINT,
-        )
-        return None, findings
-    ok("tegnsaet", "filen er gemt som UTF-8")
+        try:  # Danish Excel's "CSV (semikolonsepareret)" writes the Windows code page
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as cp_error:
+            bad = min(error.start, cp_error.start)
+            line_no = data.count(b"\n", 0, bad) + 1
+            start = data.rfind(b"\n", 0, bad) + 1
+            end = data.find(b"\n", bad)
+            sample = data[start : end if end >= 0 else len(data)].decode("cp1252", "replace")
+            fail(
+                "tegnsaet",
+                "filen er hverken gemt som UTF-8 eller som Windows-1252 (Excels danske tegnsæt)",
+                [(line_no, sample.strip()[:80])],
+                EXCEL_HINT,
+            )
+            return None, findings
+        data = text.encode("utf-8")
+        found.append("tegnsæt Windows-1252")
+        ok("tegnsaet", "filen er gemt som Windows-1252 (Excels danske tegnsæt) – det accepteres")
+    else:
+        ok("tegnsaet", "filen er gemt som UTF-8")
     if bom:
         ok("bom", "filen starter med et UTF-8-BOM (som Excel skriver) – det accepteres")
 
@@ -218,59 +300,37 @@ def read_table(path: Path, name: str, root: Path | None = None) -> tuple[Table |
     header_bytes = (data if first_end < 0 else data[:first_end]).rstrip(b"\r")
     header_line = header_bytes.decode("utf-8")
     delimiter = _detect_delimiter(header_line, columns)
-    if delimiter != ",":
-        shown = {";": "semikolon (;)", "\t": "tabulator", "|": "lodret streg (|)"}[delimiter]
-        decimal_comma = delimiter == ";" and re.search(r"[;\n][0-9]+,[0-9]+[;\r\n]", text[:100_000])
+    if delimiter not in (",", ";"):
+        shown = {"\t": "tabulator", "|": "lodret streg (|)"}[delimiter]
         fail(
             "skilletegn",
-            f"kolonnerne er adskilt af {shown}, ikke komma"
-            + (", og tallene har decimalkomma" if decimal_comma else ""),
+            f"kolonnerne er adskilt af {shown}, ikke komma eller semikolon",
             [(1, header_line[:120])],
             EXCEL_HINT,
         )
         return None, findings
-    ok("skilletegn", "kolonnerne er adskilt af komma")
+    if delimiter == ";":
+        found.insert(0, "semikolon som skilletegn")
+        ok("skilletegn", "kolonnerne er adskilt af semikolon (dansk Excel) – det accepteres")
+    else:
+        ok("skilletegn", "kolonnerne er adskilt af komma")
 
     try:
-        header = [h.strip() for h in next(_limited_reader([header_line]))]
+        header = [h.strip() for h in next(_limited_reader([header_line], delimiter))]
     except csv.Error:
-        header = [h.strip() for h in header_line.split(",")]
-    counts = Counter(header)
-    known = set(columns)
-    missing = [c for c in columns if c not in counts]
-    extra = [h for h in counts if h not in known]
-    doubled = sorted(h for h, n in counts.items() if n > 1)
-    too_wide = len(header) > len(columns) + _MAX_EXTRA_COLUMNS
-    if missing or extra or doubled:
-        examples: list[tuple[int | None, str]] = []
-        if missing:
-            examples.append((1, "mangler: " + ", ".join(missing)))
-        if extra:
-            examples.append((1, "ukendte: " + _names(extra)))
-        if doubled:
-            examples.append((1, "to gange: " + _names(doubled)))
-        fail(
-            "kolonner",
-            "overskriften skal have præcis kolonnerne "
-            + ", ".join(columns)
-            + (f" (den har {len(header)} kolonner)" if too_wide else ""),
-            examples,
-            "Ret overskriften (linje 1), så kolonnenavnene er præcis som i datakontrakten "
-            "(data/raw/README.md); rækkefølgen er fri.",
-        )
-        if missing or doubled or too_wide:
-            return None, findings
-    else:
-        ok("kolonner", "overskriften har præcis datakontraktens kolonner")
+        header = [h.strip() for h in header_line.split(delimiter)]
+    if _check_header(header, columns, fail, ok):
+        return None, findings
 
     # --- rows ----------------------------------------------------------------------------------
     fast = b"\n\n" not in data and b"\n\r\n" not in data
-    frame = _read_fast(data, header) if fast else None
+    frame = _read_fast(data, header, delimiter) if fast else None
     wrong_fields: list[tuple[int, int]] = []
     quote_error: tuple[int, str] | None = None
     if frame is None:
-        frame, wrong_fields, quote_error = _read_slow(text, header)
+        frame, wrong_fields, quote_error = _read_slow(text, header, delimiter)
     del text  # free the decoded copy before typing
+    separator = "semikolon" if delimiter == ";" else "komma"
 
     n_fields = len(header)
     last_line = data.rstrip(b"\r\n").count(b"\n") + 1
@@ -312,46 +372,63 @@ def read_table(path: Path, name: str, root: Path | None = None) -> tuple[Table |
             "antal_felter",
             f"hver linje skal have {n_fields} felter ligesom overskriften",
             [(ln, f"{n} felter") for ln, n in other[:_MAX_EXAMPLES]],
-            "Tjek linjerne for et komma for meget eller for lidt; tekst med komma skal stå i "
-            'anførselstegn ("…").',
+            f"Tjek linjerne for et {separator} for meget eller for lidt; tekst med {separator} "
+            'skal stå i anførselstegn ("…").',
             len(other),
         )
     else:
         ok("antal_felter", f"alle linjer har {n_fields} felter")
 
-    # A header pasted again inside the file (two exports glued together).
-    repeated = (frame[header[0]] == header[0]).fillna(False).to_numpy(dtype=bool)
-    if repeated.any():
-        for column in header[1:]:
-            repeated = repeated & (frame[column] == column).fillna(False).to_numpy(dtype=bool)
-    if repeated.any():
-        lines = frame.loc[repeated, LINE].tolist()
-        fail(
-            "overskrift_gentaget",
-            "overskriften står igen inde i filen (to filer sat sammen?)",
-            [(int(ln), "overskrift") for ln in lines[:_MAX_EXAMPLES]],
-            "Slet de gentagne overskriftslinjer.",
-            len(lines),
-        )
-        frame = frame.loc[~repeated].reset_index(drop=True)
-    else:
-        ok("overskrift_gentaget", "overskriften står kun i første linje")
-
-    if frame.empty and quote_error is not None:
+    table = finish(frame, header, data, quiet_if_empty=quote_error is not None)
+    if table is None:
         return None, findings
-    if frame.empty:
-        fail(
-            "har_data",
-            "filen har kun overskriften og ingen datarækker",
-            hint="Eksportér filen igen med data.",
-        )
-        return None, findings
-    ok("har_data", "filen har datarækker")
-
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest() if len(data) < _HASH_LIMIT else None
-    table = Table(name, frame[[*columns, LINE]], digest=digest)
+    if delimiter == ";":
+        danish = formats.normalise_danish(table.frame, COLUMN_TYPES[name], LINE)
+        if danish.problem is not None:
+            rule, description, examples, hint, n_bad, column = danish.problem
+            findings.append(
+                Check(file, column, rule, description, "fejl", False, n_bad, examples, hint)
+            )
+            return None, findings
+        found += danish.notes
+    if found:  # semicolons or Windows-1252: say what was found, so nobody is surprised
+        ok(FORMAT_RULE, "filen er læst som dansk Excel-CSV: " + ", ".join(found))
     findings += _convert(table)
     return table, findings
+
+
+def _check_header(
+    header: list[str], columns: list[str], fail: Callable[..., None], ok: Callable[..., None]
+) -> bool:
+    """Check the header against the contract's columns; ``True`` when reading must stop."""
+    counts = Counter(header)
+    known = set(columns)
+    missing = [c for c in columns if c not in counts]
+    extra = [h for h in counts if h not in known]
+    doubled = sorted(h for h, n in counts.items() if n > 1)
+    too_wide = len(header) > len(columns) + _MAX_EXTRA_COLUMNS
+    if missing or extra or doubled:
+        examples: list[tuple[int | None, str]] = []
+        if missing:
+            examples.append((1, "mangler: " + ", ".join(missing)))
+        if extra:
+            examples.append((1, "ukendte: " + _names(extra)))
+        if doubled:
+            examples.append((1, "to gange: " + _names(doubled)))
+        fail(
+            "kolonner",
+            "overskriften skal have præcis kolonnerne "
+            + ", ".join(columns)
+            + (f" (den har {len(header)} kolonner)" if too_wide else ""),
+            examples,
+            "Ret overskriften (linje 1), så kolonnenavnene er præcis som i datakontrakten "
+            "(data/raw/README.md); rækkefølgen er fri.",
+        )
+        if missing or doubled or too_wide:
+            return True
+    else:
+        ok("kolonner", "overskriften har præcis datakontraktens kolonner")
+    return False
 
 
 def _names(names: list[str], shown: int = 5) -> str:
@@ -360,11 +437,11 @@ def _names(names: list[str], shown: int = 5) -> str:
     return text + (f" … (i alt {len(names)})" if len(names) > shown else "")
 
 
-def _limited_reader(source: Iterable[str]) -> Any:
+def _limited_reader(source: Iterable[str], delimiter: str = ",") -> Any:
     """``csv.reader`` whose field limit fits the contract's longest text (not 128 KB)."""
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
-    return csv.reader(source, strict=True)
+    return csv.reader(source, delimiter=delimiter, strict=True)
 
 
 def _detect_delimiter(header_line: str, columns: list[str]) -> str:
@@ -383,7 +460,7 @@ def _detect_delimiter(header_line: str, columns: list[str]) -> str:
     return best
 
 
-def _read_fast(data: bytes, header: list[str]) -> pd.DataFrame | None:
+def _read_fast(data: bytes, header: list[str], delimiter: str = ",") -> pd.DataFrame | None:
     """Read with pyarrow when every line is one record; ``None`` otherwise.
 
     Rows are lines only if no line is broken and no quoted value spans lines; the row count
@@ -402,7 +479,7 @@ def _read_fast(data: bytes, header: list[str]) -> pd.DataFrame | None:
         table = pcsv.read_csv(
             io.BytesIO(data),
             read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(delimiter=",", invalid_row_handler=on_invalid),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid),
             convert_options=pcsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
                 strings_can_be_null=True,
@@ -420,10 +497,10 @@ def _read_fast(data: bytes, header: list[str]) -> pd.DataFrame | None:
 
 
 def _read_slow(
-    text: str, header: list[str]
+    text: str, header: list[str], delimiter: str = ","
 ) -> tuple[pd.DataFrame, list[tuple[int, int]], tuple[int, str] | None]:
     """Read with the csv module, which knows each record's first line; collect broken lines."""
-    reader = _limited_reader(io.StringIO(text, newline=""))
+    reader = _limited_reader(io.StringIO(text, newline=""), delimiter)
     n_fields = len(header)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -626,19 +703,47 @@ class InputFolder:
         return [f for f in self.findings if f.is_error]
 
 
+#: Input file suffixes the reader accepts, in order of preference.
+SUFFIXES = (".csv", ".xlsx")
+
+
+def input_path(folder: Path, name: str) -> Path:
+    """The file holding contract file ``name``: ``<name>.csv``, else ``<name>.xlsx`` if present."""
+    csv_path = Path(folder) / f"{name}.csv"
+    xlsx_path = Path(folder) / f"{name}.xlsx"
+    if not os.path.lexists(csv_path) and os.path.lexists(xlsx_path):
+        return xlsx_path
+    return csv_path
+
+
 def read_folder(folder: Path) -> InputFolder:
     """Read every contract file in ``folder``; never raises for bad data."""
     folder = Path(folder)
     findings: list[Check] = []
     tables: dict[str, Table] = {}
     for spec in contract.FILES:
+        path = input_path(folder, spec.name)
+        if path.suffix == ".csv" and os.path.lexists(folder / f"{spec.name}.xlsx"):
+            findings.append(
+                Check(
+                    spec.file,
+                    None,
+                    "en_fil",
+                    f"både {spec.name}.csv og {spec.name}.xlsx ligger i datamappen",
+                    "fejl",
+                    False,
+                    hint=f"Fjern den ene af de to filer, så det er klart, hvilken {spec.name} "
+                    "der gælder.",
+                )
+            )
+            continue
         try:
-            table, found = read_table(folder / spec.file, spec.name, folder)
+            table, found = read_table(path, spec.name, folder)
         except Exception as error:  # a bug in the reader: a finding, not a traceback
             table = None
             found = [
                 Check(
-                    spec.file,
+                    path.name,
                     None,
                     "laesning",
                     "intern fejl ved læsning af filen ("
@@ -651,9 +756,9 @@ def read_folder(folder: Path) -> InputFolder:
         findings += found
         if table is not None:
             tables[spec.name] = table
-    known = {spec.file for spec in contract.FILES}
+    known = {spec.name + suffix for spec in contract.FILES for suffix in SUFFIXES}
     try:
-        others = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
+        others = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
     except OSError:
         others = []
     for path in others:
@@ -667,7 +772,8 @@ def read_folder(folder: Path) -> InputFolder:
                     "advarsel",
                     False,
                     hint="Fjern filen, eller tjek om den er en af kontraktens filer med et "
-                    "forkert navn (" + ", ".join(sorted(known)) + ").",
+                    "forkert navn (" + ", ".join(s.file for s in contract.FILES) + "; eller "
+                    "som .xlsx).",
                 )
             )
     return InputFolder(folder, tables, findings)

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 Severity = Literal["fejl", "advarsel"]
 
+#: A passed check that says in which format a file was read (Danish Excel CSV, .xlsx): shown
+#: with the summary, so an analyst sees that the file was understood, and how.
+FORMAT_RULE = "format"
+
 #: Order of the input files in every listing (the data contract's order), unknown files last.
 _FILE_ORDER = tuple(spec.file for spec in contract.FILES)
 
@@ -132,6 +136,10 @@ class ValidationReport:
         if self.warnings:
             lines += ["", "ADVARSLER – rapporten bygges, men viser hullerne:"]
             lines += _block(self.warnings, max_examples)
+        notices = [f for f in self.checks if f.rule == FORMAT_RULE and f.passed]
+        if notices:
+            lines += ["", "BEMÆRK – filer, der ikke er UTF-8-CSV med komma, læses sådan:"]
+            lines += [f"  i {f.file}: {f.description}" for f in notices]
         lines.append("")
         if self.ok:
             lines.append("Resultat: inputdata overholder datakontrakten.")
