@@ -18,7 +18,7 @@ ifneq ($(wildcard $(QUARTO_KIT)/quarto),)
 export PATH := $(QUARTO_KIT):$(PATH)
 endif
 
-.PHONY: help venv demo-data validate report run render test test-fast lint format bench scheduled screenshots clean a11y
+.PHONY: help venv lab demo-data validate report run render test test-fast lint format bench scheduled screenshots clean a11y
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -33,6 +33,20 @@ $(STAMP): pyproject.toml requirements.lock
 	@echo "Miljøet i $(VENV) er klar."
 
 venv: $(STAMP) ## Create or update the virtual environment in .venv
+
+LAB_STAMP := $(VENV)/.lab-installed
+
+$(LAB_STAMP): $(STAMP) requirements-lab.lock
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-lab.lock
+	@touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP) ## JupyterLab on notebooks/ in .venv (extra 'lab'), reading the data in DATA
+	@echo "Notebooks læser data fra $(abspath $(DATA)) (STATUSRAPPORT_DATA; skift med make lab DATA=…)."
+	@echo "Rapportåret er parameteren year i første celle; seneste år med data: $$(STATUSRAPPORT_DATA=$(abspath $(DATA)) \
+	  $(BIN)/python -c 'from statusrapport import data; print(data.load().latest_year)' 2>/dev/null || echo ukendt)."
+	@echo "Gem notebooks uden output (pre-commit kører nbstripout), og kør siden med: statusrapport run --only SIDE"
+	STATUSRAPPORT_ROOT=$(CURDIR) STATUSRAPPORT_DATA=$(abspath $(DATA)) \
+	  $(BIN)/jupyter lab --notebook-dir=$(CURDIR)/notebooks $(LAB_ARGS)
 
 demo-data: $(STAMP) ## Write demo data to data/raw if it holds none
 	@if ls $(DATA)/*.csv >/dev/null 2>&1; then echo "$(DATA) har allerede data – demo-data springes over."; \

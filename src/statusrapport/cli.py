@@ -98,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=_positive_int, default=600, help="sekunder pr. notebook før den stoppes"
     )
     run.add_argument("--no-render", action="store_true", help="spring rendering af sitet over")
+    run.add_argument(
+        "--only",
+        metavar="SIDE",
+        default=None,
+        help="kør kun denne side igen (fx sygefravaer eller tilbudsprofil) og byg sitet",
+    )
+    run.add_argument(
+        "--tilbud", metavar="ID", default=None, help="med --only tilbudsprofil: kun dette tilbud"
+    )
     run.add_argument("--reports", type=Path, default=config.REPORTS_DIR, help=argparse.SUPPRESS)
     run.add_argument("--site", type=Path, default=config.SITE_DIR, help=argparse.SUPPRESS)
     return parser
@@ -143,6 +152,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _require_data_dir(args.data)
     from statusrapport import lifecycle, pipeline
 
+    only = pipeline.check_only(args.only, args.tilbud)
     with lifecycle.stop_on_signals():  # SIGTERM/SIGINT → RunStopped → clean stop, 143/130
         return pipeline.run(
             data_dir=args.data,
@@ -154,6 +164,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             render=not args.no_render,
             reports_dir=args.reports,
             site_dir=args.site,
+            only=only,
         )
 
 

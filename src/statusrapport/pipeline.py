@@ -40,6 +40,7 @@ from statusrapport.errors import (
     NotebookError,
     RenderError,
     StatusrapportError,
+    UsageError,
     from_os_error,
     mentions_disk_full,
 )
@@ -292,6 +293,7 @@ class RunPlan:
     quality: Any = None  # the validation report to publish, None when validation was skipped
     inputs: InputFolder | None = None  # the input folder, read once by the one reader
     available_years: list[int] = field(default_factory=list)
+    only: Only | None = None  # --only/--tilbud: re-execute just this page
 
     @property
     def published_year(self) -> Path:
@@ -354,6 +356,7 @@ def run(
     render: bool,
     reports_dir: Path,
     site_dir: Path,
+    only: Only | None = None,
 ) -> int:
     """The whole pipeline; returns the exit code (see :class:`statusrapport.errors.ExitCode`).
 
@@ -370,6 +373,7 @@ def run(
         force=force,
         timeout=timeout,
         render=render,
+        only=only,
     )
     log = Log(quiet)
     record = RunRecord(start=_now())
@@ -486,6 +490,8 @@ def make_plan(plan_: RunPlan, year: int | None, log: Log) -> None:
         or old_keys.get(t.output) != t.key
         or not (plan_.published_year / Path(t.output).relative_to(f"reports/{year}")).exists()
     ]
+    if plan_.only is not None:
+        plan_.changed = select_only(plan_.tasks, plan_.only, old_keys)
     plan_.site_hash = _sha(site_fingerprint(), *(t.key for t in plan_.tasks), str(plan_.render))
     plan_.validation_key = _sha(plan_.input_hash, plan_.code_hash, str(year))
 
@@ -702,3 +708,68 @@ def _validate_only_failure(
             "inputdata er ugyldige – intet er kørt eller publiceret.\n" + report.summary_text()
         )
     return int(ExitCode.INVALID_DATA)
+
+
+# --- one page: statusrapport run --only <side> [--tilbud ID] ------------------------------------
+
+
+@dataclass(frozen=True)
+class Only:
+    """The page to re-execute: a notebook stem, and for profiles optionally one facility."""
+
+    page: str
+    tilbud: str | None = None
+
+
+def pages() -> list[str]:
+    """The pages ``--only`` accepts: the year's pages and the facility profile."""
+    return [stem for stem, _title in config.REPORT_PAGES] + [config.PROFILE_NOTEBOOK]
+
+
+def check_only(page: str | None, tilbud: str | None) -> Only | None:
+    """``--only``/``--tilbud`` as given on the command line, checked before any work is done."""
+    if page is None and tilbud is None:
+        return None
+    page = page or config.PROFILE_NOTEBOOK
+    if page not in pages():
+        raise UsageError(
+            f"--only {escaping.plain(page, max_length=40)}: ukendt side. Vælg en af: "
+            + ", ".join(pages())
+            + "."
+        )
+    if tilbud is not None and page != config.PROFILE_NOTEBOOK:
+        raise UsageError(
+            f"--tilbud gælder kun tilbudsprofilen: brug --only {config.PROFILE_NOTEBOOK} "
+            f"--tilbud {escaping.plain(tilbud, max_length=40)} (eller udelad --only)."
+        )
+    return Only(page, tilbud)
+
+
+def select_only(tasks: list[Task], only: Only, old_keys: dict[str, str]) -> list[Task]:
+    """The planned tasks of ``only``, to be executed whatever their keys say.
+
+    Every other task keeps the key it was published with, so a page that is out of date but
+    not re-executed now stays out of date in the manifest and the next full run executes it.
+    """
+    source = config.NOTEBOOKS_DIR / f"{only.page}.ipynb"
+    chosen = [
+        t
+        for t in tasks
+        if t.source == source
+        and (only.tilbud is None or t.parameters.get("tilbud_id") == only.tilbud)
+    ]
+    if not chosen:
+        active = sorted(
+            str(t.parameters["tilbud_id"]) for t in tasks if "tilbud_id" in t.parameters
+        )
+        raise UsageError(
+            f"--tilbud {escaping.plain(only.tilbud or '', max_length=40)}: tilbuddet er ikke "
+            "aktivt i rapportåret (aktive: "
+            + ", ".join(active[:10])
+            + (" …" if len(active) > 10 else "")
+            + ")."
+        )
+    for task in tasks:
+        if task not in chosen:
+            task.key = old_keys.get(task.output, "")
+    return chosen

@@ -139,6 +139,20 @@ def test_outputs_are_deterministic(work: Path) -> None:
     assert changed == []
 
 
+def test_only_re_executes_one_page_and_leaves_the_rest(work: Path) -> None:
+    """`--only tilbudsprofil --tilbud ID`: one notebook executed (validated first), the rest
+    untouched; the page comes out byte-identical, since nothing it depends on changed."""
+    year_dir = work / "reports" / str(YEAR)
+    profile = sorted((year_dir / "tilbud").glob("*.ipynb"))[0]
+    before = snapshot(year_dir)
+    result = run(work, "--only", "tilbudsprofil", "--tilbud", profile.stem, "--no-render")
+    assert result.returncode == 0, result.stderr
+    last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
+    assert last["run"] == [f"reports/{YEAR}/tilbud/{profile.name}"]
+    assert last["skipped"] == 4 + len(config.REPORT_PAGES)
+    assert snapshot(year_dir) == before
+
+
 def test_second_concurrent_run_is_refused_with_exit_5(work: Path) -> None:
     first = start(work, "--force")
     lock = work / ".build" / "run.lock"
