@@ -43,11 +43,9 @@ TEXT_SUFFIX = "__tekst"
 LINE = "linje"
 
 EXCEL_HINT = (
-    "Gem filen i Excel med Filer → Gem som → 'CSV UTF-8 (kommasepareret) (*.csv)', og brug "
-    "punktum som decimaltegn (12.5, ikke 12,5). Med danske indstillinger skriver Excel semikolon "
-    "og decimalkomma: slå 'Brug systemseparatorer' fra under Filer → Indstillinger → Avanceret "
-    "(decimaltegn '.'), og sæt listeseparatoren til ',' i Windows' områdeindstillinger – eller "
-    "eksportér filen direkte fra kildesystemet."
+    "Gem filen i Excel med Filer → Gem som → 'CSV UTF-8 (kommasepareret) (*.csv)' eller "
+    "'CSV (semikolonsepareret) (*.csv)' – begge læses, også med decimalkomma – eller som "
+    "'Excel-projektmappe (*.xlsx)'; eller eksportér filen direkte fra kildesystemet."
 )
 
 _FORMATS: dict[Kind, tuple[str, str]] = {
@@ -671,8 +669,8 @@ def _parse(raw: pd.Series, kind: Kind, pattern: str) -> tuple[np.ndarray, np.nda
 def _type_hint(kind: Kind, values: list[str]) -> str:
     if kind in ("decimal", "heltal") and any(re.fullmatch(r"-?[0-9.]*,[0-9]+", v) for v in values):
         return (
-            "Brug punktum som decimaltegn (12.5), ikke komma (12,5); se expectations/README.md "
-            "om at gemme fra dansk Excel."
+            "I en kommasepareret fil skal tal have punktum som decimaltegn (12.5, ikke 12,5); gem "
+            "filen fra dansk Excel som 'CSV (semikolonsepareret)', så læses decimalkomma."
         )
     if kind in ("dato", "maaned") and any(
         re.fullmatch(r"[0-9]{1,2}[-./]([0-9]{1,2}[-./])?[0-9]{2,4}", v) for v in values
