@@ -758,6 +758,8 @@ def select_only(tasks: list[Task], only: Only, old_keys: dict[str, str]) -> list
         if t.source == source
         and (only.tilbud is None or t.parameters.get("tilbud_id") == only.tilbud)
     ]
+    if not chosen and only.tilbud is None:
+        raise UsageError(f"--only {only.page}: siden er ikke planlagt for rapportåret.")
     if not chosen:
         active = sorted(
             str(t.parameters["tilbud_id"]) for t in tasks if "tilbud_id" in t.parameters
