@@ -38,6 +38,13 @@ def _years(text: str) -> tuple[int, int]:
     return first, last
 
 
+def _year_span(text: str) -> tuple[int, int] | str:
+    """``--years``: 'all' (every year the data covers) or a range such as '2019-2025'."""
+    if text.strip().lower() in ("all", "alle"):
+        return "all"
+    return _years(text)
+
+
 def _year(text: str) -> int:
     """A report year: four digits (``--year 0`` is a typing error, not "the latest year")."""
     try:
@@ -88,11 +95,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="validér → kør notebooks → nøgletal → byg sitet")
     run.add_argument("--data", type=Path, default=config.RAW_DIR, help="inputmappe")
-    run.add_argument("--year", type=_year, default=None, help="rapportår (standard: seneste)")
+    which = run.add_mutually_exclusive_group()
+    which.add_argument("--year", type=_year, default=None, help="rapportår (standard: seneste)")
+    which.add_argument(
+        "--years",
+        type=_year_span,
+        default=None,
+        help="flere år i én kørsel: fx 2019-2025 eller all (alle år med data); "
+        "allerede publicerede tidligere år ændres ikke uden --force",
+    )
     run.add_argument(
         "--jobs", type=_positive_int, default=os.cpu_count() or 1, help="parallelle kørsler"
     )
-    run.add_argument("--force", action="store_true", help="kør alle notebooks igen")
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="kør alle notebooks igen (med --year ÅR: en bevidst rettelse af et tidligere år)",
+    )
     run.add_argument("--quiet", action="store_true", help="kun advarsler og fejl (til cron)")
     run.add_argument(
         "--timeout", type=_positive_int, default=600, help="sekunder pr. notebook før den stoppes"
@@ -165,6 +184,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             reports_dir=args.reports,
             site_dir=args.site,
             only=only,
+            years=args.years,
         )
 
 

@@ -8,6 +8,7 @@ on changed (content hashes), and each run leaves one JSON line in ``reports/runs
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from statusrapport import (
     __version__,
@@ -54,6 +55,9 @@ if TYPE_CHECKING:
 MANIFEST = ".manifest.json"
 RUN_LOG = "runs.jsonl"
 SITE_SOURCES = ("_quarto.yml", "*.qmd", "_*.md", "*.css", "*.scss", "_*.yml", "assets/**/*")
+
+#: ``--years``: an inclusive range of report years, or every year the data covers.
+YearSpan = tuple[int, int] | Literal["all"]
 
 
 # --- small helpers --------------------------------------------------------------------------
@@ -243,6 +247,9 @@ class RunRecord:
 
     start: str
     year: int | None = None
+    years: list[int] | None = None  # a backfill (--years): every year this run planned
+    forced: bool = False
+    corrections: list[int] = field(default_factory=list)  # published years re-run by --force
     input_hash: str | None = None
     code_hash: str | None = None
     run: list[str] = field(default_factory=list)
@@ -294,6 +301,7 @@ class RunPlan:
     inputs: InputFolder | None = None  # the input folder, read once by the one reader
     available_years: list[int] = field(default_factory=list)
     only: Only | None = None  # --only/--tilbud: re-execute just this page
+    history: bool = False  # an earlier year already published: frozen unless --force
 
     @property
     def published_year(self) -> Path:
@@ -330,19 +338,25 @@ def _append_run_log(reports_dir: Path, record: RunRecord) -> None:
 
 
 def _keep_failed(build: Path, reports_dir: Path, year: int, failed: list[TaskResult]) -> Path:
-    """Copy failed executed notebooks (with the failing cell) to ``reports/failed/<year>/``."""
+    """Copy failed executed notebooks (with the failing cell) to ``reports/failed/<year>/``.
+
+    In a backfill a failure may belong to another year than ``year``: each notebook goes to
+    the folder of its own year; the returned folder is ``failed/`` itself then.
+    """
     target_root = reports_dir / "failed" / str(year)
+    years = {Path(r.output).parts[1] for r in failed if len(Path(r.output).parts) > 2}
     for result in failed:
         source = build / result.output
-        target = target_root / Path(result.output).relative_to(f"reports/{year}")
+        relative = Path(result.output).relative_to("reports")
+        target = reports_dir / "failed" / relative
         if (
             source.exists()
             and paths.is_inside(build, source)
-            and paths.is_inside(target_root, target)
+            and paths.is_inside(reports_dir / "failed", target)
         ):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-    return target_root
+    return target_root if years <= {str(year)} else reports_dir / "failed"
 
 
 def run(
@@ -357,6 +371,7 @@ def run(
     reports_dir: Path,
     site_dir: Path,
     only: Only | None = None,
+    years: YearSpan | None = None,
 ) -> int:
     """The whole pipeline; returns the exit code (see :class:`statusrapport.errors.ExitCode`).
 
@@ -390,7 +405,7 @@ def run(
             log.warn("en afbrudt publicering blev rullet tilbage: " + ", ".join(restored))
         publish.clean_staging(plan_.staging_root)
         try:
-            code = _run_steps(plan_, year, record, log, stack)
+            code = _run_steps(plan_, year, record, log, stack, years)
         except RunEnded as end:
             code, write_log = end.code, end.write_log
         except OSError as error:  # the machine failed mid-run (e.g. the disk filled up)
@@ -414,42 +429,132 @@ def run(
 
 
 def _run_steps(
-    plan_: RunPlan, year: int | None, record: RunRecord, log: Log, stack: contextlib.ExitStack
+    plan_: RunPlan,
+    year: int | None,
+    record: RunRecord,
+    log: Log,
+    stack: contextlib.ExitStack,
+    years: YearSpan | None = None,
 ) -> ExitCode:
-    """plan → check → (validate ∥ warm kernels) → stage → execute → render → publish."""
+    """plan → check → (validate ∥ warm kernels) → stage → execute → render → publish.
+
+    A backfill (``years``) plans every year, then shares one staging folder, one pool of warm
+    kernels, one render and one publication between them.
+    """
     preflight.check_inputs_readable(plan_.data_dir)
-    make_plan(plan_, year, log)
+    plans = make_plans(plan_, year, years, log)
+    if not plans:  # only published history was asked for, and it is kept as it is
+        return ExitCode.OK
+    main = plans[-1]
     record.year, record.input_hash, record.code_hash = (
-        plan_.year,
-        plan_.input_hash,
-        plan_.code_hash,
+        main.year,
+        main.input_hash,
+        main.code_hash,
     )
-    if plan_.up_to_date:
-        record.skipped = len(plan_.tasks)
+    record.years = [p.year for p in plans] if years is not None else None
+    record.forced = plan_.force
+    record.corrections = [p.year for p in plans if p.history]
+    if all(p.up_to_date for p in plans):
+        record.skipped = sum(len(p.tasks) for p in plans)
         log.info(
-            f"Intet er ændret siden sidste kørsel for {plan_.year}: "
-            f"{len(plan_.tasks)} notebooks sprunget over."
+            f"Intet er ændret siden sidste kørsel for {_years_text(plans)}: "
+            f"{record.skipped} notebooks sprunget over."
         )
         return ExitCode.OK
-    check_environment(plan_)
-    plan_.build = stack.enter_context(staging(plan_))
+    for p in plans:
+        check_environment(p)
+    main.build = stack.enter_context(staging(main))
+    for p in plans:
+        p.build = main.build
+    n_changed = sum(len(p.changed) for p in plans)
     pool = (
-        stack.enter_context(WarmPool(plan_.build, plan_.data_dir, plan_.jobs, len(plan_.changed)))
-        if plan_.changed
+        stack.enter_context(WarmPool(main.build, main.data_dir, main.jobs, n_changed))
+        if n_changed
         else None
     )
-    validate(plan_, log)
-    stage(plan_, log)
-    execute(plan_, pool, record, log)
+    for p in plans:
+        validate(p, log)
+    for p in plans:
+        stage(p, log)
+    execute(_combined(plans), pool, record, log)
     if pool is not None:
         pool.close(graceful=True)  # all work done: kernels shut down cleanly before rendering
-    audit_build(plan_, log)
-    render_site(plan_, record, log)
-    publish_run(plan_, record, log)
+    audit_build(main, log)
+    render_site(main, record, log)
+    publish_run(main, record, log, others=plans[:-1])
     return ExitCode.OK
 
 
-def make_plan(plan_: RunPlan, year: int | None, log: Log) -> None:
+def _years_text(plans: list[RunPlan]) -> str:
+    years = [p.year for p in plans]
+    return str(years[0]) if len(years) == 1 else f"{min(years)}–{max(years)}"
+
+
+def _combined(plans: list[RunPlan]) -> RunPlan:
+    """One plan for executing every year's notebooks on the same warm kernels."""
+    if len(plans) == 1:
+        return plans[0]
+    return dataclasses.replace(
+        plans[-1],
+        tasks=[t for p in plans for t in p.tasks],
+        changed=[t for p in plans for t in p.changed],
+    )
+
+
+def requested_years(span: YearSpan, available: list[int]) -> list[int]:
+    """The years of ``--years``: every year with data (``all``), or a range that has data."""
+    if span == "all":
+        return sorted(available)
+    first, last = span
+    wanted = list(range(first, last + 1))
+    missing = [y for y in wanted if y not in available]
+    if missing:
+        shown = ", ".join(str(y) for y in available) if available else "ingen"
+        raise UsageError(
+            f"--years {first}-{last}: der er ingen data for "
+            + ", ".join(str(y) for y in missing)
+            + f" i fravaer.csv eller personale.csv (år med data: {shown}). "
+            "Vælg et interval inden for årene med data, eller brug --years all."
+        )
+    return wanted
+
+
+def make_plans(base: RunPlan, year: int | None, years: YearSpan | None, log: Log) -> list[RunPlan]:
+    """One plan per year to build, oldest first; published earlier years are left out.
+
+    An earlier year that is already published is history: adding a later year, new data or
+    new code never re-executes it. ``--force`` re-runs it deliberately (a correction, recorded
+    in ``runs.jsonl``).
+    """
+    from statusrapport.validation.reading import read_folder
+
+    if years is None:
+        make_plan(base, year, log)
+        chosen = [base]
+    else:
+        inputs = read_folder(base.data_dir)
+        from statusrapport import validation
+
+        available = sorted(validation.available_years(inputs.tables, date.today()))
+        chosen = []
+        for y in requested_years(years, available):
+            p = dataclasses.replace(base)
+            make_plan(p, y, log, inputs=inputs)
+            chosen.append(p)
+    kept = [p for p in chosen if p.force or not p.history]
+    frozen = [p.year for p in chosen if p not in kept]
+    if frozen:
+        shown = ", ".join(str(y) for y in frozen)
+        log.info(
+            f"Rapporten for {shown} er allerede publiceret og ændres ikke (historik). "
+            f"En rettelse køres bevidst med --force --year ÅR."
+        )
+    return kept
+
+
+def make_plan(
+    plan_: RunPlan, year: int | None, log: Log, inputs: InputFolder | None = None
+) -> None:
     """Year, facilities, tasks and their keys; which tasks changed since the published run."""
     from statusrapport import validation
     from statusrapport.data import input_fingerprint
@@ -457,7 +562,7 @@ def make_plan(plan_: RunPlan, year: int | None, log: Log) -> None:
 
     data_dir = plan_.data_dir
     # Read the input folder once (the one reader); planning and validation share it.
-    inputs = read_folder(data_dir)
+    inputs = inputs if inputs is not None else read_folder(data_dir)
     preflight.check_clock(inputs.tables)
     available = sorted(validation.available_years(inputs.tables, date.today()))
     requested = year
@@ -482,6 +587,7 @@ def make_plan(plan_: RunPlan, year: int | None, log: Log) -> None:
     manifest_path = plan_.published_year / MANIFEST
     if manifest_path.exists():
         plan_.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    plan_.history = is_history(year, available, plan_.manifest, plan_.published_year)
     old_keys: dict[str, str] = {} if plan_.force else plan_.manifest.get("tasks", {})
     plan_.changed = [
         t
@@ -494,6 +600,19 @@ def make_plan(plan_: RunPlan, year: int | None, log: Log) -> None:
         plan_.changed = select_only(plan_.tasks, plan_.only, old_keys)
     plan_.site_hash = _sha(site_fingerprint(), *(t.key for t in plan_.tasks), str(plan_.render))
     plan_.validation_key = _sha(plan_.input_hash, plan_.code_hash, str(year))
+
+
+def is_history(
+    year: int, available: list[int], manifest: dict[str, Any], published_year: Path
+) -> bool:
+    """An earlier year than the newest with data, completely published (manifest and every
+    notebook it lists): its reports are history and are not re-executed without ``--force``."""
+    if not available or year >= max(available) or not manifest.get("tasks"):
+        return False
+    return all(
+        (published_year / Path(output).relative_to(f"reports/{year}")).exists()
+        for output in manifest["tasks"]
+    )
 
 
 def check_environment(plan_: RunPlan) -> None:
@@ -543,11 +662,12 @@ def validate(plan_: RunPlan, log: Log) -> None:
 def stage(plan_: RunPlan, log: Log) -> None:
     """The published reports of every year in staging, the quality report and key figures."""
     build, build_year = plan_.build, plan_.build_year
-    (build / "reports").mkdir()
+    (build / "reports").mkdir(exist_ok=True)  # a backfill stages year after year
     if plan_.reports_dir.exists():
         for child in sorted(plan_.reports_dir.iterdir()):
-            if child.is_dir() and child.name.isdigit():
-                publish.copy_tree(child, build / "reports" / child.name)
+            target = build / "reports" / child.name
+            if child.is_dir() and child.name.isdigit() and not target.exists():
+                publish.copy_tree(child, target)
     build_year.mkdir(parents=True, exist_ok=True)
     expected = {t.output for t in plan_.tasks}
     for stale in build_year.rglob("*.ipynb"):
@@ -665,9 +785,7 @@ def render_site(plan_: RunPlan, record: RunRecord, log: Log) -> None:
     record.render = result.engine
 
 
-def publish_run(plan_: RunPlan, record: RunRecord, log: Log) -> None:
-    """Write the manifest, then publish the site and the year's reports (the manifest last)."""
-    # The disclosure audit of what is about to be published belongs here, before any flip.
+def _write_manifest(plan_: RunPlan) -> None:
     new_manifest = {
         "tasks": {t.output: t.key for t in plan_.tasks},
         "validation": plan_.validation_key,
@@ -677,18 +795,33 @@ def publish_run(plan_: RunPlan, record: RunRecord, log: Log) -> None:
     (plan_.build_year / MANIFEST).write_text(
         json.dumps(new_manifest, indent=2, sort_keys=True) + "\n"
     )
+
+
+def publish_run(
+    plan_: RunPlan, record: RunRecord, log: Log, others: list[RunPlan] | None = None
+) -> None:
+    """Write the manifests, then publish the site and the years' reports (the manifests last).
+
+    ``others`` are the further years of a backfill: published in the same step as ``plan_``.
+    """
+    # The disclosure audit of what is about to be published belongs here, before any flip.
+    years = [*(others or []), plan_]
+    for p in years:
+        _write_manifest(p)
     record.staging_bytes = preflight.tree_bytes(plan_.build)
     # Site first, reports last: the reports' manifest says the site is current only once it is.
     pairs = [(plan_.build / "_site", plan_.site_dir)] if plan_.render else []
-    pairs.append((plan_.build_year, plan_.published_year))
+    pairs += [(p.build_year, p.published_year) for p in years]
     lifecycle.pause_point("publish")
     publish.publish(pairs, plan_.build)
     record.published = True
-    failed_dir = plan_.reports_dir / "failed" / str(plan_.year)
-    if failed_dir.exists():
-        shutil.rmtree(failed_dir)  # the failures were fixed
+    for p in years:
+        failed_dir = p.reports_dir / "failed" / str(p.year)
+        if failed_dir.exists():
+            shutil.rmtree(failed_dir)  # the failures were fixed
+    where = str(plan_.published_year) if len(years) == 1 else f"{plan_.reports_dir}/<år>"
     log.info(
-        f"Færdig: rapporterne for {plan_.year} ligger i {plan_.published_year}"
+        f"Færdig: rapporterne for {_years_text(years)} ligger i {where}"
         + (f", sitet i {plan_.site_dir}" if plan_.render else "")
         + "."
     )

@@ -310,6 +310,14 @@ def _run_time(iso: str | None) -> str:
     return moment.strftime("%d.%m.%Y kl. %H:%M")
 
 
+def _run_years(run: Mapping[str, Any]) -> str:
+    """'2025', or '2019–2025' for a backfill of several years."""
+    years = [y for y in run.get("years") or [] if isinstance(y, int)]
+    if len(years) > 1:
+        return f"{min(years)}–{max(years)}"
+    return str(run.get("year") or "")
+
+
 def run_log_markdown(lines: list[str], rows: int = RUN_LOG_ROWS) -> str:
     """The newest runs of ``reports/runs.jsonl`` as a Markdown table (newest first)."""
     runs = []
@@ -330,9 +338,11 @@ def run_log_markdown(lines: list[str], rows: int = RUN_LOG_ROWS) -> str:
         result = results.get(code, f"afsluttet med kode {code}")
         if code == 0 and not run.get("published"):
             result = "intet ændret"
+        if code == 0 and run.get("corrections"):
+            result = "rettelse af " + ", ".join(str(y) for y in run["corrections"])
         seconds = run.get("seconds")
         table.append(
-            f"| {_run_time(run.get('start'))} | {run.get('year') or ''} | {run.get('run', 0)} "
+            f"| {_run_time(run.get('start'))} | {_run_years(run)} | {run.get('run', 0)} "
             f"| {run.get('skipped', 0)} | {len(run.get('failed') or [])} "
             f"| {'' if seconds is None else f'{seconds:.0f} s'} | {result} |"
         )
