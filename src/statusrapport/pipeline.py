@@ -539,7 +539,8 @@ def make_plans(base: RunPlan, year: int | None, years: YearSpan | None, log: Log
         chosen = []
         for y in requested_years(years, available):
             p = dataclasses.replace(base)
-            make_plan(p, y, log, inputs=inputs)
+            hashes = (chosen[0].input_hash, chosen[0].code_hash) if chosen else None
+            make_plan(p, y, log, inputs=inputs, hashes=hashes)
             chosen.append(p)
     kept = [p for p in chosen if p.force or not p.history]
     frozen = [p.year for p in chosen if p not in kept]
@@ -553,7 +554,11 @@ def make_plans(base: RunPlan, year: int | None, years: YearSpan | None, log: Log
 
 
 def make_plan(
-    plan_: RunPlan, year: int | None, log: Log, inputs: InputFolder | None = None
+    plan_: RunPlan,
+    year: int | None,
+    log: Log,
+    inputs: InputFolder | None = None,
+    hashes: tuple[str, str] | None = None,
 ) -> None:
     """Year, facilities, tasks and their keys; which tasks changed since the published run."""
     from statusrapport import validation
@@ -580,8 +585,8 @@ def make_plan(
     facilities = kalender.active_facilities(inputs.tables["tilbud"].frame, year)
     plan_.inputs, plan_.available_years = inputs, available
     plan_.year = year
-    plan_.input_hash = input_fingerprint(data_dir)
-    plan_.code_hash = code_fingerprint()
+    # a backfill hashes the inputs and the code once for all its years
+    plan_.input_hash, plan_.code_hash = hashes or (input_fingerprint(data_dir), code_fingerprint())
     plan_.tasks = plan(data_dir, year, facilities)
     assign_keys(plan_.tasks, plan_.input_hash, plan_.code_hash)
     manifest_path = plan_.published_year / MANIFEST
