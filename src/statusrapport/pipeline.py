@@ -257,6 +257,8 @@ class RunRecord:
     skipped: int = 0
     failed: list[dict[str, Any]] = field(default_factory=list)
     render: str | None = None
+    rendered: int | None = None  # pages Quarto rendered (None: the whole site or no Quarto)
+    render_seconds: dict[str, float] | None = None
     published: bool = False
     staging_bytes: int | None = None
     end: str | None = None
@@ -778,6 +780,8 @@ def render_site(plan_: RunPlan, record: RunRecord, log: Log) -> None:
             demo=config.is_demo(plan_.data_dir),
             run_info=run_info,
             quiet=log.quiet,
+            # the published site: Quarto renders only what changed since it was rendered
+            previous_site=plan_.site_dir if plan_.site_dir.is_dir() else None,
         )
     except RenderError as error:
         if mentions_disk_full(str(error)):  # Quarto (deno) hit a full disk: the machine's fault
@@ -788,6 +792,8 @@ def render_site(plan_: RunPlan, record: RunRecord, log: Log) -> None:
         log.error(f"rendering fejlede – intet er publiceret: {error}")
         raise RunEnded(ExitCode.RENDER_FAILED) from None
     record.render = result.engine
+    record.rendered = None if result.rendered is None else len(result.rendered)
+    record.render_seconds = {k: round(v, 1) for k, v in result.seconds.items()} or None
 
 
 def _write_manifest(plan_: RunPlan) -> None:

@@ -128,6 +128,30 @@ def test_no_change_rerun_skips_every_notebook(work: Path) -> None:
     assert elapsed < 60  # generous: a sanity bound, the real figure comes from `make bench`
 
 
+def test_backfill_adds_an_earlier_year_and_keeps_published_history(work: Path) -> None:
+    """``--years`` builds the missing year in one run and publishes once; the newest year
+    (unchanged) stays byte-identical; the backfilled year is then history, kept as it is."""
+    newest = snapshot(work / "reports" / str(YEAR))
+    result = run(work, "--years", f"{YEAR - 1}-{YEAR}")
+    assert result.returncode == 0, result.stderr
+    assert snapshot(work / "reports" / str(YEAR)) == newest
+    earlier = work / "reports" / str(YEAR - 1)
+    for stem, _title in config.REPORT_PAGES:
+        assert (earlier / f"{stem}.ipynb").exists()
+    assert json.loads((earlier / "noegletal.json").read_text())["aar"] == YEAR - 1
+    index = (work / "_site" / "index.html").read_text(encoding="utf-8")
+    assert f"{YEAR - 1}" in index and f"{YEAR}" in index
+    last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
+    assert last["years"] == [YEAR - 1, YEAR] and last["published"] is True
+    assert last["run"] == len(config.REPORT_PAGES) + len(list(earlier.glob("tilbud/*.ipynb")))
+
+    history = snapshot(earlier)
+    again = run(work, "--year", str(YEAR - 1))
+    assert again.returncode == 0, again.stderr
+    assert "historik" in again.stdout and "--force --year" in again.stdout
+    assert snapshot(earlier) == history
+
+
 def test_outputs_are_deterministic(work: Path) -> None:
     """Forcing a full re-run gives byte-identical notebooks and key figures."""
     year_dir = work / "reports" / str(YEAR)

@@ -15,6 +15,8 @@ HTML the code writes comes from the autoescaping Jinja2 templates in ``templates
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import Any, Literal
 
 from statusrapport import config
 from statusrapport.errors import RenderError
+from statusrapport.site import incremental
 from statusrapport.site.discover import (
     Facility,
     Page,
@@ -35,7 +38,13 @@ from statusrapport.site.discover import (
 )
 from statusrapport.site.pdf import build_pdfs, combined_notebook, committee_notebook
 from statusrapport.site.preview import render_preview
-from statusrapport.site.quarto import find_quarto, rebase_embedded_links, render_site
+from statusrapport.site.quarto import (
+    find_quarto,
+    quarto_version,
+    rebase_embedded_links,
+    render_files,
+    render_site,
+)
 from statusrapport.site.sources import (
     DEMO_TEXT,
     ORGANISATION,
@@ -94,6 +103,8 @@ class RenderResult:
     site_dir: Path
     pdfs: list[Path] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    rendered: list[str] | None = None  # pages Quarto rendered; None: the whole site
+    seconds: dict[str, float] = field(default_factory=dict)  # where the render's time went
 
 
 def _engine(requested: str) -> str:
@@ -115,6 +126,7 @@ def build(
     run_info: Mapping[str, Any],
     quiet: bool = False,
     engine: Literal["auto", "quarto", "nbconvert"] = "auto",
+    previous_site: Path | None = None,
 ) -> RenderResult:
     """Generate the data-dependent pages in ``build_dir`` and render it into ``build_dir/_site``.
 
@@ -122,6 +134,9 @@ def build(
     preview otherwise (``STATUSRAPPORT_ENGINE`` can force either). Raises :class:`RenderError`
     when rendering fails; a failing PDF only adds a message, because the website matters more.
     Quarto's warnings are passed on as messages.
+
+    With ``previous_site`` (the published site) Quarto renders only what changed since that
+    render (see :mod:`.incremental`); PDFs are typeset again only for years whose pages changed.
     """
     build_dir = Path(build_dir).resolve()
     messages: list[str] = []
@@ -136,15 +151,21 @@ def build(
             "conda env create -f environment.yml, eller se https://quarto.org/docs/get-started/"
         )
 
+    rendered: list[str] | None = None
+    seconds: dict[str, float] = {}
     if quarto:
+        clock = time.perf_counter()
         write_variables(build_dir, reports, run_info)
         pdfs = build_pdfs(
             quarto, build_dir, reports, demo=demo, run_info=run_info, messages=messages
         )
+        seconds["pdf"] = time.perf_counter() - clock
         write_generated_pages(build_dir, reports, pdfs=pdfs)
         write_run_log_include(build_dir)
         write_quarto_config(build_dir, reports, demo=demo, run_info=run_info)
-        messages += [f"Quarto: {w}" for w in render_site(quarto, build_dir)]
+        clock = time.perf_counter()
+        rendered = _render_quarto(quarto, build_dir, previous_site, messages)
+        seconds["quarto"] = time.perf_counter() - clock
         if reports:
             rebase_embedded_links(build_dir / "_site" / "index.html", reports[0].folder)
         used: Engine = "quarto"
@@ -163,7 +184,39 @@ def build(
         print(f"Websitet er bygget med {engine_text}.")
         for message in messages:
             print(message)
-    return RenderResult(engine=used, site_dir=site_dir, pdfs=site_pdfs, messages=messages)
+    return RenderResult(
+        engine=used,
+        site_dir=site_dir,
+        pdfs=site_pdfs,
+        messages=messages,
+        rendered=rendered,
+        seconds=seconds,
+    )
+
+
+def _render_quarto(
+    quarto: str, build_dir: Path, previous_site: Path | None, messages: list[str]
+) -> list[str] | None:
+    """A partial render on a copy of the previous site when only pages changed, else a full
+    render; returns the pages rendered (None: all)."""
+    previous = incremental.read_manifest(previous_site)
+    plan = incremental.plan_render(build_dir, previous, quarto_version(quarto))
+    site_dir = build_dir / "_site"
+    if plan.full:
+        shutil.rmtree(site_dir, ignore_errors=True)
+        messages += [f"Quarto: {w}" for w in render_site(quarto, build_dir)]
+        incremental.write_manifest(site_dir, plan)
+        return None
+    assert previous_site is not None  # a manifest was read from it
+    shutil.rmtree(site_dir, ignore_errors=True)
+    shutil.copytree(previous_site, site_dir, symlinks=True)  # real copies: Quarto rewrites
+    incremental.remove_pages(site_dir, plan.removed)
+    if plan.files:
+        messages += [f"Quarto: {w}" for w in render_files(quarto, build_dir, plan.files)]
+    incremental.patch_chrome(site_dir, {incremental.output_of(f) for f in plan.files})
+    incremental.sync_resources(build_dir, site_dir)
+    incremental.write_manifest(site_dir, plan)
+    return plan.files
 
 
 # Kept importable under their old names for callers outside this package.

@@ -12,6 +12,7 @@ it is the "Fiktive data" warning.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -328,6 +329,20 @@ def build_pdfs(
     for report in reports:
         if not report.pages:
             continue
+        stamp = build_dir / report.folder / PDF_STAMP
+        sources_hash = pdf_sources_hash(build_dir, report, demo=demo)
+        existing = [
+            build_dir / report.folder / n
+            for n in (committee_pdf_name(report.year), pdf_name(report.year))
+        ]
+        if (
+            all(p.exists() for p in existing)
+            and stamp.exists()
+            and stamp.read_text(encoding="utf-8").strip() == sources_hash
+        ):
+            made += existing  # the year's pages are unchanged: its PDFs are kept as they are
+            continue
+        stamp.unlink(missing_ok=True)
         with tempfile.TemporaryDirectory(prefix="statusrapport-pdf-") as tmp:
             sources = {
                 committee_pdf_name(report.year): committee_notebook(
@@ -352,7 +367,29 @@ def build_pdfs(
                         f"PDF-filen {name} kunne ikke dannes med Typst – websitet bygges "
                         f"alligevel. Quarto svarede: {error or 'ingen PDF-fil'}"
                     )
+        if all(p.exists() for p in existing):
+            stamp.write_text(sources_hash + "\n", encoding="utf-8")
     return made
+
+
+#: Next to a year's PDFs: the fingerprint of what they were typeset from.
+PDF_STAMP = ".pdf-kilder.sha256"
+
+
+def pdf_sources_hash(build_dir: Path, report: YearReport, *, demo: bool) -> str:
+    """The year's pages, key figures, the demo flag and this module: what the PDFs show.
+
+    The run date printed on the title page is left out on purpose: a year whose pages did not
+    change keeps the PDFs it was published with.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(b"demo" if demo else b"real")
+    paths = [build_dir / p.path for p in report.pages]
+    paths.append(build_dir / report.folder / "noegletal.json")
+    for path in paths:
+        digest.update(str(path.relative_to(build_dir)).encode())
+        digest.update(path.read_bytes() if path.exists() else b"<mangler>")
+    return digest.hexdigest()
 
 
 def _render_typst(quarto: str, folder: Path, source: Path, messages: list[str]) -> str | None:

@@ -21,6 +21,21 @@ HARMLESS_WARNINGS: tuple[str, ...] = ("typst-gather analyze failed",)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+_VERSIONS: dict[str, str] = {}
+
+
+def quarto_version(exe: str) -> str:
+    """``quarto --version`` (remembered): part of the incremental render's site fingerprint."""
+    if exe not in _VERSIONS:
+        try:
+            _VERSIONS[exe] = subprocess.run(
+                [exe, "--version"], capture_output=True, text=True, timeout=60, check=True
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            _VERSIONS[exe] = "?"
+    return _VERSIONS[exe]
+
+
 def find_quarto(messages: list[str]) -> str | None:
     """Path of a usable ``quarto`` (≥ 1.9), or None (with a message when it is too old)."""
     exe = shutil.which("quarto")
@@ -33,6 +48,7 @@ def find_quarto(messages: list[str]) -> str | None:
     except (OSError, subprocess.SubprocessError):
         messages.append(f"Quarto i {exe} svarede ikke på 'quarto --version'.")
         return None
+    _VERSIONS[exe] = out.strip()
     match = re.search(r"(\d+)\.(\d+)", out)
     if not match or (int(match.group(1)), int(match.group(2))) < MIN_QUARTO:
         messages.append(
@@ -68,7 +84,16 @@ def quarto_warnings(log: str) -> list[str]:
 
 def render_site(quarto: str, build_dir: Path) -> list[str]:
     """``quarto render`` of the whole build folder into ``_site``; returns Quarto's warnings."""
-    command = [quarto, "render", str(build_dir)]
+    return _run_render([quarto, "render", str(build_dir)], build_dir)
+
+
+def render_files(quarto: str, build_dir: Path, files: list[str]) -> list[str]:
+    """``quarto render <files>``: only these pages of the project; the rest of ``_site`` stays
+    (Quarto updates the search index for them and keeps the other pages' entries)."""
+    return _run_render([quarto, "render", *files], build_dir)
+
+
+def _run_render(command: list[str], build_dir: Path) -> list[str]:
     try:
         done = subprocess.run(
             command, cwd=build_dir, capture_output=True, text=True, env=quarto_env(), timeout=3600
