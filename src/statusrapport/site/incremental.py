@@ -240,6 +240,13 @@ def _rebase(block: str, depth: int) -> str:
     return _HREF.sub(lambda m: f'href="{prefix}{m.group(1)}"', block)
 
 
+def _replace_inner(pattern: re.Pattern[str], text: str, inner: str) -> str:
+    match = pattern.search(text)
+    if match is None:
+        return text
+    return text[: match.start(2)] + inner + text[match.end(2) :]
+
+
 def patch_chrome(site_dir: Path, rendered: set[str]) -> int:
     """Give pages not rendered this time the front page's year menu and footer line."""
     index = site_dir / "index.html"
@@ -256,11 +263,9 @@ def patch_chrome(site_dir: Path, rendered: set[str]) -> int:
         depth = len(Path(rel).parts) - 1
         new = text
         if menu:
-            body = _rebase(menu.group(2), depth)
-            new = _MENU.sub(lambda m, b=body: m.group(1) + b + m.group(3), new, count=1)
+            new = _replace_inner(_MENU, new, _rebase(menu.group(2), depth))
         if footer:
-            body = _rebase(footer.group(2), depth)
-            new = _FOOTER.sub(lambda m, b=body: m.group(1) + b + m.group(3), new, count=1)
+            new = _replace_inner(_FOOTER, new, _rebase(footer.group(2), depth))
         if new != text:
             tmp = page.with_name(page.name + f".{os.getpid()}.tmp")
             tmp.write_text(new, encoding="utf-8")
