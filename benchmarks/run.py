@@ -7,6 +7,9 @@
    - cold: ``statusrapport run --force`` (validation, warm-kernel pool, key figures);
    - warm: the same run again with nothing changed (everything skipped).
 3. Scaling: the cold run for 36, 100 and 400 generated facilities.
+4. The multi-year archive with real Quarto (``bench_archive.py``): cold archive, one year re-run,
+   one facility changed, nothing changed, against the papermill + ``quarto render`` baseline, for
+   1, 3 and 7 years and 36 and 100 facilities (``--archive-years``, ``--archive-facilities``).
 
 Results are printed and written to ``benchmarks/results/latest.json``. Use ``--skip-baseline``
 or ``--skip-scaling`` to shorten a run while working.
@@ -78,6 +81,11 @@ def main() -> None:
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-scaling", action="store_true")
     parser.add_argument("--skip-validation", action="store_true")
+    parser.add_argument("--skip-pipeline", action="store_true")
+    parser.add_argument("--skip-archive", action="store_true")
+    parser.add_argument("--archive-years", default="1,3,7", help="fx 1,3,7")
+    parser.add_argument("--archive-facilities", default="36,100", help="fx 36,100")
+    parser.add_argument("--archive-sample", type=int, default=8, help="papermill-stikprøve")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     results: dict[str, object] = {
@@ -93,8 +101,24 @@ def main() -> None:
         results["validation"] = bench_validation.run()
         bench_validation.print_result(results["validation"])
 
+    if not args.skip_archive:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import bench_archive
+
+        print("== Arkiv med flere år (ægte Quarto)", flush=True)
+        with tempfile.TemporaryDirectory(prefix="bench-arkiv-") as tmp:
+            results["archive"] = bench_archive.run(
+                Path(tmp),
+                tuple(int(x) for x in args.archive_years.split(",")),
+                tuple(int(x) for x in args.archive_facilities.split(",")),
+                args.archive_sample,
+            )
+
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
+        if args.skip_pipeline:
+            _write_results(results)
+            return
         data = work / "raw"
         demo.write_demo_data(data)
         n_tasks = len(config.REPORT_PAGES) + len(
@@ -132,6 +156,10 @@ def main() -> None:
                 shutil.rmtree(folder)
             results["scaling"] = scaling
 
+    _write_results(results)
+
+
+def _write_results(results: dict[str, object]) -> None:
     out = ROOT / "benchmarks" / "results" / "latest.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

@@ -189,3 +189,78 @@ def test_full_pdf_has_every_page_and_a_warning_on_every_page(pdfs: dict) -> None
         assert title.split()[0] in text, title
     for number in range(1, pages + 1):
         assert config.DEMO_LABEL.split(" –")[0] in pdftotext(pdf, number), f"side {number}"
+
+
+def _menu_and_footer(html: str) -> tuple[str, str]:
+    menu = re.search(r'<ul class="dropdown-menu.*?</ul>', html, re.DOTALL)
+    footer = re.search(r'<div class="nav-footer-center">.*?</div>', html, re.DOTALL)
+    assert menu and footer
+    return menu.group(0), footer.group(0)
+
+
+def _search_pages(site_dir: Path) -> dict[str, str]:
+    """Page → all the text the search index holds for it."""
+    import json
+
+    found: dict[str, str] = {}
+    for entry in json.loads((site_dir / "search.json").read_text(encoding="utf-8")):
+        page = str(entry["href"]).split("#")[0]
+        found[page] = found.get(page, "") + " " + str(entry.get("text", ""))
+    return found
+
+
+def test_partial_render_renders_one_page_and_keeps_pages_search_and_menu(
+    rendered: dict, tmp_path: Path
+) -> None:
+    """One changed facility page: Quarto renders it (and the front page) on a copy of the
+    published site; every other page, the search index and the year menu stay complete."""
+    import json
+
+    import nbformat
+
+    published = rendered["site"]
+    work = published.parent
+    build = tmp_path / "build"
+    shutil.copytree(work / "reports" / str(YEAR), build / "reports" / str(YEAR))
+    shutil.copy2(work / "reports" / "runs.jsonl", build / "reports" / "runs.jsonl")
+    profile = sorted((build / "reports" / str(YEAR) / "tilbud").glob("*.ipynb"))[0]
+    nb = nbformat.read(profile, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("Rettelsesmærke kvartsbjerg."))
+    nbformat.write(nb, profile)
+    manifest = json.loads((work / "reports" / str(YEAR) / ".manifest.json").read_text())
+    run_info = {
+        "data_period": f"{YEAR - 1}–{YEAR}",
+        "run_date": __import__("datetime").date.today().isoformat(),
+        "input_hash": manifest["input_hash"],
+    }
+    result = site.build(
+        build,
+        years=[YEAR],
+        demo=True,
+        run_info=run_info,
+        quiet=True,
+        engine="quarto",
+        previous_site=published,
+    )
+    new = result.site_dir
+    changed_page = f"reports/{YEAR}/tilbud/{profile.name}"
+    assert result.rendered == ["index.qmd", changed_page], result.messages
+    before = {p.relative_to(published) for p in published.rglob("*.html")}
+    after = {p.relative_to(new) for p in new.rglob("*.html")}
+    assert after == before
+    html = (new / changed_page).with_suffix(".html").read_text(encoding="utf-8")
+    assert "kvartsbjerg" in html
+    # an untouched page is the published one, byte for byte
+    untouched = Path("reports") / str(YEAR) / "tilsyn.html"
+    assert (new / untouched).read_bytes() == (published / untouched).read_bytes()
+    # the search index still has every page, with the new text for the changed one
+    old_search, new_search = _search_pages(published), _search_pages(new)
+    assert set(new_search) == set(old_search)
+    assert "kvartsbjerg" in new_search[str(Path(changed_page).with_suffix(".html"))]
+    # navigation: the rendered front page and an unrendered page show the same menu and footer
+    front = _menu_and_footer((new / "index.html").read_text(encoding="utf-8"))
+    other = _menu_and_footer((new / "aarsrapporter.html").read_text(encoding="utf-8"))
+    assert front == other
+    # the year's pages did not change, so its PDFs were kept, not typeset again
+    pdf = Path("reports") / str(YEAR) / site.pdf_name(YEAR)
+    assert (build / pdf).stat().st_mtime_ns == (work / pdf).stat().st_mtime_ns

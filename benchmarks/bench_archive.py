@@ -1,0 +1,161 @@
+"""The multi-year archive with real Quarto, side by side in one run (part of ``make bench``).
+
+Scenarios, each a real ``statusrapport run`` process with ``STATUSRAPPORT_ENGINE=quarto``:
+
+- cold archive: ``--years FIRST-LAST`` on an empty project (every notebook, full render);
+- one year re-run in the archive: ``--force --year LAST`` (its notebooks, a partial render);
+- the same year built alone: ``--year LAST`` on an empty project (the comparison);
+- one facility's data changed: one value of one facility in ``noegletal.csv``, then a run;
+- nothing changed: a run in a new process (planning only).
+
+Baseline (what an analyst would do without the project): the ``papermill`` CLI once per notebook
+for every year, then ``quarto render`` of the whole project. Papermill is timed on a sample of
+notebooks and multiplied by the number of notebooks (said in the output); the full Quarto render
+is the cold build's own full render (the same ``quarto render`` of the same project).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from statusrapport import config, demo, pipeline
+
+QUARTO_ENV = {"STATUSRAPPORT_ENGINE": "quarto"}
+
+
+def _run(data: Path, work: Path, *args: str) -> tuple[float, dict]:
+    """One CLI run in a new process; seconds and the run's line in runs.jsonl."""
+    cmd = [sys.executable, "-m", "statusrapport", "run", "--quiet", "--data", str(data)]
+    cmd += ["--reports", str(work / "reports"), "--site", str(work / "_site"), *args]
+    started = time.perf_counter()
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, **QUARTO_ENV}, check=False
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} → exit {done.returncode}\n{done.stderr[-2000:]}")
+    log = work / "reports" / "runs.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return seconds, (json.loads(lines[-1]) if lines else {})
+
+
+def _change_one_facility(data: Path, year: int) -> str:
+    """Change one value of one facility for ``year`` in noegletal.csv (a correction)."""
+    path = data / "noegletal.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    col_year = header.index("aar") if "aar" in header else None
+    for i, line in enumerate(lines[1:], 1):
+        cells = line.split(",")
+        if col_year is None or cells[col_year] == str(year):
+            try:
+                value = float(cells[-1])
+            except ValueError:
+                continue
+            cells[-1] = f"{value + 0.1:.1f}"
+            lines[i] = ",".join(cells)
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            return cells[0]
+    raise SystemExit("fandt ingen talværdi at ændre i noegletal.csv")
+
+
+def baseline_papermill(data: Path, work: Path, years: list[int], sample: int) -> dict:
+    """Seconds per notebook with the papermill CLI (a sample), and the notebooks of all years."""
+    tasks = []
+    for year in years:
+        tasks += pipeline.plan(data, year, pipeline.active_facilities(data, year))
+    papermill = str(Path(sys.executable).with_name("papermill"))
+    chosen = tasks[:: max(1, len(tasks) // sample)][:sample]
+    started = time.perf_counter()
+    for task in chosen:
+        out = work / "baseline" / task.output
+        out.parent.mkdir(parents=True, exist_ok=True)
+        cmd = [papermill, str(task.source), str(out), "-k", "python3", "--cwd", str(out.parent)]
+        for key, value in task.parameters.items():
+            cmd += ["-p", key, str(value)]
+        subprocess.run(cmd, check=True, capture_output=True)
+    per = (time.perf_counter() - started) / len(chosen)
+    return {"per_notebook_s": per, "sampled": len(chosen), "notebooks": len(tasks)}
+
+
+def archive(work: Path, n_years: int, n_facilities: int, *, scenarios: bool) -> dict:
+    """Cold archive of ``n_years`` years; with ``scenarios`` also the incremental runs."""
+    last = 2025
+    first = last - n_years + 1
+    data = work / f"raw-{n_years}-{n_facilities}"
+    demo.write_demo_data(data, n_facilities=n_facilities, years=(first, last))
+    project = work / f"arkiv-{n_years}-{n_facilities}"
+    result: dict = {"years": n_years, "facilities": n_facilities}
+    result["cold_s"], line = _run(data, project, "--years", f"{first}-{last}")
+    result["cold_render_s"] = line.get("render_seconds")
+    result["notebooks"] = line.get("run")
+    if not scenarios:
+        return result
+    result["year_rerun_s"], line = _run(data, project, "--force", "--year", str(last))
+    result["year_rerun_pages"] = line.get("rendered")
+    alone = work / f"alene-{n_years}-{n_facilities}"
+    result["year_alone_s"], _ = _run(data, alone, "--year", str(last))
+    changed = _change_one_facility(data, last)
+    result["facility_changed_s"], line = _run(data, project)
+    result["facility_changed"] = {"tilbud": changed, "run": line.get("run")}
+    result["facility_changed_pages"] = line.get("rendered")
+    result["nothing_changed_s"], _ = _run(data, project)
+    shutil.rmtree(alone, ignore_errors=True)
+    return result
+
+
+def run(work: Path, years: tuple[int, ...], facilities: tuple[int, ...], sample: int) -> dict:
+    """Every scenario of the largest archive, and the cold build for each size."""
+    if shutil.which("quarto") is None:
+        raise SystemExit("quarto findes ikke på PATH (se ../shared/tools/quarto/README.md)")
+    results: dict = {"archives": []}
+    biggest = max(years)
+    for n_facilities in facilities:
+        for n_years in years:
+            scenarios = n_years == biggest and n_facilities == min(facilities)
+            entry = archive(work, n_years, n_facilities, scenarios=scenarios)
+            results["archives"].append(entry)
+            print_entry(entry)
+            if scenarios:
+                data = work / f"raw-{n_years}-{n_facilities}"
+                base = baseline_papermill(data, work, list(range(2025 - n_years + 1, 2026)), sample)
+                render = (entry.get("cold_render_s") or {}).get("quarto", 0.0)
+                base["quarto_render_s"] = render
+                base["total_s"] = base["per_notebook_s"] * base["notebooks"] + render
+                base["speedup_cold"] = base["total_s"] / entry["cold_s"]
+                results["baseline"] = base
+                print(
+                    f"baseline: papermill-CLI {base['per_notebook_s']:.1f} s pr. notebook "
+                    f"(målt på {base['sampled']}, ganget op til {base['notebooks']}) + fuld "
+                    f"quarto render {render:.0f} s = {base['total_s']:.0f} s; kold arkivkørsel "
+                    f"er {base['speedup_cold']:.1f}× hurtigere"
+                )
+    return results
+
+
+def print_entry(entry: dict) -> None:
+    line = (
+        f"{entry['years']} år, {entry['facilities']} tilbud: kold {entry['cold_s']:.0f} s "
+        f"({entry.get('notebooks')} notebooks; render {entry.get('cold_render_s')})"
+    )
+    if "year_rerun_s" in entry:
+        ratio = entry["year_rerun_s"] / entry["year_alone_s"]
+        line += (
+            f"\n  ét år kørt igen i arkivet {entry['year_rerun_s']:.0f} s "
+            f"({entry['year_rerun_pages']} sider renderet) mod samme år alene "
+            f"{entry['year_alone_s']:.0f} s = {ratio:.2f}×"
+            f"\n  ét tilbuds data ændret {entry['facility_changed_s']:.0f} s "
+            f"({entry['facility_changed']['run']} notebooks, "
+            f"{entry['facility_changed_pages']} sider)"
+            f"\n  intet ændret (ny proces) {entry['nothing_changed_s']:.1f} s"
+        )
+    print(line, flush=True)
+
+
+__all__ = ["run", "config"]
