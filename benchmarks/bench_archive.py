@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from statusrapport import config, demo, pipeline
+from statusrapport import demo, pipeline
 
 QUARTO_ENV = {"STATUSRAPPORT_ENGINE": "quarto"}
 
@@ -156,6 +156,3 @@ def print_entry(entry: dict) -> None:
             f"\n  intet ændret (ny proces) {entry['nothing_changed_s']:.1f} s"
         )
     print(line, flush=True)
-
-
-__all__ = ["run", "config"]
