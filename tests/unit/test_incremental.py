@@ -152,3 +152,26 @@ def test_sync_resources_and_removed_pages_leave_search(tmp_path: Path) -> None:
     incremental.remove_pages(site, ["reports/2025/tilbud/T9.ipynb"])
     assert not closed.exists()
     assert json.loads((site / "search.json").read_text()) == [{"href": "index.html"}]
+
+
+def test_render_units_one_call_per_page_or_per_mostly_changed_folder() -> None:
+    pages = [
+        "index.qmd",
+        "metode.qmd",
+        "reports/2024/index.qmd",
+        "reports/2024/tilsyn.ipynb",
+        "reports/2025/index.qmd",
+        "reports/2025/tilsyn.ipynb",
+        "reports/2025/resume.ipynb",
+        "reports/2025/tilbud/index.qmd",
+        "reports/2025/tilbud/A.ipynb",
+        "reports/2025/tilbud/B.ipynb",
+    ]
+    # one facility: its page alone (never a whole folder, never several pages in one call)
+    one = ["index.qmd", "reports/2025/tilbud/A.ipynb"]
+    assert incremental.render_units(one, pages) == one
+    # a year re-run: its folder once, whatever its unchanged year index does
+    year = ["index.qmd", "metode.qmd"] + [
+        p for p in pages if p.startswith("reports/2025/") and p != "reports/2025/index.qmd"
+    ]
+    assert incremental.render_units(year, pages) == ["reports/2025", "index.qmd", "metode.qmd"]

@@ -212,7 +212,8 @@ def _render_quarto(
     shutil.copytree(previous_site, site_dir, symlinks=True)  # real copies: Quarto rewrites
     incremental.remove_pages(site_dir, plan.removed)
     if plan.files:
-        messages += [f"Quarto: {w}" for w in render_files(quarto, build_dir, plan.files)]
+        units = incremental.render_units(plan.files, list(plan.pages))
+        messages += [f"Quarto: {w}" for w in render_files(quarto, build_dir, units)]
     incremental.patch_chrome(site_dir, {incremental.output_of(f) for f in plan.files})
     incremental.sync_resources(build_dir, site_dir)
     incremental.write_manifest(site_dir, plan)

@@ -180,6 +180,28 @@ def plan_render(build_dir: Path, previous: dict[str, Any], quarto_version: str) 
     return RenderPlan(False, changed, "", site_hash, fingerprints, removed)
 
 
+def render_units(files: list[str], pages: list[str]) -> list[str]:
+    """What to hand ``quarto render``, one path per call: it takes one input (more arguments
+    go to Pandoc). A folder whose pages mostly changed (a year re-run) is one call; the
+    other pages are one call each. Unchanged pages in such a folder render to the same HTML.
+    """
+    changed = set(files)
+    folders = sorted(
+        {str(Path(f).parent.as_posix()) for f in files if "/" in f},
+        key=lambda d: (d.count("/"), d),
+    )
+    units: list[str] = []
+    covered: set[str] = set()
+    for folder in folders:
+        if any(folder == u or folder.startswith(u + "/") for u in units):
+            continue
+        under = [p for p in pages if p.startswith(folder + "/")]
+        if len(under) > 1 and 2 * sum(p in changed for p in under) >= len(under):
+            units.append(folder)
+            covered.update(under)
+    return units + [f for f in files if f not in covered]
+
+
 def write_manifest(site_dir: Path, plan: RenderPlan) -> None:
     data = {"format": FORMAT, "site": plan.site_hash, "pages": plan.pages}
     (site_dir / MANIFEST).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")

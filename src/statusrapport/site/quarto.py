@@ -87,10 +87,13 @@ def render_site(quarto: str, build_dir: Path) -> list[str]:
     return _run_render([quarto, "render", str(build_dir)], build_dir)
 
 
-def render_files(quarto: str, build_dir: Path, files: list[str]) -> list[str]:
-    """``quarto render <files>``: only these pages of the project; the rest of ``_site`` stays
-    (Quarto updates the search index for them and keeps the other pages' entries)."""
-    return _run_render([quarto, "render", *files], build_dir)
+def render_files(quarto: str, build_dir: Path, units: list[str]) -> list[str]:
+    """``quarto render <page or folder>`` for each unit: only these pages of the project; the
+    rest of ``_site`` stays (Quarto updates the search index for them, keeps the others)."""
+    warnings: list[str] = []
+    for unit in units:
+        warnings += _run_render([quarto, "render", unit], build_dir)
+    return warnings
 
 
 def _run_render(command: list[str], build_dir: Path) -> list[str]:
