@@ -204,6 +204,8 @@ def render_units(files: list[str], pages: list[str]) -> list[str]:
 
 def write_manifest(site_dir: Path, plan: RenderPlan) -> None:
     data = {"format": FORMAT, "site": plan.site_hash, "pages": plan.pages}
+    if not site_dir.is_dir():
+        return  # nothing was rendered; build() reports the missing site
     (site_dir / MANIFEST).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
