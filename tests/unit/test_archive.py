@@ -102,3 +102,20 @@ def test_run_log_shows_a_backfill_as_a_range_and_a_correction() -> None:
     assert rows[0].endswith("| rettelse af 2023 |")
     row = next(r for r in text.splitlines() if r.startswith("| 29"))
     assert "| 2019–2025 |" in row and row.endswith("| offentliggjort |")
+
+
+def test_failed_notebooks_of_a_backfill_are_kept_under_their_own_year(tmp_path: Path) -> None:
+    from statusrapport.execution import TaskResult
+
+    build, reports = tmp_path / "build", tmp_path / "reports"
+    outputs = ["reports/2024/tilsyn.ipynb", "reports/2025/tilbud/T1.ipynb"]
+    for output in outputs:
+        (build / output).parent.mkdir(parents=True, exist_ok=True)
+        (build / output).write_text("{}")
+    failed = [TaskResult(output=o, ok=False, seconds=1.0, error="x") for o in outputs]
+    kept = pipeline._keep_failed(build, reports, 2025, failed)
+    assert kept == reports / "failed"
+    assert (reports / "failed" / "2024" / "tilsyn.ipynb").exists()
+    assert (reports / "failed" / "2025" / "tilbud" / "T1.ipynb").exists()
+    one = pipeline._keep_failed(build, reports, 2025, failed[1:])
+    assert one == reports / "failed" / "2025"
