@@ -2,9 +2,9 @@
 
 Each analysis module contributes ``key_figures(data, year) -> dict`` with names prefixed by its
 area (``tilsyn.``, ``fravaer.``, ``personaleomsaetning.``, ``bostedsundersoegelse.``,
-``opfoelgning.``, ``maal.``, ``takster.``). The pipeline writes them to ``reports/<year>/noegletal.json`` and
-``.csv``; the pages show the same numbers because they call the same functions. Names and
-definitions are documented in ``reports/README.md``.
+``opfoelgning.``, ``maal.``, ``takster.``). The pipeline writes them to
+``reports/<year>/noegletal.json`` and ``.csv``; the pages show the same numbers because they
+call the same functions. Names and definitions are documented in ``reports/README.md``.
 """
 
 from __future__ import annotations

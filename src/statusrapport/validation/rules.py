@@ -311,6 +311,11 @@ def rate_coverage(tables: dict[str, Table], year: int, today: date) -> list[Chec
                 [(None, f"{g}, {p} mangler {year}") for g, p in missing],
                 "Tilføj gennemsnittet for sammenlignelige private tilbud (fx fra "
                 "Tilbudsportalen); ellers kan takstmålet ikke vurderes for de pladser.",
+            )
+        )
+    return findings
+
+
 def plan_statuses(tables: dict[str, Table], year: int, today: date) -> list[Check]:
     """Every follow-up plan with the common columns: statuses from the plan's own stages, no
     year before the plan's start, and a stage going back is explained in statustekst."""
