@@ -205,6 +205,23 @@ def _run(
     return code, captured.out + captured.err
 
 
+#: Each issue-14 case goes through `validate` in `make test-fast`; through `run` (which also
+#: starts the warm kernels, seconds each) only in `make test`.
+COMMANDS = [pytest.param("validate"), pytest.param("run", marks=pytest.mark.slow)]
+
+
+def _command(
+    command: str,
+    folder: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    *extra: str,
+) -> tuple[int, str]:
+    if command == "run":
+        return _run(folder, tmp_path, capsys, *extra)
+    return _validate(folder, capsys, *extra)
+
+
 def _error_lines(output: str) -> list[str]:
     return [ln for ln in output.splitlines() if ln.strip().startswith("✗")]
 
@@ -228,18 +245,19 @@ def test_bad_id_is_a_finding_with_line(demo_copy: Path, value: str) -> None:
     assert "\x00" not in bad[0].text() and "<img" not in bad[0].text().replace('"<img', "")
 
 
+@pytest.mark.parametrize("command", COMMANDS)
 def test_bad_id_exit_1_from_validate_and_run(
-    demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    command: str, demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _set_cell(demo_copy, "fravaer", 10, "tilbud_id", "CLB\x00" + "x" * 300)
-    for code, output in (_validate(demo_copy, capsys), _run(demo_copy, tmp_path, capsys)):
-        assert code == 1, output
-        assert "\x00" not in output and "Traceback" not in output
-        lines = _error_lines(output)
-        assert any(
-            "fravaer.csv" in ln and "kolonne tilbud_id" in ln and "linje 12" in ln for ln in lines
-        )
-        assert len(output) < 20_000
+    code, output = _command(command, demo_copy, tmp_path, capsys)
+    assert code == 1, output
+    assert "\x00" not in output and "Traceback" not in output
+    lines = _error_lines(output)
+    assert any(
+        "fravaer.csv" in ln and "kolonne tilbud_id" in ln and "linje 12" in ln for ln in lines
+    )
+    assert len(output) < 20_000
 
 
 def test_ten_megabyte_name(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -291,14 +309,15 @@ def test_two_hundred_thousand_extra_columns(tmp_path: Path) -> None:
     assert len(bad[0].text()) < 1000
 
 
+@pytest.mark.parametrize("command", COMMANDS)
 def test_fifo_is_a_finding_not_a_hang(
-    demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    command: str, demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (demo_copy / "personale.csv").unlink()
     os.mkfifo(demo_copy / "personale.csv")
-    for code, output in (_validate(demo_copy, capsys), _run(demo_copy, tmp_path, capsys)):
-        assert code == 1, output
-        assert any("personale.csv" in ln and "FIFO" in ln for ln in _error_lines(output)), output
+    code, output = _command(command, demo_copy, tmp_path, capsys)
+    assert code == 1, output
+    assert any("personale.csv" in ln and "FIFO" in ln for ln in _error_lines(output)), output
 
 
 def test_directory_named_like_a_file(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -339,15 +358,13 @@ def test_year_zero_is_a_usage_error(demo_dir: Path, capsys: pytest.CaptureFixtur
     assert "rapportår" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", COMMANDS)
 def test_year_without_data_exit_1_in_both(
-    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    command: str, demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for code, output in (
-        _validate(demo_dir, capsys, "--year", "2026"),
-        _run(demo_dir, tmp_path, capsys, "--year", "2026"),
-    ):
-        assert code == 1, output
-        assert any("ingen data for rapportåret 2026" in ln for ln in _error_lines(output)), output
+    code, output = _command(command, demo_dir, tmp_path, capsys, "--year", "2026")
+    assert code == 1, output
+    assert any("ingen data for rapportåret 2026" in ln for ln in _error_lines(output)), output
     assert not (tmp_path / "reports" / "2026").exists()
 
 

@@ -29,7 +29,7 @@ import pytest
 
 from statusrapport import cli, contract, kalender
 from statusrapport.validation import available_years, validate
-from statusrapport.validation.reading import read_folder
+from statusrapport.validation.reading import InputFolder, read_folder
 
 TODAY = datetime.date(2026, 6, 15)
 FAST_CASES = int(os.environ.get("STATUSRAPPORT_FUZZ_CASES", "8"))
@@ -186,11 +186,13 @@ def corrupt(folder: Path, seed: int) -> list[str]:
     return done
 
 
-def _prepare_run(folder: Path) -> None:
-    """What `run` does with the input before any notebook runs; must not fail after validate 0."""
+def _prepare_run(folder: Path, inputs: InputFolder) -> None:
+    """What `run` does with the input before any notebook runs; must not fail after validate 0.
+
+    ``inputs`` is the folder as validated: the pipeline too reads once and hands it on.
+    """
     from statusrapport import data, keyfigures, pipeline
 
-    inputs = read_folder(folder)
     assert not inputs.read_errors
     year = kalender.report_year(None, available_years(inputs.tables, datetime.date.today()))
     assert year is not None
@@ -198,7 +200,7 @@ def _prepare_run(folder: Path) -> None:
     tasks = pipeline.plan(folder, year, facilities)
     assert all("/" not in f.tilbud_id and len(f.tilbud_id) <= 32 for f in facilities)
     assert len(tasks) >= len(facilities)
-    dataset = data.parse(folder)
+    dataset = data.parse(folder, inputs)
     keyfigures.compute(dataset, year)
 
 
@@ -210,24 +212,25 @@ def _gx_imported() -> None:
         import great_expectations  # noqa: F401
 
 
-def _check_validate(folder: Path, seed: int) -> tuple[bool, list[str]]:
+def _check_validate(folder: Path, seed: int) -> tuple[bool, list[str], InputFolder]:
     done = corrupt(folder, seed)
-    report = validate(folder, today=TODAY)
+    inputs = read_folder(folder)
+    report = validate(folder, today=TODAY, inputs=inputs)
     text = report.summary_text()
     assert not [c for c in report.checks if "intern fejl" in c.description], (done, text)
     assert len(text) < 100_000, done
     assert "\x00" not in text
-    return report.ok, done
+    return report.ok, done, inputs
 
 
 @pytest.mark.parametrize("seed", range(FAST_CASES))
 def test_validate_zero_means_the_input_is_usable(demo_dir: Path, tmp_path: Path, seed: int) -> None:
     folder = tmp_path / "raw"
     shutil.copytree(demo_dir, folder)
-    ok, done = _check_validate(folder, seed)
+    ok, done, inputs = _check_validate(folder, seed)
     if ok:
         try:
-            _prepare_run(folder)
+            _prepare_run(folder, inputs)
         except Exception as error:  # pragma: no cover - the property is broken
             pytest.fail(f"validate gav 0, men kørslen fejlede efter {done}: {error!r}")
 
@@ -239,7 +242,7 @@ def test_run_agrees_with_validate(
 ) -> None:
     folder = tmp_path / "raw"
     shutil.copytree(demo_dir, folder)
-    ok, done = _check_validate(folder, seed)
+    ok, done, _ = _check_validate(folder, seed)
     code = cli.main(
         ["run", "--data", str(folder), "--reports", str(tmp_path / "reports"),
          "--site", str(tmp_path / "_site"), "--no-render", "--quiet", "--jobs", "2"]
