@@ -58,11 +58,14 @@ validate: $(STAMP) ## Validate the input data (Great Expectations)
 report: demo-data ## Set up, make demo data if none, run the pipeline for the latest year, render
 	$(BIN)/statusrapport run --data $(DATA) $(RUN_ARGS)
 
-test: $(STAMP) ## Run the whole test suite
-	$(BIN)/python -m pytest
+test: $(STAMP) ## Run the whole test suite (the unit layer on both cores, then the slow layers)
+	@rc=0; \
+	 $(BIN)/python -m pytest tests/unit -n 2 || rc=$$?; \
+	 $(BIN)/python -m pytest tests/notebooks tests/e2e tests/site || rc=$$?; \
+	 exit $$rc
 
 test-fast: $(STAMP) ## Unit tests only (tests/unit, not slow): no notebooks, no pipeline, no Quarto
-	$(BIN)/python -m pytest tests/unit -m "not slow"
+	$(BIN)/python -m pytest tests/unit -m "not slow" -n 2
 
 lint: $(STAMP) ## Check the code with ruff and the package's types with mypy
 	$(BIN)/ruff check src tests benchmarks
