@@ -60,8 +60,8 @@ report: demo-data ## Set up, make demo data if none, run the pipeline for the la
 
 test: $(STAMP) ## Run the whole test suite (the unit layer on both cores, then the slow layers)
 	@rc=0; \
-	 $(BIN)/python -m pytest tests/unit -n 2 || rc=$$?; \
-	 $(BIN)/python -m pytest tests/notebooks tests/e2e tests/site || rc=$$?; \
+	 $(BIN)/python -m pytest tests/unit -n 2 --durations=15 || rc=$$?; \
+	 $(BIN)/python -m pytest tests/notebooks tests/e2e tests/site --durations=25 || rc=$$?; \
 	 exit $$rc
 
 test-fast: $(STAMP) ## Unit tests only (tests/unit, not slow): no notebooks, no pipeline, no Quarto
