@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ os.environ.setdefault("STATUSRAPPORT_ENGINE", "nbconvert")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default demo data (36 facilities, 2019–2025). Treat as read-only."""
     folder = tmp_path_factory.mktemp("demo") / "raw"
-    demo.write_demo_data(folder)
+    demo.write_demo_data(folder, years=(FULL_FIRST_YEAR, FULL_YEAR))
     return folder
 
 
@@ -34,7 +36,7 @@ def demo_copy(demo_dir: Path, tmp_path: Path) -> Path:
 
 
 ROOT = Path(__file__).resolve().parents[1]
-FULL_YEAR = 2025
+FULL_FIRST_YEAR, FULL_YEAR = 2019, 2025  # the demo generator's default years
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +66,7 @@ def full_demo_run(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> d
         "reports": work / "reports" / str(FULL_YEAR),
         "log": log,
         "year": FULL_YEAR,
+        "first_year": FULL_FIRST_YEAR,
     }
 
 
@@ -78,17 +81,21 @@ def node_ready() -> str:
         pytest.skip("node/npm mangler – installér nodejs og npm for tilgængelighedstesten")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} mangler – installér chromium: apt-get install chromium")
-    if not (ROOT / "node_modules" / "axe-core").exists():
-        done = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env={**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"},
-        )
-        if done.returncode != 0:
-            pytest.fail(f"npm ci fejlede:\n{done.stderr[-2000:]}")
+    # Two pytest-xdist workers may both need it: one installs, the other waits (an OS lock
+    # outside the project, so the project folder gains no file).
+    with open(Path(tempfile.gettempdir()) / "statusrapport-npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (ROOT / "node_modules" / "axe-core").exists():
+            done = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                env={**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"},
+            )
+            if done.returncode != 0:
+                pytest.fail(f"npm ci fejlede:\n{done.stderr[-2000:]}")
     return node
 
 
@@ -97,7 +104,12 @@ LAYERS: dict[str, bool] = {"unit": False, "notebooks": True, "e2e": True, "site"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test with its layer (its folder); notebook, end-to-end and site tests as slow."""
+    """Mark every test with its layer (its folder); notebook, end-to-end and site tests as slow.
+
+    For ``pytest -n 2 --dist loadgroup`` (``make test``) the slow layers are grouped so that
+    expensive module and session fixtures are built once: every test that reads the full demo
+    run shares one group (one worker runs it once), every other slow test is grouped by file.
+    """
     tests_dir = Path(__file__).parent
     for item in items:
         relative = Path(item.path).relative_to(tests_dir)
@@ -106,3 +118,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(getattr(pytest.mark, layer))
             if LAYERS[layer]:
                 item.add_marker(pytest.mark.slow)
+                uses_full_run = "full_demo_run" in getattr(item, "fixturenames", ())
+                group = "full-demo" if uses_full_run else relative.stem
+                item.add_marker(pytest.mark.xdist_group(name=group))

@@ -124,8 +124,13 @@ def run_cli(work: Path, *, path: str, timeout: int = 1800) -> subprocess.Complet
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=ROOT)
 
 
+#: What the test tooling itself may add to the project folder meanwhile (another pytest-xdist
+#: worker installing axe-core, caches); the run must add nothing else.
+TOOLING = {"node_modules", ".pytest_cache", "__pycache__"}
+
+
 def entries(folder: Path) -> set[str]:
-    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+    return {p.name for p in folder.iterdir()} - TOOLING if folder.exists() else set()
 
 
 # --- What an attacker would hope to see in the published pages --------------------------------

@@ -143,7 +143,9 @@ def test_backfill_adds_an_earlier_year_and_keeps_published_history(work: Path) -
     assert f"{YEAR - 1}" in index and f"{YEAR}" in index
     last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
     assert last["years"] == [YEAR - 1, YEAR] and last["published"] is True
-    assert last["run"] == len(config.REPORT_PAGES) + len(list(earlier.glob("tilbud/*.ipynb")))
+    assert last["run"] == len(config.REPORT_PAGES) + len(
+        list(earlier.glob("tilbud/*.ipynb"))
+    ) + len(list(earlier.glob("opfoelgning/*.ipynb")))
 
     history = snapshot(earlier)
     again = run(work, "--year", str(YEAR - 1))
@@ -172,7 +174,9 @@ def test_only_re_executes_one_page_and_leaves_the_rest(work: Path) -> None:
     result = run(work, "--only", "tilbudsprofil", "--tilbud", profile.stem, "--no-render")
     assert result.returncode == 0, result.stderr
     last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
-    assert last["run"] == 1 and last["skipped"] == 4 + len(config.REPORT_PAGES)
+    planned = len(list(year_dir.rglob("*.ipynb")))  # pages, profiles and plan pages
+    assert planned == len(config.REPORT_PAGES) + 5 + len(list(year_dir.glob("opfoelgning/*")))
+    assert last["run"] == 1 and last["skipped"] == planned - 1
     assert last["published"] is True
     assert snapshot(year_dir) == before
 

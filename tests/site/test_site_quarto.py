@@ -229,7 +229,7 @@ def test_partial_render_renders_one_page_and_keeps_pages_search_and_menu(
     nbformat.write(nb, profile)
     manifest = json.loads((work / "reports" / str(YEAR) / ".manifest.json").read_text())
     run_info = {
-        "data_period": f"{YEAR - 1}–{YEAR}",
+        "data_period": f"{rendered['first_year']}–{YEAR}",  # as the pipeline wrote it
         "run_date": __import__("datetime").date.today().isoformat(),
         "input_hash": manifest["input_hash"],
     }
