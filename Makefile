@@ -58,10 +58,10 @@ validate: $(STAMP) ## Validate the input data (Great Expectations)
 report: demo-data ## Set up, make demo data if none, run the pipeline for the latest year, render
 	$(BIN)/statusrapport run --data $(DATA) $(RUN_ARGS)
 
-test: $(STAMP) ## Run the whole test suite on both cores: the unit layer, then the slow layers by group
+test: $(STAMP) ## Run the whole test suite on both cores: the unit layer, then the slow layers file by file
 	@rc=0; \
 	 $(BIN)/python -m pytest tests/unit -n 2 --durations=15 || rc=$$?; \
-	 $(BIN)/python -m pytest tests/notebooks tests/e2e tests/site -n 2 --dist loadgroup --durations=25 || rc=$$?; \
+	 $(BIN)/python -m pytest tests/notebooks tests/e2e tests/site -n 2 --dist loadfile --durations=25 || rc=$$?; \
 	 exit $$rc
 
 test-fast: $(STAMP) ## Unit tests only (tests/unit, not slow): no notebooks, no pipeline, no Quarto

@@ -106,9 +106,8 @@ LAYERS: dict[str, bool] = {"unit": False, "notebooks": True, "e2e": True, "site"
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test with its layer (its folder); notebook, end-to-end and site tests as slow.
 
-    For ``pytest -n 2 --dist loadgroup`` (``make test``) the slow layers are grouped so that
-    expensive module and session fixtures are built once: every test that reads the full demo
-    run shares one group (one worker runs it once), every other slow test is grouped by file.
+    ``make test`` runs the slow layers with ``pytest -n 2 --dist loadfile``: a file's tests stay
+    on one worker, so its module fixtures (a published workspace, a run) are built once.
     """
     tests_dir = Path(__file__).parent
     for item in items:
@@ -118,6 +117,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(getattr(pytest.mark, layer))
             if LAYERS[layer]:
                 item.add_marker(pytest.mark.slow)
-                uses_full_run = "full_demo_run" in getattr(item, "fixturenames", ())
-                group = "full-demo" if uses_full_run else relative.stem
-                item.add_marker(pytest.mark.xdist_group(name=group))

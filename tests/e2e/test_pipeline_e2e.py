@@ -175,7 +175,7 @@ def test_only_re_executes_one_page_and_leaves_the_rest(work: Path) -> None:
     assert result.returncode == 0, result.stderr
     last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
     planned = len(list(year_dir.rglob("*.ipynb")))  # pages, profiles and plan pages
-    assert planned == len(config.REPORT_PAGES) + 5 + len(list(year_dir.glob("opfoelgning/*")))
+    assert planned == len(config.REPORT_PAGES) + 5 + len(list(year_dir.glob("opfoelgning/*.ipynb")))
     assert last["run"] == 1 and last["skipped"] == planned - 1
     assert last["published"] is True
     assert snapshot(year_dir) == before
