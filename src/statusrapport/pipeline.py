@@ -46,6 +46,7 @@ from statusrapport.errors import (
     mentions_disk_full,
 )
 from statusrapport.execution import Task, TaskResult, disk_full
+from statusrapport.hashing import sha as _sha
 from statusrapport.kalender import ActiveFacility
 from statusrapport.pool import WarmPool
 
@@ -61,14 +62,6 @@ YearSpan = tuple[int, int] | Literal["all"]
 
 
 # --- small helpers --------------------------------------------------------------------------
-
-
-def _sha(*parts: bytes | str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode() if isinstance(part, str) else part)
-        digest.update(b"\x1f")
-    return digest.hexdigest()
 
 
 def _hash_files(paths: list[Path], root: Path) -> str:

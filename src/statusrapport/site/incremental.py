@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import fnmatch
-import hashlib
 import json
 import os
 import re
@@ -27,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from statusrapport.hashing import sha as _sha
 
 #: Written into ``_site`` after every render: the fingerprints the next run compares with.
 MANIFEST = ".statusrapport-render.json"
@@ -51,14 +52,6 @@ class RenderPlan:
     site_hash: str
     pages: dict[str, str] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
-
-
-def _sha(*parts: bytes | str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode() if isinstance(part, str) else part)
-        digest.update(b"\x1f")
-    return digest.hexdigest()
 
 
 def _config(build_dir: Path) -> dict[str, Any]:
