@@ -152,6 +152,7 @@ def new_root(planted: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_artefacts(data.parse(planted), YEAR, tmp_path_factory.mktemp("new"))
 
 
+@pytest.mark.slow  # writes every turnover/absence artefact of a year
 def test_audit_catches_the_old_behaviour(planted: Path, tmp_path: Path):
     ds = data.parse(planted)
     root = write_artefacts(ds, YEAR, tmp_path / "old", old=True)
@@ -171,6 +172,7 @@ def test_audit_catches_the_old_behaviour(planted: Path, tmp_path: Path):
     assert "intet er publiceret" in message
 
 
+@pytest.mark.slow  # writes every turnover/absence artefact of a year
 def test_audit_passes_todays_artefacts(new_root: Path):
     root = new_root
     result = audit.audit(root)
@@ -182,6 +184,7 @@ def test_audit_passes_todays_artefacts(new_root: Path):
     assert all(shown[tid] is None for tid in PLANTED)
 
 
+@pytest.mark.slow  # writes every turnover/absence artefact of a year
 def test_audit_catches_a_leak_planted_into_todays_artefacts(
     planted: Path, new_root: Path, tmp_path: Path
 ):

@@ -277,6 +277,7 @@ def _as_xlsx(source: Path, target: Path) -> None:
         (target / f"{spec.name}.xlsx").write_bytes(_workbook({spec.name: out}))
 
 
+@pytest.mark.slow  # every key figure three times over: `make test`, not the quick loop
 def test_three_formats_give_identical_key_figures(tmp_path: Path) -> None:
     utf8 = tmp_path / "utf8"
     demo.write_demo_data(utf8, years=(2024, 2025), n_facilities=3)
@@ -312,3 +313,24 @@ def test_three_formats_give_identical_key_figures(tmp_path: Path) -> None:
             if isinstance(ours, pd.DataFrame):
                 assert getattr(datasets[fmt], spec.name).equals(ours), (fmt, spec.name)
         assert datasets[fmt].years == datasets["utf8"].years
+
+
+def test_reading_the_same_bytes_again_gives_the_same_table_as_a_private_copy(tmp_path: Path):
+    """The reader keeps what it read by content: same bytes, same table and findings, but the
+    caller may change its copy; a file with new content is read again."""
+    folder = tmp_path / "raw"
+    demo.write_demo_data(folder, years=(2024, 2025), n_facilities=3)
+    first = read_folder(folder)
+    second = read_folder(folder)
+    assert [str(f) for f in first.findings] == [str(f) for f in second.findings]
+    mine, again = first.tables["tilbud"].frame, second.tables["tilbud"].frame
+    assert mine.equals(again) and mine is not again
+    mine.loc[0, "navn"] = "ændret af kalderen"
+    assert read_folder(folder).tables["tilbud"].frame.loc[0, "navn"] != "ændret af kalderen"
+    path = folder / "tilbud.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[lines[0].split(",").index("pladser")] = "99"
+    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    changed = read_folder(folder).tables["tilbud"].frame
+    assert changed.loc[0, "pladser"] == 99 and again.loc[0, "pladser"] != 99

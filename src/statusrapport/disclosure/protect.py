@@ -16,6 +16,7 @@ history series, group tables, key figures), so no page gives away what another h
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -137,15 +138,23 @@ def protect(
     if bool(small(centre).iloc[0]):
         return Protection(everything.facilities, everything.groups, everything.primary, True)
     hidden_f, hidden_g = set(primary_f), set(primary_g)
+    # Hiding more only removes facts, so the attacker's interval of a cell can only widen: a cell
+    # once protected by a finite width stays protected and is not solved again. (A cell pinned to
+    # 0, width inf, is not remembered: hiding more can free it to a narrow interval.)
+    protected: set[tuple[Cell, str]] = set()
 
     def unprotected() -> tuple[Cell, Quantity, float] | None:
         cells: list[Cell] = [("gruppe", g) for g in sorted(hidden_g)]
         cells += [("tilbud", f) for f in sorted(hidden_f)]
         for cell in cells:
             for q in quantities:
+                if (cell, q.column) in protected:
+                    continue
                 w = model.width(cell, q, hidden_f, hidden_g)
                 if w < q.width - _TOL:
                     return cell, q, w
+                if math.isfinite(w):
+                    protected.add((cell, q.column))
         return None
 
     def best_facility(group: str, q: Quantity) -> str | None:

@@ -16,12 +16,13 @@ with Python's ``csv`` module, which knows the exact line of every record.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import os
 import re
 import stat
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,11 +154,42 @@ def read_bytes(path: Path, root: Path | None = None) -> tuple[bytes | None, str 
         os.close(fd)
 
 
+#: Files already read in this process, by name and content (most recent last): reading the same
+#: bytes again gives the same table and findings, so ``validate`` followed by ``run``, or a
+#: folder with one changed file, parses only what changed. Bounded; big files are not kept.
+_READ_CACHE: OrderedDict[tuple[str, str, bytes], tuple[Table | None, list[Check]]] = OrderedDict()
+_READ_CACHE_SIZE = 64
+
+
 def read_table(path: Path, name: str, root: Path | None = None) -> tuple[Table | None, list[Check]]:
     """Check the structure of ``path`` and read it; ``None`` when the file cannot be used at all.
 
     ``root`` is the input folder (default: the file's folder); links may not point out of it.
     """
+    raw, problem = read_bytes(path, root)
+    if raw is None:
+        hint = (
+            f"Læg {path.name} i datamappen som en almindelig CSV- eller .xlsx-fil (ikke en "
+            "mappe, et rør eller et link ud af mappen)."
+        )
+        description = problem or "filen kan ikke læses"
+        return None, [Check(path.name, None, "fil_findes", description, "fejl", False, hint=hint)]
+    if len(raw) >= _HASH_LIMIT:
+        return _read_content(raw, path, name)
+    key = (name, path.name, hashlib.blake2b(raw, digest_size=16).digest())
+    if key not in _READ_CACHE:
+        _READ_CACHE[key] = _read_content(raw, path, name)
+        while len(_READ_CACHE) > _READ_CACHE_SIZE:
+            _READ_CACHE.popitem(last=False)
+    _READ_CACHE.move_to_end(key)
+    table, findings = _READ_CACHE[key]
+    if table is not None:  # the caller owns its copy (the frame is typed further downstream)
+        table = dataclasses.replace(table, frame=table.frame.copy(), findings=list(table.findings))
+    return table, list(findings)
+
+
+def _read_content(raw: bytes, path: Path, name: str) -> tuple[Table | None, list[Check]]:
+    """Structure and types of a file's bytes (``path`` names it and gives its format)."""
     file = path.name
     columns = list(COLUMN_TYPES[name])
     findings: list[Check] = []
@@ -170,15 +202,6 @@ def read_table(path: Path, name: str, root: Path | None = None) -> tuple[Table |
     def ok(rule: str, description: str) -> None:
         findings.append(Check(file, None, rule, description))
 
-    raw, problem = read_bytes(path, root)
-    if raw is None:
-        fail(
-            "fil_findes",
-            problem or "filen kan ikke læses",
-            hint=f"Læg {file} i datamappen som en almindelig CSV- eller .xlsx-fil (ikke en "
-            "mappe, et rør eller et link ud af mappen).",
-        )
-        return None, findings
     ok("fil_findes", "filen findes i datamappen")
     data = raw
     if not data.strip():
