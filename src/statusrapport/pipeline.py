@@ -156,8 +156,15 @@ def plan(data_dir: Path, year: int, facilities: list[ActiveFacility]) -> list[Ta
     return tasks
 
 
-def assign_keys(tasks: list[Task], input_hash: str, code_hash: str) -> None:
-    """A task's key changes when its notebook, parameters, inputs or the package change."""
+def assign_keys(
+    tasks: list[Task], input_hash: str, code_hash: str, pages: dict[str, str] | None = None
+) -> None:
+    """A task's key changes when its notebook, parameters, inputs or the package change.
+
+    ``pages`` (tilbud_id → :meth:`Profilside.fingerprint`) keys a facility's profile on what it
+    shows instead of on every input: another facility's correction that leaves this page as it
+    was does not re-execute it.
+    """
     source_hashes: dict[Path, str] = {}
     missing = sorted({str(t.source) for t in tasks if not t.source.exists()})
     if missing:
@@ -169,13 +176,53 @@ def assign_keys(tasks: list[Task], input_hash: str, code_hash: str) -> None:
     for task in tasks:
         if task.source not in source_hashes:
             source_hashes[task.source] = _sha(task.source.read_bytes())
+        facility = task.parameters.get("tilbud_id")
+        shown = (pages or {}).get(facility) if isinstance(facility, str) else None
         task.key = _sha(
             source_hashes[task.source],
             json.dumps(task.parameters, sort_keys=True),
             json.dumps(task.front_matter, sort_keys=True, ensure_ascii=False),
-            input_hash,
+            f"side:{shown}" if shown else input_hash,
             code_hash,
         )
+
+
+#: The dataset the profile fingerprints were computed from, by input hash (the last one only).
+_PARSED: dict[str, Any] = {}
+
+
+def profile_fingerprints(
+    plan_: RunPlan, facilities: list[ActiveFacility], inputs: InputFolder
+) -> dict[str, str]:
+    """What each facility's profile page would show, fingerprinted (``profil.Profilside``).
+
+    Reused from the published manifest when inputs and code are unchanged (a run with nothing
+    changed computes nothing). Empty when the pages cannot be computed – the data is then
+    invalid, which validation reports, or the profile notebooks fail with their own message.
+    """
+    import warnings
+
+    basis = _sha(plan_.input_hash, plan_.code_hash, str(plan_.year))
+    stored = plan_.manifest.get("profiles") or {}
+    if stored.get("basis") == basis and isinstance(stored.get("pages"), dict):
+        return dict(stored["pages"])
+    from statusrapport import data
+    from statusrapport.analysis import profil
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # a backfill's years share one dataset (and its cached disclosure passes)
+            if _PARSED.get("input") != plan_.input_hash:
+                _PARSED.clear()
+                _PARSED.update(input=plan_.input_hash, data=data.parse(plan_.data_dir, inputs))
+            dataset = _PARSED["data"]
+            return {
+                f.tilbud_id: profil.page(dataset, plan_.year, f.tilbud_id).fingerprint()
+                for f in facilities
+            }
+    except Exception:  # noqa: BLE001 - invalid data: every profile is keyed on the inputs
+        return {}
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -297,6 +344,7 @@ class RunPlan:
     available_years: list[int] = field(default_factory=list)
     only: Only | None = None  # --only/--tilbud: re-execute just this page
     history: bool = False  # an earlier year already published: frozen unless --force
+    pages: dict[str, str] = field(default_factory=dict)  # tilbud_id → profile fingerprint
 
     @property
     def published_year(self) -> Path:
@@ -583,10 +631,11 @@ def make_plan(
     # a backfill hashes the inputs and the code once for all its years
     plan_.input_hash, plan_.code_hash = hashes or (input_fingerprint(data_dir), code_fingerprint())
     plan_.tasks = plan(data_dir, year, facilities)
-    assign_keys(plan_.tasks, plan_.input_hash, plan_.code_hash)
     manifest_path = plan_.published_year / MANIFEST
     if manifest_path.exists():
         plan_.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    plan_.pages = profile_fingerprints(plan_, facilities, inputs)
+    assign_keys(plan_.tasks, plan_.input_hash, plan_.code_hash, plan_.pages)
     plan_.history = is_history(year, available, plan_.manifest, plan_.published_year)
     old_keys: dict[str, str] = {} if plan_.force else plan_.manifest.get("tasks", {})
     plan_.changed = [
@@ -795,6 +844,10 @@ def _write_manifest(plan_: RunPlan) -> None:
         "validation": plan_.validation_key,
         "site": plan_.site_hash if plan_.render else plan_.manifest.get("site"),
         "input_hash": plan_.input_hash,
+        "profiles": {
+            "basis": _sha(plan_.input_hash, plan_.code_hash, str(plan_.year)),
+            "pages": plan_.pages,
+        },
     }
     (plan_.build_year / MANIFEST).write_text(
         json.dumps(new_manifest, indent=2, sort_keys=True) + "\n"

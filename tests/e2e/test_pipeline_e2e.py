@@ -181,6 +181,52 @@ def test_only_re_executes_one_page_and_leaves_the_rest(work: Path) -> None:
     assert snapshot(year_dir) == before
 
 
+def test_one_facility_corrected_re_executes_its_page_and_the_year_pages_only(
+    work: Path, tmp_path: Path
+) -> None:
+    """A correction of one facility's occupancy: the year pages and that facility's profile are
+    executed again, the other profiles (whose content is unchanged) are not; and the result is
+    byte-identical to a clean run on the corrected data (incremental = from scratch)."""
+    data = SMALL_DATA[0]
+    original = (data / "noegletal.csv").read_bytes()
+    year_dir = work / "reports" / str(YEAR)
+    before = snapshot(year_dir / "tilbud")
+    lines = original.decode().splitlines()
+    header = lines[0].split(",")
+    for i, line in enumerate(lines[1:], 1):
+        cells = line.split(",")
+        if cells[header.index("aar")] == str(YEAR) and "belaegning" in line:
+            value = float(cells[header.index("vaerdi")])
+            cells[header.index("vaerdi")] = f"{value - 0.1:.1f}"
+            lines[i], changed = ",".join(cells), cells[header.index("tilbud_id")]
+            break
+    try:
+        (data / "noegletal.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = run(work, "--no-render")
+        assert result.returncode == 0, result.stderr
+        after = snapshot(year_dir / "tilbud")
+        rerun = sorted(Path(k).stem for k in before if k.endswith(".ipynb") and before[k] != after[k])
+        assert changed in rerun and len(rerun) < 5, rerun  # 5 facilities
+        last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
+        year_pages = len(config.REPORT_PAGES) + len(planer.PLANER)
+        assert last["run"] == year_pages + len(rerun)
+
+        clean = tmp_path / "clean"
+        fresh = run(clean, "--no-render")
+        assert fresh.returncode == 0, fresh.stderr
+    finally:
+        (data / "noegletal.csv").write_bytes(original)
+    ours = {Path(k).relative_to(year_dir): v for k, v in snapshot(year_dir).items()}
+    theirs = {
+        Path(k).relative_to(clean / "reports" / str(YEAR)): v
+        for k, v in snapshot(clean / "reports" / str(YEAR)).items()
+    }
+    published = [p for p in theirs if p.name != ".manifest.json"]
+    assert published and all(ours.get(p) == theirs[p] for p in published), [
+        str(p) for p in published if ours.get(p) != theirs[p]
+    ]
+
+
 def test_second_concurrent_run_is_refused_with_exit_5(work: Path) -> None:
     first = start(work, "--force")
     lock = work / ".build" / "run.lock"

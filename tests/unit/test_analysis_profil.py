@@ -202,3 +202,60 @@ def test_a_suppressed_facility_shows_no_change(small: data.Dataset) -> None:
     [text] = profil.change_sentences([hidden], 2025)
     assert not any(ch.isdigit() for ch in text.replace("2024", ""))
     assert not items["sygefravaer"].hidden  # absence is not affected
+
+
+# --- the page model and its fingerprint (what the pipeline keys a profile on) ---------------
+
+
+def _set_value(folder, tilbud_id: str, year: int, indikator: str, value: str) -> None:
+    path = folder / "noegletal.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    for i, line in enumerate(lines[1:], 1):
+        cells = line.split(",")
+        row = dict(zip(header, cells, strict=True))
+        if (row["tilbud_id"], row["aar"], row["indikator"]) == (tilbud_id, str(year), indikator):
+            cells[header.index("vaerdi")] = value
+            lines[i] = ",".join(cells)
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            return
+    raise AssertionError(f"ingen {indikator} for {tilbud_id} i {year}")
+
+
+def _fingerprints(folder) -> dict[str, str]:
+    ds = data.parse(folder)
+    ids = ds.active_facilities(2025)["tilbud_id"]
+    return {tid: profil.page(ds, 2025, tid).fingerprint() for tid in ids}
+
+
+def test_page_fingerprint_follows_what_the_page_shows(small: data.Dataset, tmp_path) -> None:
+    """One facility's occupancy corrected by 0,1: its page changes; the centre's average moves
+    by less than the page shows, so the other pages are the same. A change the centre's
+    average does show changes every page that shows it."""
+    import shutil
+
+    folder = tmp_path / "raw"
+    shutil.copytree(small.data_dir, folder)
+    before = _fingerprints(folder)
+    target = sorted(before)[0]
+    occupancy = profil.comparison(small, 2025, target).set_index("noegle").loc["belaegning"]
+    _set_value(folder, target, 2025, "belaegningsprocent", f"{occupancy['Tilbuddet'] + 0.1:.1f}")
+    after = _fingerprints(folder)
+    assert [t for t in before if before[t] != after[t]] == [target]
+
+    _set_value(folder, target, 2025, "belaegningsprocent", "50.0")  # the centre average moves
+    moved = _fingerprints(folder)
+    assert all(moved[t] != before[t] for t in before)
+
+
+def test_page_is_what_the_notebook_draws_at_the_precision_shown(small: data.Dataset) -> None:
+    tid = sorted(small.active_facilities(2025)["tilbud_id"])[0]
+    side = profil.page(small, 2025, tid)
+    raw = profil.history(small, 2025, tid)
+    rates = [c for c in raw if c != "aar"]
+    assert np.allclose(side.historik[rates], raw[rates], atol=0.0005, equal_nan=True)
+    thousandths = side.historik[rates].fillna(0).to_numpy() * 1000
+    assert np.allclose(thousandths, np.round(thousandths), atol=1e-6)
+    assert side.aendringer == profil.change_sentences(profil.changes(small, 2025, tid), 2025)
+    assert side.undertrykte == int(profil.comparison(small, 2025, tid)["undertrykt"].sum())
+    assert side.fingerprint() == profil.page(small, 2025, tid).fingerprint()  # deterministic

@@ -8,6 +8,7 @@ the same target group and with the centre as a whole. Group and centre figures a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -55,11 +56,7 @@ def facility(data: Dataset, tilbud_id: str) -> Facility:
     )
 
 
-def _absence(frame: pd.DataFrame) -> tuple[float, float, float]:
-    """(rate, days per FTE, FTE) for the rows given; NaN when there are none."""
-    if frame.empty:
-        return np.nan, np.nan, 0.0
-    row = fravaer.summarise(frame).iloc[0]
+def _absence_row(row: pd.Series) -> tuple[float, float, float]:
     return (
         float(row["fravaersprocent"]),
         float(row["dage_pr_fuldtid"]),
@@ -67,12 +64,48 @@ def _absence(frame: pd.DataFrame) -> tuple[float, float, float]:
     )
 
 
+def _absence(frame: pd.DataFrame) -> tuple[float, float, float]:
+    """(rate, days per FTE, FTE) for the rows given; NaN when there are none."""
+    if frame.empty:
+        return np.nan, np.nan, 0.0
+    return _absence_row(fravaer.summarise(frame).iloc[0])
+
+
+def _turnover_row(row: pd.Series) -> tuple[float, float, float]:
+    return float(row["omsaetning"]), float(row["fratraadte"]), float(row["gns_ansatte"])
+
+
 def _turnover(frame: pd.DataFrame) -> tuple[float, float, float]:
     """(rate, leavers, average staff) for the rows given; NaN when there are none."""
     if frame.empty:
         return np.nan, 0.0, 0.0
-    row = personale.summarise(frame).iloc[0]
-    return float(row["omsaetning"]), float(row["fratraadte"]), float(row["gns_ansatte"])
+    return _turnover_row(personale.summarise(frame).iloc[0])
+
+
+def _lookup(
+    data: Dataset,
+    key: tuple[Any, ...],
+    frame: pd.DataFrame,
+    column: str,
+    value: str,
+    measure: str,
+) -> tuple[float, float, float]:
+    """The absence or turnover (``measure``) of the rows where ``column == value``: one
+    ``summarise`` by ``column`` per year, cached on the dataset, that every profile looks up
+    (the same sums as summarising each part alone; none → as for no rows)."""
+    summarise, row, alone = {
+        "fravaer": (fravaer.summarise, _absence_row, _absence),
+        "personale": (personale.summarise, _turnover_row, _turnover),
+    }[measure]
+
+    def every() -> dict[str, tuple[float, float, float]]:
+        if frame.empty:
+            return {}
+        table = summarise(frame.assign(_del=frame[column].astype(str)), ["_del"])
+        return {str(r["_del"]): row(r) for _, r in table.iterrows()}
+
+    found: dict[str, tuple[float, float, float]] = data.cached(key, every)
+    return found[value] if value in found else alone(frame.iloc[0:0])
 
 
 def _small(count: float, population: float) -> bool:
@@ -105,10 +138,11 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     )
 
     absence = data.cached(("profil.fravaer", year), lambda: fravaer.rows(data, year))
-    f_rate, f_days, f_fte = _absence(absence.loc[absence["tilbud_id"] == tilbud_id])
-    g_rate, g_days, _ = data.cached(
-        ("profil.fravaer.gruppe", year, me.maalgruppe),
-        lambda: _absence(absence.loc[absence["maalgruppe"] == me.maalgruppe]),
+    f_rate, f_days, f_fte = _lookup(
+        data, ("profil.fravaer.tilbud", year), absence, "tilbud_id", tilbud_id, "fravaer"
+    )
+    g_rate, g_days, _ = _lookup(
+        data, ("profil.fravaer.gruppe", year), absence, "maalgruppe", me.maalgruppe, "fravaer"
     )
     c_rate, c_days, _ = data.cached(("profil.fravaer.center", year), lambda: _absence(absence))
     # The year's disclosure pass: hidden when small, or to protect another facility or group.
@@ -138,8 +172,12 @@ def comparison(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     )
 
     staff = data.cached(("profil.personale", year), lambda: personale.rows(data, year))
-    t_rate, t_leavers, t_staff = _turnover(staff.loc[staff["tilbud_id"] == tilbud_id])
-    g_t, _, _ = _turnover(staff.loc[staff["maalgruppe"] == me.maalgruppe])
+    t_rate, t_leavers, t_staff = _lookup(
+        data, ("profil.personale.tilbud", year), staff, "tilbud_id", tilbud_id, "personale"
+    )
+    g_t, _, _ = _lookup(
+        data, ("profil.personale.gruppe", year), staff, "maalgruppe", me.maalgruppe, "personale"
+    )
     c_t, _, _ = data.cached(("profil.personale.center", year), lambda: _turnover(staff))
     protection = disclosure.turnover(data, year)
     hidden = protection.hidden(tilbud_id) or _small(t_leavers, t_staff)
@@ -272,28 +310,21 @@ def theme_scores(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     inspection in the window.
     """
     me = facility(data, tilbud_id)
-    frame = data.tilsyn.loc[
-        (data.tilsyn["aar"] <= year) & (data.tilsyn["aar"] > year - tilsyn.WINDOW_YEARS)
-    ]
-    active = set(data.active_facilities(year)["tilbud_id"])
-    frame = frame.loc[frame["tilbud_id"].isin(active)]
-    if frame.empty:
+    latest = data.cached(("profil.temaer", year), lambda: _latest_theme_scores(data, year))
+    if latest is None:
         return pd.DataFrame(columns=["Tema", TILBUD, GRUPPE, CENTER])
-    latest_date = frame.groupby("tilbud_id")["tilsynsdato"].transform("max")
-    latest = frame.loc[frame["tilsynsdato"] == latest_date].copy()
-    latest["tema"] = latest["tema"].astype(str)
-    latest["maalgruppe"] = latest["maalgruppe"].astype(str)
-    # Several inspections on the same latest day are averaged per theme.
-    per_facility = latest.groupby(["tilbud_id", "maalgruppe", "tema"], observed=True)[
-        "score"
-    ].mean()
-    per_facility = per_facility.reset_index()
-    mine = per_facility.loc[per_facility["tilbud_id"] == tilbud_id].set_index("tema")["score"]
-    if mine.empty:
+    per_facility, by_facility, centre_mean = latest
+    if tilbud_id not in by_facility:
         return pd.DataFrame(columns=["Tema", TILBUD, GRUPPE, CENTER])
-    group = per_facility.loc[per_facility["maalgruppe"] == me.maalgruppe]
-    group_mean = group.groupby("tema")["score"].mean()
-    centre_mean = per_facility.groupby("tema")["score"].mean()
+    mine = by_facility[tilbud_id]
+    group_mean = data.cached(
+        ("profil.temaer.gruppe", year, me.maalgruppe),
+        lambda: (
+            per_facility.loc[per_facility["maalgruppe"] == me.maalgruppe]
+            .groupby("tema")["score"]
+            .mean()
+        ),
+    )
     themes = [t for t in config.TEMAER if t in mine.index]
     return pd.DataFrame(
         {
@@ -303,6 +334,34 @@ def theme_scores(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
             CENTER: [float(centre_mean.get(t, np.nan)) for t in themes],
         }
     )
+
+
+def _latest_theme_scores(
+    data: Dataset, year: int
+) -> tuple[pd.DataFrame, dict[str, pd.Series], pd.Series] | None:
+    """Scores per active facility and theme at its latest inspection in the window, the same
+    by facility, and the centre's mean per theme (None: no inspections)."""
+    frame = data.tilsyn.loc[
+        (data.tilsyn["aar"] <= year) & (data.tilsyn["aar"] > year - tilsyn.WINDOW_YEARS)
+    ]
+    active = set(data.active_facilities(year)["tilbud_id"])
+    frame = frame.loc[frame["tilbud_id"].isin(active)]
+    if frame.empty:
+        return None
+    latest_date = frame.groupby("tilbud_id")["tilsynsdato"].transform("max")
+    latest = frame.loc[frame["tilsynsdato"] == latest_date].copy()
+    latest["tema"] = latest["tema"].astype(str)
+    latest["maalgruppe"] = latest["maalgruppe"].astype(str)
+    # Several inspections on the same latest day are averaged per theme.
+    per_facility = latest.groupby(["tilbud_id", "maalgruppe", "tema"], observed=True)[
+        "score"
+    ].mean()
+    per_facility = per_facility.reset_index()
+    by_facility = {
+        str(tid): part.set_index("tema")["score"]
+        for tid, part in per_facility.groupby(per_facility["tilbud_id"].astype(str))
+    }
+    return per_facility, by_facility, per_facility.groupby("tema")["score"].mean()
 
 
 def _history_tables(data: Dataset, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -324,6 +383,13 @@ def history(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     Columns: aar, fravaer_tilbud, fravaer_center, omsaetning_tilbud, omsaetning_center.
     A facility value concerning fewer than MIN_PERSONS persons is left out (NaN).
     """
+    found = data.cached(
+        ("profil.historik", year, tilbud_id), lambda: _history(data, year, tilbud_id)
+    )
+    return found.copy()
+
+
+def _history(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     per_facility, per_year = data.cached(
         ("profil.historik", year), lambda: _history_tables(data, year)
     )
@@ -466,3 +532,72 @@ def summary_sentence(frame: pd.DataFrame, me: Facility, year: int) -> str:
     if missing:
         text += f" For {fmt.antal(missing, 'mål', 'mål')} er der ingen data i år."
     return text
+
+
+#: Decimals the page shows (and draws): theme scores 2 (3,76 must not read as 3,8), rates as
+#: fractions 3 (fmt.pct's 0,1 percentage point).
+_THEME_DECIMALS, _RATE_DECIMALS = 2, 3
+
+
+@dataclass(frozen=True)
+class Profilside:
+    """Everything a facility's page shows, at the precision it shows it.
+
+    The profile notebook draws its text, tables and figures from this and nothing else, so
+    :meth:`fingerprint` decides whether the page would come out differently: the pipeline keys
+    a profile on it and re-executes only profiles whose content changed, not all of them when
+    another facility's data moves a centre average by less than the page shows.
+    """
+
+    aar: int
+    tilbud: Facility
+    sammenligning: pd.DataFrame  # comparison(); shown through display(), Status and undertrykt
+    temaer: pd.DataFrame  # theme_scores(), rounded as shown
+    historik: pd.DataFrame  # history(), rounded as shown
+    aendringer: list[str]  # change_sentences()
+    paabud: pd.DataFrame  # orders()
+    demo: bool
+
+    @property
+    def undertrykte(self) -> int:
+        """How many of the comparison's figures are left out (the page's suppression note)."""
+        return int(self.sammenligning["undertrykt"].sum())
+
+    def fingerprint(self) -> str:
+        """SHA-256 of what the page shows: equal fingerprints give the same page."""
+        from statusrapport.hashing import sha
+
+        shown = display(self.sammenligning)
+        parts = {
+            "aar": self.aar,
+            "tilbud": [self.tilbud.tilbud_id, self.tilbud.navn, self.tilbud.maalgruppe],
+            "pladser": self.tilbud.pladser,
+            "sammenligning": shown.to_dict(orient="split"),
+            "undertrykt": self.sammenligning["undertrykt"].tolist(),
+            "temaer": self.temaer.to_dict(orient="split"),
+            "historik": self.historik.to_dict(orient="split"),
+            "aendringer": self.aendringer,
+            "paabud": self.paabud.astype(str).to_dict(orient="split"),
+            "demo": self.demo,
+        }
+        return sha(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def page(data: Dataset, year: int, tilbud_id: str) -> Profilside:
+    """The facility's page for ``year`` (what the profile notebook shows)."""
+    themes = theme_scores(data, year, tilbud_id)
+    numeric = [c for c in (TILBUD, GRUPPE, CENTER) if c in themes]
+    themes[numeric] = themes[numeric].astype(float).round(_THEME_DECIMALS)
+    past = history(data, year, tilbud_id)
+    rates = [c for c in past if c != "aar"]
+    past[rates] = past[rates].astype(float).round(_RATE_DECIMALS)
+    return Profilside(
+        aar=year,
+        tilbud=facility(data, tilbud_id),
+        sammenligning=comparison(data, year, tilbud_id),
+        temaer=themes,
+        historik=past,
+        aendringer=change_sentences(changes(data, year, tilbud_id), year),
+        paabud=orders(data, year, tilbud_id),
+        demo=bool(data.demo),
+    )
