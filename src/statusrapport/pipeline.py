@@ -221,7 +221,7 @@ def profile_fingerprints(
                 f.tilbud_id: profil.page(dataset, plan_.year, f.tilbud_id).fingerprint()
                 for f in facilities
             }
-    except Exception:  # noqa: BLE001 - invalid data: every profile is keyed on the inputs
+    except Exception:  # invalid data: every profile is keyed on the inputs
         return {}
 
 

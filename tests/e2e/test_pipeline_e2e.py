@@ -205,7 +205,8 @@ def test_one_facility_corrected_re_executes_its_page_and_the_year_pages_only(
         result = run(work, "--no-render")
         assert result.returncode == 0, result.stderr
         after = snapshot(year_dir / "tilbud")
-        rerun = sorted(Path(k).stem for k in before if k.endswith(".ipynb") and before[k] != after[k])
+        notebooks = [k for k in before if k.endswith(".ipynb")]
+        rerun = sorted(Path(k).stem for k in notebooks if before[k] != after[k])
         assert changed in rerun and len(rerun) < 5, rerun  # 5 facilities
         last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
         year_pages = len(config.REPORT_PAGES) + len(planer.PLANER)
