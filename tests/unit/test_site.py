@@ -184,7 +184,7 @@ def test_comparison_rows_format_suppress_and_count_targets() -> None:
             2025,
             (),
             tuple(
-                site.Facility(i, name, "", group, Path(f"reports/2025/tilbud/{i}.ipynb"))
+                site.ProfilePage(i, name, "", group, Path(f"reports/2025/tilbud/{i}.ipynb"))
                 for i, name, group in fake_tree.FACILITIES
             ),
         )
@@ -204,7 +204,7 @@ def test_comparison_rows_format_suppress_and_count_targets() -> None:
 
 
 def test_comparison_table_escapes_facility_names() -> None:
-    hostile = site.Facility(
+    hostile = site.ProfilePage(
         "X1", "<script>alert(1)</script>{{< include /etc/passwd >}}", "", "a&b", Path("x/X1.ipynb")
     )
     markup = facilities.table_html(site.YearReport(2025, (), (hostile,)), {}, prefix="")

@@ -26,8 +26,8 @@ from statusrapport import config
 from statusrapport.errors import RenderError
 from statusrapport.site import incremental
 from statusrapport.site.discover import (
-    Facility,
     Page,
+    ProfilePage,
     YearReport,
     cell_options,
     copy_sources,
@@ -65,8 +65,8 @@ __all__ = [
     "ORGANISATION",
     "QUARTO_MISSING",
     "SITE_TITLE",
-    "Facility",
     "Page",
+    "ProfilePage",
     "RenderResult",
     "YearReport",
     "build",

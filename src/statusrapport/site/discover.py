@@ -33,7 +33,7 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Facility:
+class ProfilePage:
     """One executed facility profile, with the fields its front matter carries."""
 
     tilbud_id: str
@@ -49,7 +49,7 @@ class YearReport:
 
     year: int
     pages: tuple[Page, ...]
-    facilities: tuple[Facility, ...]
+    facilities: tuple[ProfilePage, ...]
     #: One follow-up page per plan (``opfoelgning/<plan_id>.ipynb``), in ``planer.PLANER`` order.
     plans: tuple[Page, ...] = ()
 
@@ -114,7 +114,7 @@ def discover(build_dir: Path, years: Iterable[int], messages: list[str]) -> list
         for path in sorted((folder / "tilbud").glob("*.ipynb")):
             meta = front_matter(path)
             facilities.append(
-                Facility(
+                ProfilePage(
                     tilbud_id=str(meta.get("tilbud_id") or path.stem),
                     # the title is escaped for Quarto in front matter; the site shows the name
                     title=escaping.from_metadata(str(meta.get("title") or path.stem)),
