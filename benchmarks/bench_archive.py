@@ -79,7 +79,9 @@ def baseline_papermill(data: Path, work: Path, years: list[int], sample: int) ->
         cmd = [papermill, str(task.source), str(out), "-k", "python3", "--cwd", str(out.parent)]
         for key, value in task.parameters.items():
             cmd += ["-p", key, str(value)]
-        subprocess.run(cmd, check=True, capture_output=True)
+        # data_dir is empty for a folder outside the project: the kernel reads STATUSRAPPORT_DATA
+        env = {**os.environ, "STATUSRAPPORT_DATA": str(Path(data).resolve())}
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
     per = (time.perf_counter() - started) / len(chosen)
     return {"per_notebook_s": per, "sampled": len(chosen), "notebooks": len(tasks)}
 

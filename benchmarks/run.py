@@ -72,7 +72,9 @@ def baseline(data: Path, work: Path) -> tuple[float, int]:
         cmd = [papermill, str(task.source), str(out), "-k", "python3", "--cwd", str(out.parent)]
         for key, value in task.parameters.items():
             cmd += ["-p", key, str(value)]
-        subprocess.run(cmd, check=True, capture_output=True)
+        # data_dir is empty for a folder outside the project: the kernel reads STATUSRAPPORT_DATA
+        env = {**os.environ, "STATUSRAPPORT_DATA": str(Path(data).resolve())}
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
     return time.perf_counter() - started, len(tasks)
 
 
