@@ -37,6 +37,14 @@ def inside(base: str | Path, path: str | Path) -> Path:
     return target
 
 
+def published_path(path: str | Path) -> Path:
+    """``path`` made absolute without following its last part: a published folder (the site)
+    is a symbolic link to its current version, and the next run must replace the link, not
+    publish into the version it points to."""
+    path = Path(path).absolute()
+    return path.parent.resolve() / path.name
+
+
 def is_inside(base: str | Path, path: str | Path) -> bool:
     """True when :func:`inside` would accept ``path``."""
     try:

@@ -425,7 +425,7 @@ def run(
     plan_ = RunPlan(
         data_dir=data_dir.resolve(),
         reports_dir=reports_dir,
-        site_dir=site_dir.resolve(),
+        site_dir=paths.published_path(site_dir),
         staging_root=reports_dir.parent / ".build",
         jobs=jobs,
         force=force,

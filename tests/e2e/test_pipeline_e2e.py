@@ -143,6 +143,12 @@ def test_backfill_adds_an_earlier_year_and_keeps_published_history(work: Path) -
     assert f"{YEAR - 1}" in index and f"{YEAR}" in index
     last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
     assert last["years"] == [YEAR - 1, YEAR] and last["published"] is True
+    # Published a second time: the links were replaced, not published into (no link chains).
+    for link in (work / "_site", work / "reports" / str(YEAR - 1), work / "reports" / str(YEAR)):
+        version = link.parent / os.readlink(link)
+        assert version.parent.name == f".{link.name}.versions", os.readlink(link)
+        assert version.is_dir() and not version.is_symlink()
+        assert not any(p.is_symlink() for p in version.parent.iterdir())
     assert last["run"] == len(config.REPORT_PAGES) + len(
         list(earlier.glob("tilbud/*.ipynb"))
     ) + len(list(earlier.glob("opfoelgning/*.ipynb")))
