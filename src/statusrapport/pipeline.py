@@ -634,9 +634,10 @@ def make_plan(
     manifest_path = plan_.published_year / MANIFEST
     if manifest_path.exists():
         plan_.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    plan_.pages = profile_fingerprints(plan_, facilities, inputs)
-    assign_keys(plan_.tasks, plan_.input_hash, plan_.code_hash, plan_.pages)
     plan_.history = is_history(year, available, plan_.manifest, plan_.published_year)
+    if plan_.force or not plan_.history:  # published history is left out: no keys needed
+        plan_.pages = profile_fingerprints(plan_, facilities, inputs)
+    assign_keys(plan_.tasks, plan_.input_hash, plan_.code_hash, plan_.pages)
     old_keys: dict[str, str] = {} if plan_.force else plan_.manifest.get("tasks", {})
     plan_.changed = [
         t
