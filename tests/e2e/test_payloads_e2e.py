@@ -198,7 +198,7 @@ def check_csv(work: Path) -> None:
     assert '\'=HYPERLINK("http://x","klik")' in beskrivelser
     assert "'@SUM(A1:A9)" in beskrivelser and "'-2+3" in beskrivelser
     for frame in map(pd.read_csv, tables.glob("*.csv")):
-        for column in frame.select_dtypes(include=["str", "object"]):  # text columns (pandas 3: str)
+        for column in frame.select_dtypes(include=["str", "object"]):  # text columns
             assert not frame[column].dropna().astype(str).str.match(r"[=+\-@\t\r]").any(), column
     pr_aar = pd.read_csv(tables / "fig-paabud-pr-aar.csv")
     assert pd.api.types.is_integer_dtype(pr_aar["I alt"])
