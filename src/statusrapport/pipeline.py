@@ -187,10 +187,6 @@ def assign_keys(
         )
 
 
-#: The dataset the profile fingerprints were computed from, by input hash (the last one only).
-_PARSED: dict[str, Any] = {}
-
-
 def profile_fingerprints(
     plan_: RunPlan, facilities: list[ActiveFacility], inputs: InputFolder
 ) -> dict[str, str]:
@@ -212,11 +208,9 @@ def profile_fingerprints(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # a backfill's years share one dataset (and its cached disclosure passes)
-            if _PARSED.get("input") != plan_.input_hash:
-                _PARSED.clear()
-                _PARSED.update(input=plan_.input_hash, data=data.parse(plan_.data_dir, inputs))
-            dataset = _PARSED["data"]
+            # parsed once per process (data.load): a backfill's years share the dataset and
+            # its cached disclosure passes
+            dataset = data.load(plan_.data_dir, inputs)
             return {
                 f.tilbud_id: profil.page(dataset, plan_.year, f.tilbud_id).fingerprint()
                 for f in facilities

@@ -19,6 +19,7 @@ import pandas as pd
 from statusrapport import config, disclosure, escaping, fmt
 from statusrapport.analysis import common, fravaer, maal, personale, takster, tilsyn
 from statusrapport.data import Dataset
+from statusrapport.hashing import sha
 from statusrapport.stats.change import Change
 
 TILBUD, GRUPPE, CENTER = "Tilbuddet", "Målgruppen", "Hele centret"
@@ -565,8 +566,6 @@ class Profilside:
 
     def fingerprint(self) -> str:
         """SHA-256 of what the page shows: equal fingerprints give the same page."""
-        from statusrapport.hashing import sha
-
         shown = display(self.sammenligning)
         parts = {
             "aar": self.aar,
