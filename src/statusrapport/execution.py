@@ -14,6 +14,7 @@ import errno
 import functools
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,10 @@ from statusrapport import paths
 from statusrapport.errors import mentions_disk_full
 
 KERNEL_NAME = "python3"
+
+#: The run's log file for what workers and kernels print (relative to the folder that holds
+#: ``reports/``): only the run itself speaks to the terminal.
+KERNEL_LOG = Path("logs") / "kerner.log"
 
 #: papermill/nbclient metadata that changes on every run; removed so outputs are reproducible.
 _VOLATILE_CELL_KEYS = ("execution",)
@@ -182,6 +187,20 @@ class WarmKernel:
         self.shutdown()
         self.start()
 
+    def stop(self) -> None:
+        """Stop the kernel now; the next notebook starts a fresh one (:meth:`ensure`).
+
+        A failed notebook's kernel is not replaced at once: the failure may end the run (a full
+        disk), and a kernel booting while the run removes its staging folder only fails.
+        """
+        self.shutdown()
+        self.km = None
+
+    def ensure(self) -> None:
+        """Start a kernel if :meth:`stop` left none."""
+        if self.km is None:
+            self.start()
+
     def shutdown(self) -> None:
         if self.km is not None and self.km.has_kernel:
             from jupyter_core.utils import run_sync
@@ -191,6 +210,41 @@ class WarmKernel:
 
 
 _KERNEL: WarmKernel | None = None
+_LOG: Path | None = None  # this worker's log file (the run's KERNEL_LOG), if it could be opened
+
+
+def kernel_log(build: Path) -> Path:
+    """The run's log for workers and kernels: ``logs/kerner.log`` next to ``reports/``.
+
+    ``build`` is the run's staging folder ``.build/run-…``, which also sits next to ``reports/``.
+    """
+    return Path(build).resolve().parent.parent / KERNEL_LOG
+
+
+def _redirect_output(log: Path | None) -> Path | None:
+    """Point this worker's stdout and stderr at ``log`` (else /dev/null); return the log used.
+
+    Every kernel the worker starts – warm or papermill's own – inherits them, so a kernel that
+    prints a traceback (e.g. one still booting when the run stops and removes staging) writes it
+    into the run's log, never onto the user's terminal. A log that cannot be opened (disk full,
+    no write access) is not a reason to fail the run: the output is then discarded.
+    """
+    fd = None
+    if log is not None:
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError:
+            fd, log = None, None
+    if fd is None:
+        fd = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os.dup2(fd, 1)  # dup2'd descriptors are inheritable: kernels write here too
+    os.dup2(fd, 2)
+    os.close(fd)
+    return log
 
 
 @functools.cache
@@ -274,14 +328,20 @@ WARM_UP = (
 )
 
 
-def _worker_init(build_dir: str, data_dir: str | None = None, parent: int | None = None) -> None:
+def _worker_init(
+    build_dir: str,
+    data_dir: str | None = None,
+    parent: int | None = None,
+    log: str | None = None,
+) -> None:
     """Process-pool initializer: start this worker's kernel and import the stack in it.
 
     The pipeline starts the pool before validation, so this warm-up overlaps with it. The
     worker dies with the run (parent-death signal; its kernel notices its parent is gone), and
-    ignores Ctrl-C, which the run handles by stopping the workers itself.
+    ignores Ctrl-C, which the run handles by stopping the workers itself. What the worker and
+    its kernels print goes to ``log`` (:func:`_redirect_output`).
     """
-    global _KERNEL
+    global _KERNEL, _LOG
     import atexit
     import logging
     import signal
@@ -291,6 +351,8 @@ def _worker_init(build_dir: str, data_dir: str | None = None, parent: int | None
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         set_parent_death_signal(signal.SIGKILL, expected_parent=parent)
+    if parent is not None or log is not None:  # a pool worker, not the caller's own process
+        _LOG = _redirect_output(Path(log) if log else None)
     # papermill/nbclient log to stderr; the pipeline reports failures itself, in Danish.
     for name in ("papermill", "traitlets", "nbclient"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -360,6 +422,7 @@ def execute_task(task: Task, build_dir: str, timeout: int) -> TaskResult:
     except paths.OutsideError as error:
         return TaskResult(output=task.output, ok=False, seconds=0.0, error=str(error))
     try:
+        _KERNEL.ensure()  # the kernel stopped after the previous notebook failed
         result = _execute_once(task, output, timeout, started)
         if result.extra.get("kernel_died"):
             # The retry runs on a fresh kernel of its own (papermill starts and stops it): a
@@ -421,8 +484,10 @@ def _execute_once(
             cell = _failing_cell_of_dead_kernel(output)
         if died:
             text = "kernen døde under kørslen (dræbt eller løbet tør for hukommelse)"
+        if (died or timed_out) and _LOG is not None:
+            text += f"; kernens egen udskrift står i {_LOG}"
         if not own_kernel:  # papermill stopped its own kernel; the warm one may be stuck
-            _KERNEL.restart()  # a kernel that failed may hold half-built state or be stuck
+            _KERNEL.stop()  # it may hold half-built state; the next notebook gets a fresh one
         try:
             if output.exists():
                 nbformat.write(scrub(nbformat.read(output, as_version=4)), output)

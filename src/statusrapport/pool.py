@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -11,17 +12,34 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
 from pathlib import Path
 
-from statusrapport.execution import Task, TaskResult, _worker_init, execute_task, warm_up_done
+from statusrapport.execution import (
+    Task,
+    TaskResult,
+    _worker_init,
+    execute_task,
+    kernel_log,
+    warm_up_done,
+)
+from statusrapport.lifecycle import RUN_ID_ENV, processes_with
+
+#: Set by jupyter_client in every kernel it starts: the PID of the process that started it.
+_KERNEL_PARENT_ENV = "JPY_PARENT_PID"
 
 
 class WarmPool:
     """A process pool whose workers each start one kernel at once (warming up while the run
     validates). A worker that dies takes the pool with it; its notebooks get one more try on a
-    fresh pool. :meth:`close` stops workers without waiting for queued notebooks."""
+    fresh pool. :meth:`close` stops workers without waiting for queued notebooks.
 
-    def __init__(self, build: Path, data_dir: Path, jobs: int, n_tasks: int) -> None:
+    What workers and kernels print goes to ``log`` (default: the run's ``logs/kerner.log``, see
+    :func:`statusrapport.execution.kernel_log`), which gets one header line per pool."""
+
+    def __init__(
+        self, build: Path, data_dir: Path, jobs: int, n_tasks: int, log: Path | None = None
+    ) -> None:
         self.build, self.data_dir = build, data_dir
         self.workers = max(1, min(jobs, n_tasks))
+        self.log = _start_log(log or kernel_log(build))
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -42,7 +60,12 @@ class WarmPool:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_init,
-            initargs=(str(self.build), str(self.data_dir), os.getpid()),
+            initargs=(
+                str(self.build),
+                str(self.data_dir),
+                os.getpid(),
+                str(self.log) if self.log else None,
+            ),
         )
         for _ in range(self.workers):
             executor.submit(warm_up_done)
@@ -97,6 +120,7 @@ class WarmPool:
         """Stop the workers. ``graceful`` (all work done): let them shut their kernels down;
         else at once (SIGTERM, then SIGKILL) – their kernels die with them."""
         processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        workers = {str(p.pid) for p in processes if p.pid is not None}
         if not graceful:
             for process in processes:
                 if process.is_alive():
@@ -107,9 +131,48 @@ class WarmPool:
             if process.is_alive():
                 process.kill()
                 process.join(timeout=3)
+        # Their kernels too, before the run goes on to remove staging: a kernel left booting in
+        # a removed folder fails (ipykernel_launcher: FileNotFoundError in Path.cwd()).
+        kill_kernels_of(workers)
 
     def __enter__(self) -> WarmPool:
         return self
 
     def __exit__(self, exc_type: object, *_exc: object) -> None:
         self.close(graceful=exc_type is None)
+
+
+def _start_log(log: Path) -> Path | None:
+    """Open the run's log with a header line (the previous content kept, rotated at 5 MB).
+
+    None when it cannot be written: the workers then discard what they print.
+    """
+    import time
+
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        if log.exists() and log.stat().st_size > 5_000_000:
+            os.replace(log, log.with_name(log.name + ".1"))
+        with log.open("a", encoding="utf-8") as handle:
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            handle.write(f"=== {stamp} kørsel {os.getpid()}: arbejdsprocesser og kerner ===\n")
+    except OSError:
+        return None
+    return log
+
+
+def kill_kernels_of(workers: set[str]) -> None:
+    """SIGKILL the kernels the given worker processes started (this run's, by their env)."""
+    run_id = os.environ.get(RUN_ID_ENV)
+    if not workers or not run_id:
+        return
+    for pid in processes_with(RUN_ID_ENV, run_id):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        prefix = f"{_KERNEL_PARENT_ENV}=".encode()
+        parents = {e[len(prefix) :].decode() for e in environ if e.startswith(prefix)}
+        if parents & workers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)

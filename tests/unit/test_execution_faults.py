@@ -131,3 +131,68 @@ def test_a_failed_placing_removes_the_versions_placed_before_it(
         publish.publish([(site, site_target), (year, year_target)], staging)
     assert not site_target.exists() and not site_target.is_symlink()
     assert list(publish.versions_dir(site_target).iterdir()) == []
+
+
+#: A worker as the pool starts it: output redirected to the run's log, then a kernel whose
+#: working folder is removed while it boots (as when a run stops and removes staging).
+_BOOTING_KERNEL_LOSES_ITS_FOLDER = """
+import shutil, sys, time
+from pathlib import Path
+from statusrapport import execution
+log = execution._redirect_output(Path(sys.argv[1]))
+folder = Path(sys.argv[2])
+kernel = execution.WarmKernel(folder)
+shutil.rmtree(folder)
+deadline = time.monotonic() + 60
+while kernel.alive() and time.monotonic() < deadline:
+    time.sleep(0.2)
+kernel.shutdown()
+"""
+
+
+@pytest.mark.slow
+def test_a_kernel_that_fails_as_it_boots_writes_to_the_run_log_not_the_terminal(
+    tmp_path: Path,
+) -> None:
+    """The race behind issue 23: ipykernel_launcher's traceback went to the user's terminal."""
+    import subprocess
+    import sys
+
+    log, folder = tmp_path / "logs" / "kerner.log", tmp_path / "staging"
+    folder.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", _BOOTING_KERNEL_LOSES_ITS_FOLDER, str(log), str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0
+    assert done.stdout == "" and done.stderr == ""
+    text = log.read_text(encoding="utf-8")
+    assert "ipykernel_launcher.py" in text and "FileNotFoundError" in text
+
+
+def test_a_log_that_cannot_be_opened_discards_the_output(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    blocked = tmp_path / "fil"
+    blocked.write_text("ikke en mappe")
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom statusrapport import execution\n"
+        "used = execution._redirect_output(Path(sys.argv[1]))\n"
+        "print('til ingen', file=sys.stderr)\n"
+        "raise SystemExit(0 if used is None else 1)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(blocked / "logs" / "kerner.log")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == ""
+
+
+def test_the_run_log_sits_next_to_reports(tmp_path: Path) -> None:
+    build = tmp_path / ".build" / "run-1-2"
+    assert execution.kernel_log(build) == tmp_path.resolve() / "logs" / "kerner.log"
