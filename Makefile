@@ -18,7 +18,7 @@ ifneq ($(wildcard $(QUARTO_KIT)/quarto),)
 export PATH := $(QUARTO_KIT):$(PATH)
 endif
 
-.PHONY: help venv lab demo-data validate report run render test test-fast lint format bench scheduled screenshots clean a11y
+.PHONY: help venv lab demo-data validate report run render test test-fast lint format bench scheduled screenshots clean a11y deploy
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -82,6 +82,10 @@ bench: $(STAMP) ## Benchmarks: validation at national scale, pipeline speed
 scheduled: demo-data ## Quiet run for cron/systemd; appends to logs/scheduled.log
 	@mkdir -p logs
 	@$(BIN)/statusrapport run --quiet --data $(DATA) $(RUN_ARGS) >> logs/scheduled.log 2>&1
+
+deploy: $(STAMP) ## Copy the published site as plain files to TO=DIR (or TO=host:path, with rsync)
+	@test -n "$(TO)" || { echo "Angiv målet: make deploy TO=/var/www/statusrapport (eller TO=vært:sti)"; exit 2; }
+	$(BIN)/statusrapport deploy --to "$(TO)"
 
 screenshots: $(STAMP) ## Screenshots of the built site at phone and desktop width
 	$(BIN)/python -m statusrapport.screenshots

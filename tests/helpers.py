@@ -53,3 +53,20 @@ def describe(summary: dict) -> str:
     ]
     lines += [f"billede uden alt: {i['page']} ({i['src']})" for i in summary["imagesWithoutAlt"]]
     return "\n".join(lines)
+
+
+def broken_links(site_dir: Path) -> list[str]:
+    """Internal ``href``/``src`` of every HTML page under ``site_dir`` that resolve to nothing."""
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    broken = []
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for link in re.findall(r'(?:href|src)="([^"]+)"', text):
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith(("#", "//", "mailto:")) or not parts.path:
+                continue
+            if not (page.parent / unquote(parts.path)).resolve().exists():
+                broken.append(f"{page.relative_to(site_dir)} → {link}")
+    return broken

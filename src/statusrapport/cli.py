@@ -1,4 +1,4 @@
-"""The command line: ``statusrapport demo-data | validate | run``.
+"""The command line: ``statusrapport demo-data | validate | run | deploy``.
 
 Every expected failure ends in a short message on stderr and a documented exit code, never a
 traceback (see :mod:`statusrapport.errors`). Heavy imports (Great Expectations, papermill) happen
@@ -128,6 +128,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--reports", type=Path, default=config.REPORTS_DIR, help=argparse.SUPPRESS)
     run.add_argument("--site", type=Path, default=config.SITE_DIR, help=argparse.SUPPRESS)
+
+    deploy = sub.add_parser(
+        "deploy",
+        help="kopiér det publicerede site som almindelige filer til webserverens mappe",
+        description="Kopiér det publicerede site (_site) som almindelige filer til MAPPE: "
+        "bygget ved siden af og skiftet ind i ét skridt, så den forrige kopi står, til den nye "
+        "er på plads. Et mål som vært:sti kopieres med rsync. Afvises, mens en kørsel er i gang.",
+    )
+    deploy.add_argument("--to", required=True, metavar="MAPPE", help="målmappe eller vært:sti")
+    deploy.add_argument(
+        "--rsync", action="store_true", help="brug rsync også til en lokal mappe (fx et share)"
+    )
+    deploy.add_argument("--site", type=Path, default=config.SITE_DIR, help=argparse.SUPPRESS)
+    deploy.add_argument("--reports", type=Path, default=config.REPORTS_DIR, help=argparse.SUPPRESS)
     return parser
 
 
@@ -188,7 +202,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
 
 
-COMMANDS = {"demo-data": cmd_demo_data, "validate": cmd_validate, "run": cmd_run}
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from statusrapport import deploy
+
+    # the run's lock (next to reports/): no deploy while a run publishes, and no run meanwhile
+    lock_path = args.reports.resolve().parent / ".build" / "run.lock"
+    done = deploy.deploy(args.site, args.to, lock_path=lock_path, rsync=args.rsync)
+    how = "med rsync" if done.method == "rsync" else "og skiftet ind i ét skridt"
+    print(f"Kopierede {done.files} filer fra {done.source} til {done.target} {how}.")
+    return ExitCode.OK
+
+
+COMMANDS = {
+    "demo-data": cmd_demo_data,
+    "validate": cmd_validate,
+    "run": cmd_run,
+    "deploy": cmd_deploy,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
