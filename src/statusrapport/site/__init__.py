@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from statusrapport import config
+from statusrapport import config, settings
 from statusrapport.errors import RenderError
 from statusrapport.site import incremental
 from statusrapport.site.discover import (
@@ -155,14 +155,23 @@ def build(
     seconds: dict[str, float] = {}
     if quarto:
         clock = time.perf_counter()
-        write_variables(build_dir, reports, run_info)
+        publication = settings.load()  # checked before the run for real data
+        write_variables(build_dir, reports, run_info, publication, demo=demo)
         pdfs = build_pdfs(
-            quarto, build_dir, reports, demo=demo, run_info=run_info, messages=messages
+            quarto,
+            build_dir,
+            reports,
+            demo=demo,
+            run_info=run_info,
+            messages=messages,
+            publication=publication,
         )
         seconds["pdf"] = time.perf_counter() - clock
-        write_generated_pages(build_dir, reports, pdfs=pdfs)
+        write_generated_pages(build_dir, reports, pdfs=pdfs, run_info=run_info)
         write_run_log_include(build_dir)
-        write_quarto_config(build_dir, reports, demo=demo, run_info=run_info)
+        write_quarto_config(
+            build_dir, reports, demo=demo, run_info=run_info, publication=publication
+        )
         clock = time.perf_counter()
         rendered = _render_quarto(quarto, build_dir, previous_site, messages)
         seconds["quarto"] = time.perf_counter() - clock

@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 
-from statusrapport import config, escaping, fmt
+from statusrapport import config, escaping, fmt, settings
 from statusrapport.site.discover import (
     YearReport,
     cell_options,
@@ -265,7 +265,12 @@ def key_numbers_markdown(figures: Mapping[str, Any]) -> str:
 
 
 def committee_notebook(
-    build_dir: Path, report: YearReport, *, demo: bool, run_info: Mapping[str, Any]
+    build_dir: Path,
+    report: YearReport,
+    *,
+    demo: bool,
+    run_info: Mapping[str, Any],
+    publication: settings.Publication | None = None,
 ) -> nbformat.NotebookNode:
     """The short committee PDF's source: resumé, scoreboard, one figure and table per theme."""
     cells = _opening(
@@ -275,6 +280,7 @@ def committee_notebook(
         run_info=run_info,
         toc=False,
     )
+    cells.insert(1, meeting_cell(publication or settings.load(), report.year))
     pages = {p.stem: p for p in report.pages}
     first = None
     if "resume" in pages:
@@ -294,6 +300,16 @@ def committee_notebook(
         cells += key_figure_and_table(nb)
     cells.append(nbformat.v4.new_markdown_cell(_read_more(report)))
     return _notebook(cells, first)
+
+
+def meeting_cell(publication: settings.Publication, year: int) -> nbformat.NotebookNode:
+    """The annex's first lines from ``publicering.toml``: committee, meeting date, agenda item,
+    case number and the site's address (a printed annex has no links that only work on screen)."""
+    lines = [
+        f"| **{escaping.markdown(label)}:** {escaping.markdown(value)}"
+        for label, value in settings.annex_header(publication, year)
+    ]
+    return nbformat.v4.new_markdown_cell("\n".join(lines))
 
 
 def _read_more(report: YearReport) -> str:
@@ -318,6 +334,7 @@ def build_pdfs(
     demo: bool,
     run_info: Mapping[str, Any],
     messages: list[str],
+    publication: settings.Publication | None = None,
 ) -> list[Path]:
     """The committee PDF and the full PDF for each year; a failure is reported, not fatal.
 
@@ -326,11 +343,14 @@ def build_pdfs(
     ``reports/<year>/``, from where the site publishes them.
     """
     made: list[Path] = []
+    publication = publication or settings.load()
     for report in reports:
         if not report.pages:
             continue
         stamp = build_dir / report.folder / PDF_STAMP
-        sources_hash = pdf_sources_hash(build_dir, report, demo=demo)
+        sources_hash = pdf_sources_hash(
+            build_dir, report, demo=demo, extra=settings.fingerprint(publication, report.year)
+        )
         existing = [
             build_dir / report.folder / n
             for n in (committee_pdf_name(report.year), pdf_name(report.year))
@@ -346,7 +366,7 @@ def build_pdfs(
         with tempfile.TemporaryDirectory(prefix="statusrapport-pdf-") as tmp:
             sources = {
                 committee_pdf_name(report.year): committee_notebook(
-                    build_dir, report, demo=demo, run_info=run_info
+                    build_dir, report, demo=demo, run_info=run_info, publication=publication
                 ),
                 pdf_name(report.year): combined_notebook(
                     build_dir, report, demo=demo, run_info=run_info
@@ -376,14 +396,16 @@ def build_pdfs(
 PDF_STAMP = ".pdf-kilder.sha256"
 
 
-def pdf_sources_hash(build_dir: Path, report: YearReport, *, demo: bool) -> str:
-    """The year's pages, key figures, the demo flag and this module: what the PDFs show.
+def pdf_sources_hash(build_dir: Path, report: YearReport, *, demo: bool, extra: str = "") -> str:
+    """The year's pages, key figures, the demo flag, this module and ``extra`` (the year's
+    publication settings): what the PDFs show.
 
     The run date printed on the title page is left out on purpose: a year whose pages did not
     change keeps the PDFs it was published with.
     """
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(b"demo" if demo else b"real")
+    digest.update(extra.encode())
     paths = [build_dir / p.path for p in report.pages]
     paths.append(build_dir / report.folder / "noegletal.json")
     for path in paths:

@@ -9,6 +9,7 @@ year menu, the footer and the demo banner are added. Data-derived text goes thro
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from statusrapport import config, escaping, fmt
+from statusrapport import config, escaping, fmt, settings
 from statusrapport.site import facilities
 from statusrapport.site.discover import YearReport, key_figures, scoreboard_label
 
@@ -66,13 +67,21 @@ def committee_pdf_name(year: int) -> str:
 
 
 def write_variables(
-    build_dir: Path, reports: list[YearReport], run_info: Mapping[str, Any]
+    build_dir: Path,
+    reports: list[YearReport],
+    run_info: Mapping[str, Any],
+    publication: settings.Publication | None = None,
+    *,
+    demo: bool = True,
 ) -> dict[str, Any]:
-    """Write ``_variables.yml`` (for ``{{< var … >}}``) with the run's values and the targets."""
+    """Write ``_variables.yml`` (for ``{{< var … >}}``): the run's values, the targets and the
+    publication settings (organisation, committee, accessibility contact, WAS-tool link)."""
     path = build_dir / "_variables.yml"
     variables: dict[str, Any] = {}
     if path.exists():
         variables = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    publication = publication if publication is not None else settings.load()
+    variables.update(settings.site_variables(publication, demo=demo))
     targets = config.TARGETS
     variables.update(
         {
@@ -103,9 +112,16 @@ def _page_list(report: YearReport, prefix: str) -> list[str]:
     ]
 
 
-def write_generated_pages(build_dir: Path, reports: list[YearReport], *, pdfs: list[Path]) -> None:
+def write_generated_pages(
+    build_dir: Path,
+    reports: list[YearReport],
+    *,
+    pdfs: list[Path],
+    run_info: Mapping[str, Any] | None = None,
+) -> None:
     """Write the year pages, facility pages and the includes of the committed pages."""
     made = {p.relative_to(build_dir) for p in pdfs}
+    note = published_years_note(reports, data_years(run_info or {}))
     for report in reports:
         _write_year_index(build_dir, report, made)
         if report.facilities:
@@ -115,8 +131,8 @@ def write_generated_pages(build_dir: Path, reports: list[YearReport], *, pdfs: l
                 key_figures(build_dir, report),
                 prefix="",
             )
-    _write_front_page_include(build_dir, reports, made)
-    _write_years_include(build_dir, reports, made)
+    _write_front_page_include(build_dir, reports, made, note)
+    _write_years_include(build_dir, reports, made, note)
     if reports and reports[0].facilities:
         newest = reports[0]
         others = [r for r in reports[1:] if r.facilities]
@@ -210,7 +226,49 @@ def _write_facility_page(
     path.write_text(f"---\n{dump_yaml(meta)}---\n\n{body}", encoding="utf-8")
 
 
-def _write_front_page_include(build_dir: Path, reports: list[YearReport], made: set[Path]) -> None:
+def data_years(run_info: Mapping[str, Any]) -> list[int]:
+    """The years the input data cover (``run_info["data_years"]``, else its data period)."""
+    years = [y for y in run_info.get("data_years") or [] if isinstance(y, int)]
+    if years:
+        return sorted(years)
+    found = [int(y) for y in re.findall(r"\d{4}", str(run_info.get("data_period") or ""))]
+    return list(range(min(found), max(found) + 1)) if found else []
+
+
+def _year_range(years: list[int]) -> str:
+    if not years:
+        return ""
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+def published_years_note(reports: list[YearReport], covered: list[int]) -> str:
+    """Which years have a report, and – when the data cover more – how the rest are built.
+
+    ``make report`` builds the newest year only; a newcomer must not read "2019–2025" on the
+    front page and think every year is there.
+    """
+    published = sorted(r.year for r in reports)
+    if not published:
+        return ""
+    text = f"Udgivne årsrapporter: {_year_range(published)}" + (
+        f" (data for {_year_range(covered)})." if covered else "."
+    )
+    missing = [y for y in covered if y not in published]
+    if missing:
+        every = f"{covered[0]}-{covered[-1]}" if len(covered) > 1 else str(covered[0])
+        command = f"statusrapport run --years {every}"
+        text += (
+            f" Rapporterne for {_year_range(missing)} er ikke bygget; den, der driver sitet, "
+            f"bygger dem med `{command}`."
+        )
+    return text
+
+
+def _write_front_page_include(
+    build_dir: Path, reports: list[YearReport], made: set[Path], note: str = ""
+) -> None:
     path = build_dir / "_forside-aktuelt.md"
     if not reports:
         path.write_text("Der er endnu ingen årsrapporter.\n", encoding="utf-8")
@@ -218,6 +276,8 @@ def _write_front_page_include(build_dir: Path, reports: list[YearReport], made: 
     newest = reports[0]
     prefix = f"{newest.folder}/"
     lines = [f"## Statusrapport {newest.year}", "", *_page_list(newest, prefix), ""]
+    if note:
+        lines += [note, ""]
     lines += [f"{link}  " for link in _pdf_links(newest, made, prefix)] + [""]
     label = scoreboard_label(build_dir, newest)
     resume = f"{prefix}resume.ipynb"
@@ -233,8 +293,10 @@ def _write_front_page_include(build_dir: Path, reports: list[YearReport], made: 
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _write_years_include(build_dir: Path, reports: list[YearReport], made: set[Path]) -> None:
-    lines: list[str] = []
+def _write_years_include(
+    build_dir: Path, reports: list[YearReport], made: set[Path], note: str = ""
+) -> None:
+    lines: list[str] = [note, ""] if note else []
     for report in reports:
         prefix = f"{report.folder}/"
         lines += [f"## [Statusrapport {report.year}]({prefix}index.qmd)", ""]
@@ -248,7 +310,12 @@ def _write_years_include(build_dir: Path, reports: list[YearReport], made: set[P
 
 
 def write_quarto_config(
-    build_dir: Path, reports: list[YearReport], *, demo: bool, run_info: Mapping[str, Any]
+    build_dir: Path,
+    reports: list[YearReport],
+    *,
+    demo: bool,
+    run_info: Mapping[str, Any],
+    publication: settings.Publication | None = None,
 ) -> dict[str, Any]:
     """Add the year menu, one sidebar per year, the footer and (demo) the banner to the config."""
     path = build_dir / "_quarto.yml"
@@ -282,6 +349,10 @@ def write_quarto_config(
         )
     if sidebars:
         website["sidebar"] = sidebars
+    publication = publication if publication is not None else settings.load()
+    address = publication.get("site.adresse")
+    if address:  # the published address (sitemap, canonical links); never a placeholder
+        website["site-url"] = address
     footer = website.setdefault("page-footer", {})
     footer["left"] = ORGANISATION
     footer["center"] = footer_text(run_info)
