@@ -161,18 +161,28 @@ def _start_log(log: Path) -> Path | None:
     return log
 
 
-def kill_kernels_of(workers: set[str]) -> None:
-    """SIGKILL the kernels the given worker processes started (this run's, by their env)."""
+def kill_kernels_of(workers: set[str], wait: float = 5.0) -> None:
+    """SIGKILL the kernels the given worker processes started (this run's, by their env), and
+    wait until they are gone: the caller goes on to remove the folder they run in."""
+    import time
+
     run_id = os.environ.get(RUN_ID_ENV)
     if not workers or not run_id:
         return
-    for pid in processes_with(RUN_ID_ENV, run_id):
-        try:
-            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        prefix = f"{_KERNEL_PARENT_ENV}=".encode()
-        parents = {e[len(prefix) :].decode() for e in environ if e.startswith(prefix)}
-        if parents & workers:
+    prefix = f"{_KERNEL_PARENT_ENV}=".encode()
+    deadline = time.monotonic() + wait
+    while True:
+        kernels = []
+        for pid in processes_with(RUN_ID_ENV, run_id):  # live ones only, no zombies
+            try:
+                environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if {e[len(prefix) :].decode() for e in environ if e.startswith(prefix)} & workers:
+                kernels.append(pid)
+        if not kernels or time.monotonic() > deadline:
+            return
+        for pid in kernels:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
