@@ -208,7 +208,9 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     # the run's lock (next to reports/): no deploy while a run publishes, and no run meanwhile
     lock_path = args.reports.resolve().parent / ".build" / "run.lock"
     done = deploy.deploy(args.site, args.to, lock_path=lock_path, rsync=args.rsync)
-    how = "med rsync" if done.method == "rsync" else "og skiftet ind i ét skridt"
+    how = (
+        "med rsync" if done.method == "rsync" else "(bygget ved siden af, skiftet ind i ét skridt)"
+    )
     print(f"Kopierede {done.files} filer fra {done.source} til {done.target} {how}.")
     return ExitCode.OK
 

@@ -118,5 +118,10 @@ def test_a_complete_archive_needs_no_build_hint() -> None:
     reports = [Report(y) for y in (2025, 2024)]
     note = sources.published_years_note(reports, [2024, 2025])  # type: ignore[arg-type]
     assert note == "Udgivne årsrapporter: 2024–2025 (data for 2024–2025)."
+    one_missing = sources.published_years_note(reports[:1], [2024, 2025])  # type: ignore[arg-type]
+    assert one_missing.endswith(
+        "Rapporten for 2024 er ikke bygget; den, der driver sitet, bygger den med "
+        "`statusrapport run --years 2024-2025`."
+    )
     assert sources.data_years({"data_period": "2019–2025"}) == list(range(2019, 2026))
     assert sources.data_years({"data_years": [2025, 2023]}) == [2023, 2025]

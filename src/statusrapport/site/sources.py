@@ -259,9 +259,10 @@ def published_years_note(reports: list[YearReport], covered: list[int]) -> str:
     if missing:
         every = f"{covered[0]}-{covered[-1]}" if len(covered) > 1 else str(covered[0])
         command = f"statusrapport run --years {every}"
+        noun, pronoun = ("Rapporten", "den") if len(missing) == 1 else ("Rapporterne", "dem")
         text += (
-            f" Rapporterne for {_year_range(missing)} er ikke bygget; den, der driver sitet, "
-            f"bygger dem med `{command}`."
+            f" {noun} for {_year_range(missing)} er ikke bygget; den, der driver sitet, "
+            f"bygger {pronoun} med `{command}`."
         )
     return text
 
