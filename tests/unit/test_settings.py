@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from statusrapport import config, settings
+from statusrapport import cli, config, settings
 from statusrapport.errors import ExitCode
 from statusrapport.settings import SettingsError
 
@@ -131,3 +131,18 @@ def test_a_malformed_file_is_an_error_even_with_demo_data(
     path = write(tmp_path, COMPLETE.replace(*change))
     with pytest.raises(SettingsError, match=words.replace("[", r"\[").replace(".", r"\.")):
         settings.check_for_run(demo_data(tmp_path), [2025], path)
+
+
+def test_the_cli_refuses_real_data_with_placeholders_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exit 1, one Danish message naming the file and the setting, no traceback, no files."""
+    monkeypatch.setenv(settings.FILE_ENV, str(config.PROJECT_ROOT / settings.FILE_NAME))
+    data = real_data(tmp_path)
+    reports, site = tmp_path / "reports", tmp_path / "_site"
+    code = cli.main(["run", "--data", str(data), "--reports", str(reports), "--site", str(site)])
+    err = capsys.readouterr().err
+    assert code == ExitCode.INVALID_DATA, err
+    assert "publicering.toml" in err and "kontakt_email er stadig en pladsholder" in err
+    assert "Traceback" not in err
+    assert not reports.exists() and not site.exists()

@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statusrapport import __version__, config
+from statusrapport import __version__, config, settings
 from statusrapport.errors import NotebookError
 from statusrapport.execution import Task
 from statusrapport.hashing import sha
@@ -51,7 +51,9 @@ def site_fingerprint() -> str:
     """The site's own sources (Quarto project, pages, styles) and whether Quarto renders it."""
     root = config.PROJECT_ROOT
     files = [p for pattern in SITE_SOURCES for p in root.glob(pattern)]
-    return sha(_hash_files(files, root), str(bool(shutil.which("quarto"))))
+    publication = settings.settings_path()  # publicering.toml: shown on pages and the annex
+    shown = publication.read_bytes() if publication.is_file() else b""
+    return sha(_hash_files(files, root), str(bool(shutil.which("quarto"))), shown)
 
 
 def assign_keys(

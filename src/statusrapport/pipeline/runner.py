@@ -7,7 +7,7 @@ import dataclasses
 import time
 from pathlib import Path
 
-from statusrapport import lifecycle, lock, paths, preflight, publish
+from statusrapport import lifecycle, lock, paths, preflight, publish, settings
 from statusrapport.errors import ExitCode, StatusrapportError, from_os_error
 from statusrapport.pipeline import steps
 from statusrapport.pipeline.only import Only
@@ -99,8 +99,12 @@ def _run_steps(
     A backfill (``years``) prepares every year, then shares one staging folder, one pool of warm
     kernels, one render and one publication between them.
     """
+    # real data: a placeholder or missing publication setting stops the run before any work
+    settings.check_for_run(options.data_dir)
     preflight.check_inputs_readable(options.data_dir)
     runs = year_runs(options, year, years, log)
+    if runs and options.render:  # each year's annex needs its meeting (publicering.toml)
+        settings.check_for_run(options.data_dir, [r.year for r in runs])
     if not runs:  # only published history was asked for, and it is kept as it is
         return ExitCode.OK
     main = runs[-1]

@@ -204,6 +204,7 @@ def render_site(run: YearRun, record: RunRecord, log: Log) -> None:
         "data_period": f"{first_year}–{run.year}" if first_year else str(run.year),
         "run_date": date.today().isoformat(),
         "input_hash": run.input_hash,
+        "data_years": list(run.available_years),  # the year list says which are published
     }
     try:
         result = site.build(
