@@ -305,7 +305,10 @@ def test_funnel_explanation_counts_units_outside_unadjusted_limits() -> None:
     )
     result = stats.funnel_table(frame, "syg", "mulige", label="tilbud_id", kind="proportion")
     assert result.adjusted
-    expected = int((abs(result.overdispersion.z) > 3.090232).sum())
+    # "Uden tillægget" means the exact binomial 99.8 % limits (the unadjusted funnel).
+    exact = stats.funnel_limits(result.target, frame["mulige"], kind="proportion")
+    rate = frame["syg"] / frame["mulige"]
+    expected = int(((rate > exact["upper_998"]) | (rate < exact["lower_998"])).sum())
     assert expected > 0
     text = common.funnel_explanation(result)
     assert f"Uden tillægget ville {expected} af 10 tilbud" in text

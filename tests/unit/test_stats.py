@@ -46,10 +46,11 @@ def test_overdispersion_on_the_arcsine_scale_by_hand(four_units: pd.DataFrame) -
     w = [4 * n for n in sizes]
     expected = max(0.0, (4 * phi - 3) / (sum(w) - sum(x * x for x in w) / sum(w)))
     assert od.tau2 == pytest.approx(expected)
-    assert od.adjusted == (4 * phi > 3)
+    # FunnelPlotR widens the limits only when φ > 1 (and τ² > 0, i.e. nφ > n − 1).
+    assert od.adjusted == (phi > 1 and 4 * phi > 3)
 
 
-def test_tau2_is_added_whenever_n_phi_exceeds_n_minus_1_without_a_significance_test() -> None:
+def test_tau2_is_added_when_phi_exceeds_1_without_a_significance_test() -> None:
     # z = ±1.1 on the arcsine scale: nφ = 10·1.21 = 12.1 > n − 1 = 9, while a χ² test
     # (p ≈ 0.28) would not have adjusted the limits.
     from scipy import stats as sps
@@ -132,6 +133,78 @@ def test_overdispersed_funnel_is_widened_and_counts_units_outside() -> None:
     assert result.counts()["over_998"] == 0 and result.counts()["under_998"] == 0
     counts = result.counts()
     assert counts["over_95"] == int((table["rate"] > table["upper_95"]).sum())
+
+
+def test_phi_at_most_1_keeps_the_exact_limits_although_n_phi_exceeds_n_minus_1() -> None:
+    # z = ±0.97: φ = 0.9409 ≤ 1 but nφ = 9.409 > n − 1 = 9, so tau_func gives τ² > 0;
+    # FunnelPlotR's funnel_plot then sets draw_adjusted = FALSE (R/funnel_plot.R, phi <= 1).
+    den = np.full(10, 2000.0)
+    t = math.asin(math.sqrt(0.06))
+    z = np.tile([0.97, -0.97], 5)
+    num = np.sin(t + z / (2 * np.sqrt(den))) ** 2 * den
+    df = pd.DataFrame({"u": [f"U{i}" for i in range(10)], "k": num, "n": den})
+    result = st.funnel_table(df, "k", "n", label="u", kind="proportion", target=0.06)
+    od = result.overdispersion
+    assert od.phi == pytest.approx(0.9409) and od.tau2 > 0
+    assert not od.adjusted and not result.adjusted and result.tau2 == 0.0
+    exact = st.funnel_limits(0.06, den, kind="proportion")
+    assert result.table["lower_95"].to_numpy() == pytest.approx(exact["lower_95"].to_numpy())
+    assert result.table["z"].to_numpy() == pytest.approx(z)
+
+
+def test_adjusted_limits_are_never_narrower_than_the_exact_limits() -> None:
+    # Issue 21: turnover 18 %, 10 staff: the exact 95 % lower limit is 0 (no leavers is 17 %
+    # likely), the additive one 0.013 at a tiny τ² and still 0.003 at τ² = 0.01.
+    exact = st.funnel_limits(0.18, [10], kind="rate")
+    assert exact["lower_95"].iloc[0] == 0.0
+    assert math.exp(-1.8) == pytest.approx(0.165, abs=1e-3)
+    for tau2 in (1e-6, 0.01):
+        sd = math.sqrt(1 / 40 + tau2)
+        additive = (math.sqrt(0.18) - Z95 * sd) ** 2
+        assert additive > 0.002  # the normal approximation alone would call 0 leavers low
+        lim = st.funnel_limits(0.18, [10], kind="rate", tau2=tau2)
+        assert lim["lower_95"].iloc[0] == 0.0
+    # At 23 staff no leavers (1.6 % likely) is inside the exact 99.8 % limits: it stays inside.
+    lim23 = st.funnel_limits(0.18, [23], kind="rate", tau2=1e-4)
+    assert lim23["lower_998"].iloc[0] == 0.0
+    # Everywhere: lower ≤ exact lower, upper ≥ exact upper, and = additive where that is wider.
+    sizes = np.array([3, 5, 8, 10, 15, 23, 40, 80, 150, 400, 2000, 20000], float)
+    for kind, target in (("rate", 0.18), ("proportion", 0.06), ("proportion", 0.5)):
+        ex = st.funnel_limits(target, sizes, kind=kind)  # type: ignore[arg-type]
+        for tau2 in (1e-5, 1e-3, 0.01, 0.1):
+            adj = st.funnel_limits(target, sizes, kind=kind, tau2=tau2)  # type: ignore[arg-type]
+            for col in ("lower_95", "lower_998"):
+                assert (adj[col] <= ex[col] + 1e-15).all()
+            for col in ("upper_95", "upper_998"):
+                assert (adj[col] >= ex[col] - 1e-15).all()
+    big = st.funnel_limits(0.06, [20000], kind="proportion", tau2=0.01)
+    sd = math.sqrt(1 / 80000 + 0.01)
+    t = math.asin(math.sqrt(0.06))
+    assert big["upper_95"].iloc[0] == pytest.approx(math.sin(t + Z95 * sd) ** 2)
+
+
+def test_a_facility_with_no_leavers_is_not_placed_below_by_the_adjustment() -> None:
+    # 11 facilities of 10–12 staff with mild overdispersion; one has no leavers.
+    staff = np.array([10.0, 12, 11, 10, 12, 11, 10, 12, 11, 10, 12])
+    leavers = np.array([0.0, 6, 1, 4, 2, 5, 1, 3, 2, 4, 1])
+    df = pd.DataFrame({"u": [f"U{i}" for i in range(11)], "k": leavers, "n": staff})
+    result = st.funnel_table(df, "k", "n", label="u", kind="rate")
+    assert result.adjusted
+    assert result.table["placering"].iloc[0] == "inden for grænserne"
+
+
+def test_n_outside_exact_counts_with_the_exact_limits_not_a_normal_cut_off() -> None:
+    # Small counts: the normal z on the root scale and the exact Poisson limits disagree.
+    staff = np.array([6.0, 8, 10, 12, 15, 20, 25, 30, 40, 60])
+    leavers = np.array([5.0, 0, 8, 1, 0, 9, 2, 12, 3, 20])
+    df = pd.DataFrame({"u": [f"U{i}" for i in range(10)], "k": leavers, "n": staff})
+    result = st.funnel_table(df, "k", "n", label="u", kind="rate")
+    exact = st.funnel_limits(result.target, staff, kind="rate")
+    rate = leavers / staff
+    by_hand = int(((rate > exact["upper_998"]) | (rate < exact["lower_998"])).sum())
+    assert result.n_outside_exact(0.998) == by_hand
+    normal = int((np.abs(result.overdispersion.z) > Z998).sum())
+    assert normal != by_hand  # the old count would have been wrong here
 
 
 def test_funnel_not_overdispersed_uses_exact_limits(four_units: pd.DataFrame) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from statusrapport import disclosure, fmt, stats
 from statusrapport.stats.change import (
@@ -259,8 +258,7 @@ def funnel_explanation(result: FunnelResult) -> str:
         if share > 0.8
         else "Grænserne er stadig bredest for de små tilbud."
     )
-    z998 = float(norm.ppf(1 - 0.001))
-    n_out = int(np.sum(np.abs(od.z) > z998))
+    n_out = result.n_outside_exact(0.998)  # the exact limits the page calls "uden tillægget"
     return (
         "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Grænserne er derfor "
         "gjort bredere med et tillæg for den ekstra forskel mellem tilbud (additiv justering "
