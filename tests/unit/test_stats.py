@@ -359,6 +359,19 @@ def test_p_chart_laney_by_hand() -> None:
     assert not chart["signal"].any()
 
 
+def test_p_chart_laney_moving_ranges_do_not_bridge_a_missing_month() -> None:
+    num = np.array([10.0, 30, 12, np.nan, 25, 11, 28])
+    den = np.full(7, 100.0)
+    chart = st.p_chart(num, den, laney=True)
+    ok = ~np.isnan(num)
+    pbar = num[ok].sum() / den[ok].sum()
+    z = (num / den - pbar) / math.sqrt(pbar * (1 - pbar) / 100)
+    # Ranges (1,2), (2,3), (5,6), (6,7): the two next to the gap are dropped, none spans it.
+    mr = [abs(z[1] - z[0]), abs(z[2] - z[1]), abs(z[5] - z[4]), abs(z[6] - z[5])]
+    assert chart.sigma_z == pytest.approx(sum(mr) / 4 / 1.128)
+    assert np.isnan(chart.table["ucl"].iloc[3]) or not chart.table["signal"].iloc[3]
+
+
 def test_control_chart_rejects_zero_denominator() -> None:
     with pytest.raises(ValueError, match="2024-02"):
         st.p_chart(
