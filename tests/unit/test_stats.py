@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
+from scipy import stats as sps
 
 from statusrapport import stats as st
 
@@ -53,7 +54,6 @@ def test_overdispersion_on_the_arcsine_scale_by_hand(four_units: pd.DataFrame) -
 def test_tau2_is_added_when_phi_exceeds_1_without_a_significance_test() -> None:
     # z = ±1.1 on the arcsine scale: nφ = 10·1.21 = 12.1 > n − 1 = 9, while a χ² test
     # (p ≈ 0.28) would not have adjusted the limits.
-    from scipy import stats as sps
 
     den = np.full(10, 2000.0)
     t = math.asin(math.sqrt(0.06))
@@ -604,71 +604,151 @@ def test_association_rejects_too_few_pairs_or_constant_x() -> None:
 # --- Small helpers ------------------------------------------------------------------------------
 
 
-# --- Year-over-year change: paired cluster bootstrap ------------------------------------------
+# --- Year-over-year change: cluster-robust CR2 interval with t(G − 1) ------------------------
 
 
-def test_bootstrap_change_point_estimate_and_independent_resampling_loop() -> None:
-    from statusrapport.stats.change import bootstrap_change
-
-    nb = np.array([10.0, 20, 5, 40, 12, 8])
-    db = np.array([100.0, 300, 90, 500, 150, 100])
-    na = np.array([12.0, 18, 9, 35, 15, 6])
-    da = np.array([110.0, 280, 100, 520, 140, 90])
-    ch = bootstrap_change(nb, db, na, da, n_resamples=500, seed=3)
-    assert ch.change_pp == pytest.approx((na.sum() / da.sum() - nb.sum() / db.sum()) * 100)
-    # Independent loop over the same draws, one resample at a time with pandas.
-    rng = np.random.default_rng(3)
-    idx = rng.integers(0, 6, size=(500, 6))
-    frame = pd.DataFrame({"nb": nb, "db": db, "na": na, "da": da})
-    diffs = []
-    for row in idx:
-        s = frame.iloc[row].sum()
-        diffs.append((s["na"] / s["da"] - s["nb"] / s["db"]) * 100)
-    assert ch.ci_low_pp == pytest.approx(np.quantile(diffs, 0.025))
-    assert ch.ci_high_pp == pytest.approx(np.quantile(diffs, 0.975))
+CHANGE_EXAMPLE = (
+    np.array([10.0, 20, 5, 40, 12, 8]),
+    np.array([100.0, 300, 90, 500, 150, 100]),
+    np.array([12.0, 18, 9, 35, 15, 6]),
+    np.array([110.0, 280, 100, 520, 140, 90]),
+)
 
 
-def test_bootstrap_change_matches_exact_bootstrap_distribution() -> None:
-    """With 5 clusters all 5**5 resamples can be enumerated: the exact percentile interval."""
-    import itertools
-
-    from statusrapport.stats.change import bootstrap_change
-
-    nb = np.array([3.0, 9, 4, 12, 7])
-    db = np.array([50.0, 80, 40, 120, 60])
-    na = np.array([6.0, 7, 8, 10, 9])
-    da = np.array([55.0, 75, 45, 110, 70])
-    exact = []
-    for draw in itertools.product(range(5), repeat=5):
-        d = list(draw)
-        exact.append((na[d].sum() / da[d].sum() - nb[d].sum() / db[d].sum()) * 100)
-    ch = bootstrap_change(nb, db, na, da, n_resamples=20000, seed=1)
-    assert ch.ci_low_pp == pytest.approx(np.quantile(exact, 0.025), abs=0.15)
-    assert ch.ci_high_pp == pytest.approx(np.quantile(exact, 0.975), abs=0.15)
+def test_pooled_change_cr0_equals_statsmodels_cluster_sandwich() -> None:
+    # WLS of the rate on one indicator per year, weights = denominators, clustered by facility:
+    # the coefficients are the pooled rates and the uncorrected sandwich is CR0.
+    nb, db, na, da = CHANGE_EXAMPLE
+    rate = np.concatenate([nb / db, na / da])
+    design = np.column_stack([np.r_[np.ones(6), np.zeros(6)], np.r_[np.zeros(6), np.ones(6)]])
+    groups = np.tile(np.arange(6), 2)
+    fit = sm.WLS(rate, design, weights=np.concatenate([db, da])).fit(
+        cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False}
+    )
+    contrast = np.array([-1.0, 1.0])
+    assert fit.params @ contrast == pytest.approx(na.sum() / da.sum() - nb.sum() / db.sum())
+    v_sm = float(contrast @ fit.cov_params() @ contrast)
+    assert st.cluster_variance(nb, db, na, da, kind="CR0") == pytest.approx(v_sm, rel=1e-10)
 
 
-def test_bootstrap_change_is_seeded_and_refuses_too_few_clusters() -> None:
-    from statusrapport.stats.change import bootstrap_change
+def test_cr2_matches_the_general_bell_mccaffrey_matrix_formula() -> None:
+    # CR2 for WLS (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018): for cluster i,
+    # A_i = (I − H_ii)^(−1/2), H_ii = X_i (X'WX)^(−1) X_i' W_i, V = B Σ X_i'W_i A_i u_i u_i'A_i'W_i X_i B.
+    from scipy.linalg import sqrtm
 
-    args = ([1.0, 2, 3, 4, 5, 6], [10.0] * 6, [2.0, 2, 4, 4, 6, 6], [10.0] * 6)
-    assert bootstrap_change(*args) == bootstrap_change(*args)
-    few = bootstrap_change([1.0, 2, 3], [10.0] * 3, [3.0, 2, 1], [10.0] * 3)
+    nb, db, na, da = CHANGE_EXAMPLE
+    g = len(nb)
+    x = np.column_stack([np.r_[np.ones(g), np.zeros(g)], np.r_[np.zeros(g), np.ones(g)]])
+    w = np.concatenate([db, da])
+    y = np.concatenate([nb / db, na / da])
+    bread = np.linalg.inv(x.T @ (w[:, None] * x))
+    beta = bread @ x.T @ (w * y)
+    u = y - x @ beta
+    meat = np.zeros((2, 2))
+    for i in range(g):
+        rows = [i, g + i]
+        xi, wi, ui = x[rows], np.diag(w[rows]), u[rows]
+        hii = xi @ bread @ xi.T @ wi
+        ai = np.real(np.linalg.inv(sqrtm(np.eye(2) - hii)))
+        score = xi.T @ wi @ ai @ ui
+        meat += np.outer(score, score)
+    v = bread @ meat @ bread
+    contrast = np.array([-1.0, 1.0])
+    expected = float(contrast @ v @ contrast)
+    assert st.cluster_variance(nb, db, na, da) == pytest.approx(expected, rel=1e-10)
+
+
+def test_pooled_change_interval_by_hand() -> None:
+    nb, db, na, da = CHANGE_EXAMPLE
+    r0, r1 = sum(nb) / sum(db), sum(na) / sum(da)
+    n0, n1 = sum(db), sum(da)
+    v = 0.0
+    for y0, m0, y1, m1 in zip(nb, db, na, da, strict=True):
+        e0 = (y0 - m0 * r0) / n0 / math.sqrt(1 - m0 / n0)
+        e1 = (y1 - m1 * r1) / n1 / math.sqrt(1 - m1 / n1)
+        v += (e1 - e0) ** 2
+    t5 = 2.570581835636314  # qt(0.975, 5)
+    ch = st.pooled_change(nb, db, na, da)
+    assert ch.change_pp == pytest.approx((r1 - r0) * 100)
+    assert ch.ci_low_pp == pytest.approx((r1 - r0 - t5 * math.sqrt(v)) * 100)
+    assert ch.ci_high_pp == pytest.approx((r1 - r0 + t5 * math.sqrt(v)) * 100)
+    assert (ch.n_clusters, ch.df, ch.method) == (6, 5, "cluster_robust")
+
+
+def test_pooled_change_is_deterministic_order_free_and_refuses_too_few_clusters() -> None:
+    nb, db, na, da = CHANGE_EXAMPLE
+    ch = st.pooled_change(nb, db, na, da)
+    order = [3, 0, 5, 1, 4, 2]
+    again = st.pooled_change(nb[order], db[order], na[order], da[order])
+    assert again.ci_low_pp == pytest.approx(ch.ci_low_pp) and again == st.pooled_change(
+        *CHANGE_EXAMPLE
+    )
+    few = st.pooled_change([1.0, 2, 3, 4], [10.0] * 4, [3.0, 2, 1, 1], [10.0] * 4)
     assert few.ci_low_pp is None and not few.has_ci and not few.excludes_zero
+    assert few.n_clusters == 4
+    # A facility with no denominator in either year is not a cluster.
+    padded = st.pooled_change([*nb, 0.0], [*db, 0.0], [*na, 0.0], [*da, 0.0])
+    assert padded.n_clusters == 6 and padded.ci_low_pp == pytest.approx(ch.ci_low_pp)
     with pytest.raises(ValueError, match="samme længde"):
-        bootstrap_change([1.0], [1.0, 2.0], [1.0], [1.0])
+        st.pooled_change([1.0], [1.0, 2.0], [1.0], [1.0])
 
 
-def test_bootstrap_pairs_the_years_within_a_facility() -> None:
+def test_pooled_change_pairs_the_years_within_a_facility() -> None:
     """A uniform rise in every facility is certain even when facilities differ hugely."""
-    from statusrapport.stats.change import bootstrap_change
-
     rng = np.random.default_rng(0)
     den = rng.uniform(1000, 5000, 30)
     level = rng.uniform(0.02, 0.12, 30)  # big between-facility spread
-    ch = bootstrap_change(level * den, den, (level + 0.005) * den, den)
+    ch = st.pooled_change(level * den, den, (level + 0.005) * den, den)
     assert ch.change_pp == pytest.approx(0.5)
     assert ch.excludes_zero
     assert ch.ci_low_pp == pytest.approx(0.5) and ch.ci_high_pp == pytest.approx(0.5)
+
+
+def _coverage(g: int, rng: np.random.Generator, *, runs: int, small: bool) -> tuple[float, float]:
+    """Share of 95 % intervals (CR2 with t(G−1), and the plain CR1 with z) covering the truth.
+
+    No true change: facility levels λ_i log-normal (sd 0.6 on the log scale), counts Poisson
+    with the same λ_i both years; sizes log-normal and a little different between the years.
+    The truth is Σ n_i1 λ_i / N₁ − Σ n_i0 λ_i / N₀ (the pooled rates' expectations).
+    """
+    if small:  # turnover: 5–120 staff, 18 %
+        n0 = np.clip(np.round(np.exp(rng.normal(np.log(25), 0.6, (runs, g)))), 5, 120)
+        base = 0.18
+    else:  # absence: thousands of working days, 6 %
+        n0 = np.round(np.exp(rng.normal(np.log(4000), 0.6, (runs, g))))
+        base = 0.06
+    n1 = np.maximum(np.round(n0 * np.exp(rng.normal(0.0, 0.1, (runs, g)))), 1.0)
+    lam = base * np.exp(rng.normal(-0.18, 0.6, (runs, g)))
+    y0, y1 = rng.poisson(n0 * lam), rng.poisson(n1 * lam)
+    big0, big1 = n0.sum(1, keepdims=True), n1.sum(1, keepdims=True)
+    truth = (n1 * lam).sum(1) / big1[:, 0] - (n0 * lam).sum(1) / big0[:, 0]
+    r0, r1 = y0.sum(1, keepdims=True) / big0, y1.sum(1, keepdims=True) / big1
+    e0, e1 = (y0 - n0 * r0) / big0, (y1 - n1 * r1) / big1
+    v_cr2 = ((e1 / np.sqrt(1 - n1 / big1) - e0 / np.sqrt(1 - n0 / big0)) ** 2).sum(1)
+    v_cr1 = ((e1 - e0) ** 2).sum(1) * g / (g - 1)
+    diff = (r1 - r0)[:, 0]
+    # The simulation's own arithmetic must be the function's: check a few runs against it.
+    t = float(sps.t.ppf(0.975, g - 1))
+    for k in range(3):
+        ch = st.pooled_change(y0[k], n0[k], y1[k], n1[k])
+        assert ch.ci_low_pp is not None and ch.ci_high_pp is not None
+        width = 2 * t * float(np.sqrt(v_cr2[k])) * 100
+        assert ch.ci_high_pp - ch.ci_low_pp == pytest.approx(width)
+    cover = float(np.mean(np.abs(diff - truth) <= t * np.sqrt(v_cr2)))
+    naive = float(np.mean(np.abs(diff - truth) <= Z95 * np.sqrt(v_cr1)))
+    return cover, naive
+
+
+@pytest.mark.parametrize("small", [True, False], ids=["turnover", "absence"])
+@pytest.mark.parametrize("g", [5, 8, 12, 20])
+def test_pooled_change_coverage_simulation(g: int, small: bool) -> None:
+    # Seeded (a fixed result, never flaky); 4,000 runs: Monte Carlo SE ≈ 0.35 points.
+    rng = np.random.default_rng(2100 + g + (1000 if small else 0))
+    cover, naive = _coverage(g, rng, runs=4000, small=small)
+    assert cover >= 0.93
+    assert cover <= 0.995  # not bought with absurdly wide intervals
+    if g <= 8:
+        assert naive < 0.93  # the plain sandwich with a normal quantile falls short here
 
 
 # --- One facility's change: quasi-Poisson interval --------------------------------------------

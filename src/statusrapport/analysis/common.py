@@ -18,9 +18,9 @@ from statusrapport import disclosure, fmt, stats
 from statusrapport.stats.change import (
     MIN_CLUSTERS,
     Change,
-    bootstrap_change,
     change_dispersion,
     facility_change,
+    pooled_change,
 )
 from statusrapport.stats.funnel import FunnelResult, Kind
 
@@ -76,7 +76,7 @@ def year_change(
     cluster: str = "tilbud_id",
     year_column: str = "aar",
 ) -> Change | None:
-    """Change of Σnumerator/Σdenominator from ``year − 1`` to ``year``, bootstrapped by facility.
+    """Change of Σnumerator/Σdenominator from ``year − 1`` to ``year``, cluster-robust by facility.
 
     ``frame`` holds rows of both years (any finer rows are summed per facility and year). None
     when either year has no denominator.
@@ -86,7 +86,7 @@ def year_change(
         return None
     if wide[(denominator, year)].sum() <= 0:
         return None
-    return bootstrap_change(*_four(wide, year, numerator, denominator))
+    return pooled_change(*_four(wide, year, numerator, denominator))
 
 
 def _wide(

@@ -221,7 +221,7 @@ def by_group(data: Dataset, year: int, column: str) -> pd.DataFrame:
 def change(
     frame: pd.DataFrame, year: int, numerator: str = "sygefravaer_dagsvaerk"
 ) -> Change | None:
-    """Change in the Σ/Σ rate from ``year − 1`` to ``year`` with a facility-bootstrap interval.
+    """Change in the Σ/Σ rate from ``year − 1`` to ``year`` with a cluster-robust interval.
 
     ``numerator`` is ``sygefravaer_dagsvaerk`` (absence) or ``langtidssygefravaer_dagsvaerk``
     (long-term absence); the denominator is always the possible working days.
