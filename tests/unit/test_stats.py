@@ -633,7 +633,8 @@ def test_pooled_change_cr0_equals_statsmodels_cluster_sandwich() -> None:
 
 def test_cr2_matches_the_general_bell_mccaffrey_matrix_formula() -> None:
     # CR2 for WLS (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018): for cluster i,
-    # A_i = (I − H_ii)^(−1/2), H_ii = X_i (X'WX)^(−1) X_i' W_i, V = B Σ X_i'W_i A_i u_i u_i'A_i'W_i X_i B.
+    # A_i = (I − H_ii)^(−1/2), H_ii = X_i (X'WX)^(−1) X_i' W_i,
+    # V = B Σ X_i'W_i A_i u_i u_i'A_i'W_i X_i B with B = (X'WX)^(−1).
     from scipy.linalg import sqrtm
 
     nb, db, na, da = CHANGE_EXAMPLE

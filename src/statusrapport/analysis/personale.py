@@ -146,7 +146,7 @@ def by_target_group(data: Dataset, year: int) -> pd.DataFrame:
 
 
 def change(frame: pd.DataFrame, year: int) -> Change | None:
-    """Change in Σ leavers / Σ staff from ``year − 1`` to ``year``, with a cluster-robust interval."""
+    """Change in Σ leavers / Σ staff from ``year − 1`` to ``year`` (cluster-robust interval)."""
     return common.year_change(frame, year, "fratraadte", "gns_ansatte")
 
 

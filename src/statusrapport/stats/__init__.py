@@ -7,7 +7,8 @@
 - :mod:`.models`: turnover model with facility-clustered errors (GEE), inspection-score trend,
   straight-line association;
 - :mod:`.change`: year-over-year change of a pooled rate with a cluster-robust interval (CR2,
-  t with G − 1 degrees of freedom), and of one facility's rate with a quasi-Poisson interval (dispersion estimated across facilities).
+  t with G − 1 degrees of freedom), and of one facility's rate with a quasi-Poisson interval
+  (dispersion estimated across facilities).
 
 Everything here is a pure computation returning dataclasses or DataFrames. Results carry
 numbers, not reader prose: the sentences for the pages are written in ``analysis``.
