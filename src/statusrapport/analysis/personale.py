@@ -198,13 +198,14 @@ def outside_limits(result: Funnel) -> pd.DataFrame:
 
 
 def _ratio_words(ratio: float, comparison: str = "") -> str:
-    """1.23 → '23 % højere end X', 0.85 → '15 % lavere end X', 2.1 → '2,1 gange så høj som X'."""
+    """1.23 → 'relativt 23 % højere end X', 0.85 → 'relativt 15 % lavere end X', 2.1 → '2,1
+    gange så høj som X'. "relativt": a ratio of rates, not percentage points (issue 21)."""
     change = ratio - 1
     if abs(change) < 0.005:
         return f"på niveau med {comparison}" if comparison else "uændret"
     if ratio >= 1.5:
         return f"{fmt.tal(ratio, 1)} gange så høj som {comparison}".strip()
-    words = f"{fmt.pct(abs(change), 0)} {'højere' if change > 0 else 'lavere'}"
+    words = f"relativt {fmt.pct(abs(change), 0)} {'højere' if change > 0 else 'lavere'}"
     return f"{words} end {comparison}" if comparison else words
 
 
