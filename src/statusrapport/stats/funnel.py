@@ -7,8 +7,10 @@ Limits (Spiegelhalter 2005, Stat Med 24:1185–1202, and 2005 QSHC 14:347–351)
   quantiles: r_p = the p-quantile of the count, α = (F(r_p) − p) / (F(r_p) − F(r_p − 1)),
   limit = (r_p − α) / n. No normal approximation: at 23 staff and 18 % turnover the exact 99.8 %
   upper limit is far above the normal one. (FunnelPlotR draws normal-approximation limits on
-  the transformed scale for proportions and ratios of counts; it uses exact χ² limits only for
-  standardised ratios. We differ on purpose: facilities of 5–30 staff are far from normal.)
+  the transformed scale for proportions and ratios of counts, and for standardised ratios exact
+  χ² *confidence* limits around an observed count equal to E (Garwood), which sit above these
+  *prediction* limits of the count given the target. We differ on purpose: facilities of 5–30
+  staff are far from normal, and a funnel asks where a count may fall given the target.)
 - overdispersion is estimated as FunnelPlotR does (Spiegelhalter 2005, section 6): on the
   variance-stabilising scale (arcsine-square-root for proportions, square root for rates)
   z-scores are winsorised at 10 % in each tail, φ = mean(z_w²), and
