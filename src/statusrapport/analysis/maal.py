@@ -107,8 +107,9 @@ TARGET_DESCRIPTIONS: dict[str, str] = {
     "belaegning": "belægningsprocent i året",
     "budget": "afvigelse fra budgettet i procent, over eller under",
     "takster": "døgntaksten (vægtet med pladser pr. paragraf) i forhold til gennemsnittet for "
-    "private tilbud med samme målgruppe og paragraf (§ 107/§ 108), i procent; under 0 er "
-    "billigere. Tilbud efter § 105/§ 85 har ingen døgntakst",
+    "private tilbud med samme målgruppe og paragraf (§ 107/§ 108), begge uden moms, relativt i "
+    "procent; under 0 er billigere, og inden for ±2 % kan det ikke afgøres. Tilbud efter "
+    "§ 105/§ 85 har ingen døgntakst",
 }
 
 _CHECKS: dict[str, Callable[[float], bool]] = {
