@@ -183,10 +183,6 @@ class WarmKernel:
         except Exception:
             return False
 
-    def restart(self) -> None:
-        self.shutdown()
-        self.start()
-
     def stop(self) -> None:
         """Stop the kernel now; the next notebook starts a fresh one (:meth:`ensure`).
 
