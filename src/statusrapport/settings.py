@@ -278,8 +278,9 @@ def check_for_run(
     return publication
 
 
-def site_variables(publication: Publication, *, demo: bool) -> dict[str, Any]:
-    """The values of ``{{< var … >}}`` that come from the settings (``_variables.yml``)."""
+def site_variables(publication: Publication) -> dict[str, Any]:
+    """The values of ``{{< var … >}}`` that come from the settings (``_variables.yml``);
+    a placeholder reads as one (only demo data get this far with placeholders)."""
     email = publication.text("tilgaengelighed.kontakt_email")
     return {
         "organisation": publication.text("site.organisation"),
@@ -290,7 +291,6 @@ def site_variables(publication: Publication, *, demo: bool) -> dict[str, Any]:
             "email": email,
         },
         "was_link": publication.text("tilgaengelighed.was_link"),
-        "pladsholdere": "ja" if demo and publication.placeholders else "nej",
     }
 
 

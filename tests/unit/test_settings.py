@@ -110,7 +110,7 @@ def test_demo_data_accepts_placeholders_and_shows_them_labelled(tmp_path: Path) 
     assert rows["Mødedato"] == "28.01.2026" and rows["Dagsordenspunkt"] == "7"
     assert rows["Hele rapporten"] == "https://statusrapport.kk.dk/"
     assert dict(settings.annex_header(publication, 2024))["Mødedato"].startswith("[pladsholder")
-    assert settings.site_variables(publication, demo=True)["pladsholdere"] == "ja"
+    assert settings.site_variables(publication)["kontakt"]["email"] == "tilgaengelighed@sof.kk.dk"
 
 
 @pytest.mark.parametrize(

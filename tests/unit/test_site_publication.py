@@ -33,12 +33,11 @@ def complete(tmp_path: Path, text: str = COMPLETE) -> settings.Publication:
 def test_the_site_gets_contact_was_link_and_address_from_the_settings(tmp_path: Path) -> None:
     build_dir, reports = build_folder(tmp_path)
     publication = complete(tmp_path)
-    sources.write_variables(build_dir, reports, fake_tree.RUN_INFO, publication, demo=False)
+    sources.write_variables(build_dir, reports, fake_tree.RUN_INFO, publication)
     variables = yaml.safe_load((build_dir / "_variables.yml").read_text(encoding="utf-8"))
     assert variables["kontakt"]["email"] == "tilgaengelighed@sof.kk.dk"
     assert variables["was_link"] == "https://www.was.digst.dk/statusrapport-kk-dk"
     assert variables["site_adresse"] == "https://statusrapport.kk.dk/"
-    assert variables["pladsholdere"] == "nej"
     cfg = sources.write_quarto_config(
         build_dir, reports, demo=False, run_info=fake_tree.RUN_INFO, publication=publication
     )
@@ -48,10 +47,9 @@ def test_the_site_gets_contact_was_link_and_address_from_the_settings(tmp_path: 
 def test_demo_placeholders_are_labelled_and_never_a_site_url(tmp_path: Path) -> None:
     build_dir, reports = build_folder(tmp_path)
     publication = settings.load(ROOT / settings.FILE_NAME)  # the committed placeholders
-    sources.write_variables(build_dir, reports, fake_tree.RUN_INFO, publication, demo=True)
+    sources.write_variables(build_dir, reports, fake_tree.RUN_INFO, publication)
     variables = yaml.safe_load((build_dir / "_variables.yml").read_text(encoding="utf-8"))
     assert variables["kontakt"]["email"].startswith("[pladsholder: tilgaengelighed.kontakt_email")
-    assert variables["pladsholdere"] == "ja"
     cfg = sources.write_quarto_config(
         build_dir, reports, demo=True, run_info=fake_tree.RUN_INFO, publication=publication
     )
@@ -66,7 +64,7 @@ def test_the_accessibility_statement_takes_contact_and_was_link_from_variables()
     for name in ("kontakt.email", "kontakt.enhed", "was_link", "site_adresse", "organisation"):
         assert f"{{{{< var {name} >}}}}" in page
     variables = yaml.safe_load(committed)
-    assert set(settings.site_variables(settings.load(ROOT / settings.FILE_NAME), demo=True)) <= set(
+    assert set(settings.site_variables(settings.load(ROOT / settings.FILE_NAME))) <= set(
         variables
     )  # `quarto preview` in the repository finds every variable the build writes
 

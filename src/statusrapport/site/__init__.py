@@ -156,7 +156,7 @@ def build(
     if quarto:
         clock = time.perf_counter()
         publication = settings.load()  # checked before the run for real data
-        write_variables(build_dir, reports, run_info, publication, demo=demo)
+        write_variables(build_dir, reports, run_info, publication)
         pdfs = build_pdfs(
             quarto,
             build_dir,

@@ -71,8 +71,6 @@ def write_variables(
     reports: list[YearReport],
     run_info: Mapping[str, Any],
     publication: settings.Publication | None = None,
-    *,
-    demo: bool = True,
 ) -> dict[str, Any]:
     """Write ``_variables.yml`` (for ``{{< var … >}}``): the run's values, the targets and the
     publication settings (organisation, committee, accessibility contact, WAS-tool link)."""
@@ -81,7 +79,7 @@ def write_variables(
     if path.exists():
         variables = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     publication = publication if publication is not None else settings.load()
-    variables.update(settings.site_variables(publication, demo=demo))
+    variables.update(settings.site_variables(publication))
     targets = config.TARGETS
     variables.update(
         {
