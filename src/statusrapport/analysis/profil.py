@@ -478,6 +478,7 @@ def changes(data: Dataset, year: int, tilbud_id: str) -> list[FacilityChange]:
             reader: Callable[..., pd.DataFrame] = reader,
             numerator: str = numerator,
             denominator: str = denominator,
+            key: str = key,
         ) -> dict[str, Change]:
             measure = disclosure.absence if key == "sygefravaer" else disclosure.turnover
             hidden = {f for y in (year - 1, year) for f in measure(data, y).facilities}

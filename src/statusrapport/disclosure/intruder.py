@@ -28,6 +28,7 @@ profile shows its facility, its group and the centre; the others' do not move by
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import time
 from collections.abc import Iterator
@@ -97,9 +98,9 @@ def _pairs(data: Dataset, protection: Protection, year: int) -> list[tuple[str, 
         by_group.setdefault(str(groups[f]), []).append(f)
     pairs = []
     for g, ids in sorted(by_group.items()):
-        pairs += [(a, b, g, g) for a, b in zip(ids, ids[1:], strict=False)]
+        pairs += [(a, b, g, g) for a, b in itertools.pairwise(ids)]
     hidden_groups = [g for g in sorted(by_group) if g in protection.groups]
-    for g1, g2 in zip(hidden_groups, hidden_groups[1:], strict=False):
+    for g1, g2 in itertools.pairwise(hidden_groups):
         pairs.append((by_group[g1][0], by_group[g2][0], g1, g2))
     return pairs
 
