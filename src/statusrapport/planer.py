@@ -6,12 +6,16 @@ year. The model and the pages (:mod:`statusrapport.analysis.opfoelgning`, the no
 here. **Adding a plan = one line in** :data:`PLANER` **and its CSV in the data folder**, with the
 columns of :data:`KOLONNER` (the contract, the validation and the pages follow from this line).
 
-This module imports nothing from the package, so the contract can build the plans' files from it.
+This module imports nothing from the package, so the contract can build the plans' files from it,
+and the reader (:mod:`statusrapport.data`) turns each plan's file into the common frame with
+:func:`normalise` without importing the analysis.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import pandas as pd
 
 #: The columns of a plan's CSV (the follow-up data contract), in file order.
 KOLONNER: tuple[str, ...] = (
@@ -110,3 +114,29 @@ PLANER: tuple[Plan, ...] = (
 )
 
 BY_ID: dict[str, Plan] = {p.id: p for p in PLANER}
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype(str).str.strip().replace({"nan": "", "<NA>": ""})
+
+
+def normalise(plan: Plan, raw: pd.DataFrame) -> pd.DataFrame:
+    """The plan's file as the common frame, rows in file order (the plan's own order).
+
+    ``fiktiv`` becomes a bool; empty texts become ``""``; ``_orden`` is the item's first row
+    in the file, so themes and items keep the plan's order rather than an alphabetical one.
+    """
+    out = pd.DataFrame(index=raw.index)
+    out["plan"] = plan.id
+    for column in KOLONNER:
+        source = plan.fil_kolonne(column)
+        if source is None or source not in raw:
+            out[column] = ""
+        elif column == "aar":
+            out[column] = pd.to_numeric(raw[source]).astype("int64")
+        else:
+            out[column] = _text(raw[source].astype("object"))
+    out["fiktiv"] = out["fiktiv"].str.lower() == "ja"
+    out = out.reset_index(drop=True)
+    out["_orden"] = out.groupby("punkt_id", sort=False).ngroup()
+    return out

@@ -7,21 +7,21 @@ change excludes 0; otherwise it is "på niveau med sidste år", and the interval
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from statusrapport import disclosure, fmt, stats
 from statusrapport.stats.change import (
     MIN_CLUSTERS,
     Change,
-    bootstrap_change,
     change_dispersion,
     facility_change,
+    pooled_change,
 )
 from statusrapport.stats.funnel import FunnelResult, Kind
 
@@ -82,7 +82,7 @@ def year_change(
     year_column: str = "aar",
     leave_out: Collection[str] = (),
 ) -> Change | None:
-    """Change of Σnumerator/Σdenominator from ``year − 1`` to ``year``, interval by facility.
+    """Change of Σnumerator/Σdenominator from ``year − 1`` to ``year``, cluster-robust by facility.
 
     ``frame`` holds rows of both years (any finer rows are summed per facility and year). None
     when either year has no denominator.
@@ -110,21 +110,20 @@ def year_change(
         not published.empty
         and min(published[(denominator, year - 1)].sum(), published[(denominator, year)].sum()) > 0
     ):
-        part = bootstrap_change(*_four(published, year, numerator, denominator))
+        part = pooled_change(*_four(published, year, numerator, denominator))
     low = high = None
     if part is not None and part.has_ci:
         low = round(point + float(part.ci_low_pp or 0.0) - part.change_pp, CHANGE_DECIMALS)
         high = round(point + float(part.ci_high_pp or 0.0) - part.change_pp, CHANGE_DECIMALS)
-    return Change(
+    if part is None:
+        return Change(before, after, round(point, CHANGE_DECIMALS), None, None, 0, 0, 0.95)
+    return dataclasses.replace(
+        part,
         before=before,
         after=after,
         change_pp=round(point, CHANGE_DECIMALS),
         ci_low_pp=low,
         ci_high_pp=high,
-        n_clusters=0 if part is None else part.n_clusters,
-        n_resamples=0 if part is None else part.n_resamples,
-        level=0.95 if part is None else part.level,
-        method="cluster_bootstrap" if part is None else part.method,
     )
 
 
@@ -301,8 +300,7 @@ def funnel_explanation(result: FunnelResult) -> str:
         if share > 0.8
         else "Grænserne er stadig bredest for de små tilbud."
     )
-    z998 = float(norm.ppf(1 - 0.001))
-    n_out = int(np.sum(np.abs(od.z) > z998))
+    n_out = result.n_outside_exact(0.998)  # the exact limits the page calls "uden tillægget"
     return (
         "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Grænserne er derfor "
         "gjort bredere med et tillæg for den ekstra forskel mellem tilbud (additiv justering "

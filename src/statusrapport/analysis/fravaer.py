@@ -22,18 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, disclosure, fmt, stats
+from statusrapport import config, disclosure, fmt, rates, stats
 from statusrapport.analysis import common
 from statusrapport.data import Dataset
 from statusrapport.stats.change import Change
 
 #: Summed day counts; everything else is derived from these sums.
-DAYS: tuple[str, ...] = (
-    "mulige_dagsvaerk",
-    "sygefravaer_dagsvaerk",
-    "langtidssygefravaer_dagsvaerk",
-    "korttidssygefravaer_dagsvaerk",
-)
+DAYS: tuple[str, ...] = rates.DAYS
 #: Derived columns that disclosure control hides for too-small groups.
 RATE_COLUMNS: tuple[str, ...] = (
     "fravaersprocent",
@@ -99,52 +94,9 @@ def days_as_rate(days: float) -> float:
 # --- Core aggregation -----------------------------------------------------------------------
 
 
-def rows(data: Dataset, year: int | None = None, *, through: int | None = None) -> pd.DataFrame:
-    """Absence rows of one ``year`` (or all years up to ``through``), with the short-term days."""
-    frame = data.fravaer
-    if year is not None:
-        frame = frame.loc[frame["aar"] == year]
-    if through is not None:
-        frame = frame.loc[frame["aar"] <= through]
-    frame = frame.copy()
-    frame["korttidssygefravaer_dagsvaerk"] = (
-        frame["sygefravaer_dagsvaerk"] - frame["langtidssygefravaer_dagsvaerk"]
-    )
-    return frame
-
-
-def summarise(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
-    """Σ/Σ rates and days per FTE for each group in ``by`` (one row for no ``by``).
-
-    FTE is an average over the months the group has data: summed across the group's rows
-    within each month, then averaged over months. So days per FTE is an annual figure only when
-    ``maaneder`` is 12; a facility that opened in July gets the days of six months over its
-    average staffing in those months, and the page must say so.
-    """
-    keys = list(by)
-    work = frame.assign(_alle=1)
-    group_keys = keys or ["_alle"]
-    monthly = work.groupby([*group_keys, "maaned"], observed=True, sort=True)[
-        "fuldtidsstillinger"
-    ].sum()
-    fte = monthly.groupby(level=list(range(len(group_keys))), observed=True).agg(["mean", "size"])
-    fte.columns = ["fuldtidsstillinger", "maaneder"]
-    sums = work.groupby(group_keys, observed=True, sort=True)[list(DAYS)].sum()
-    out = sums.join(fte)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        possible = out["mulige_dagsvaerk"].where(out["mulige_dagsvaerk"] > 0)
-        out["fravaersprocent"] = out["sygefravaer_dagsvaerk"] / possible
-        out["langtid_procent"] = out["langtidssygefravaer_dagsvaerk"] / possible
-        out["korttid_procent"] = out["korttidssygefravaer_dagsvaerk"] / possible
-        sick = out["sygefravaer_dagsvaerk"].where(out["sygefravaer_dagsvaerk"] > 0)
-        out["andel_langtid"] = out["langtidssygefravaer_dagsvaerk"] / sick
-        staff = out["fuldtidsstillinger"].where(out["fuldtidsstillinger"] > 0)
-        out["dage_pr_fuldtid"] = out["sygefravaer_dagsvaerk"] / staff
-    out["maaneder"] = out["maaneder"].astype("int64")
-    out = out.reset_index()
-    if not keys:
-        out = out.drop(columns="_alle")
-    return out
+#: The rows and their Σ/Σ sums live below analysis and disclosure (:mod:`statusrapport.rates`).
+rows = rates.absence_rows
+summarise = rates.absence_summary
 
 
 def total(data: Dataset, year: int) -> pd.Series:
@@ -229,8 +181,8 @@ def change(
     *,
     leave_out: Collection[str] = (),
 ) -> Change | None:
-    """Change in the Σ/Σ rate from ``year − 1`` to ``year``; the interval from the facilities
-    not in ``leave_out`` (:func:`hidden_facilities`, see common.year_change).
+    """Change in the Σ/Σ rate from ``year − 1`` to ``year`` with a cluster-robust interval from
+    the facilities not in ``leave_out`` (:func:`hidden_facilities`, see common.year_change).
 
     ``numerator`` is ``sygefravaer_dagsvaerk`` (absence) or ``langtidssygefravaer_dagsvaerk``
     (long-term absence); the denominator is always the possible working days.
@@ -528,16 +480,42 @@ def centre_p_chart(data: Dataset, year: int) -> stats.ControlChart:
 
     Laney-adjusted because the denominators are tens of thousands of working days: plain
     binomial limits would be so narrow that almost every month 'signals' (absence is
-    overdispersed). The table has the columns of stats.p_chart plus ``dato``.
+    overdispersed). The table has the columns of stats.p_chart plus ``dato``. A month without
+    data is a missing point (NaN), so no moving range bridges it (as qicharts2).
     """
-    series = monthly_series(data, year)
+    series = monthly_series(data, year).set_index("dato")
+    if len(series):
+        months = pd.date_range(series.index.min(), series.index.max(), freq="MS", name="dato")
+        series = series.reindex(months)
     chart = stats.p_chart(
-        series["sygefravaer_dagsvaerk"].set_axis(series["dato"]),
-        series["mulige_dagsvaerk"].set_axis(series["dato"]),
+        series["sygefravaer_dagsvaerk"],
+        series["mulige_dagsvaerk"],
         laney=True,
     )
     table = chart.table.rename_axis("dato").reset_index()
     return stats.ControlChart(table, chart.sigma_z, chart.laney, chart.anhoej)
+
+
+def p_chart_text(chart: stats.ControlChart) -> str:
+    """The sentence on how the P′ chart's limits were made: widened or narrowed as σz says."""
+    intro = (
+        "Kontrolkortet viser centrets samlede sygefravær måned for måned for hele perioden med "
+        "grænser for den variation, man må forvente af tilfældige årsager. "
+    )
+    if not chart.laney:
+        return intro
+    if chart.sigma_z > 1:
+        return intro + (
+            "Grænserne er udvidet (Laneys P′-kort), fordi sygefraværet varierer mere fra måned "
+            "til måned, end almindelig tilfældighed kan forklare, når det måles i tusindvis af "
+            "arbejdsdage. "
+        )
+    if chart.sigma_z < 1:
+        return intro + (
+            "Grænserne er indsnævret (Laneys P′-kort), fordi sygefraværet varierer mindre fra "
+            "måned til måned, end almindelig tilfældighed giver. "
+        )
+    return intro + "Grænserne er de almindelige (Laneys P′-kort gav ingen justering). "
 
 
 # --- Key figures ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, disclosure, fmt, stats
+from statusrapport import config, disclosure, fmt, rates, stats
 from statusrapport.analysis import common, fravaer
 from statusrapport.data import Dataset
 from statusrapport.stats.change import Change
@@ -59,19 +59,8 @@ def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 # --- Rates ------------------------------------------------------------------------------------
 
 
-def rows(data: Dataset, year: int | None = None, *, through: int | None = None) -> pd.DataFrame:
-    """Facility-years of ``year`` (or all years up to ``through``) with the turnover rate."""
-    frame = data.personale
-    if year is not None:
-        frame = frame.loc[frame["aar"] == year]
-    if through is not None:
-        frame = frame.loc[frame["aar"] <= through]
-    frame = frame.copy()
-    for column in ("fratraadte", "nyansatte"):
-        frame[column] = frame[column].astype("float64")
-    staff = frame["gns_ansatte"].where(frame["gns_ansatte"] > 0)
-    frame["omsaetning"] = frame["fratraadte"] / staff
-    return frame.reset_index(drop=True)
+#: The rows live below analysis and disclosure (:mod:`statusrapport.rates`).
+rows = rates.turnover_rows
 
 
 def summarise(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -216,13 +205,14 @@ def outside_limits(result: Funnel) -> pd.DataFrame:
 
 
 def _ratio_words(ratio: float, comparison: str = "") -> str:
-    """1.23 → '23 % højere end X', 0.85 → '15 % lavere end X', 2.1 → '2,1 gange så høj som X'."""
+    """1.23 → 'relativt 23 % højere end X', 0.85 → 'relativt 15 % lavere end X', 2.1 → '2,1
+    gange så høj som X'. "relativt": a ratio of rates, not percentage points (issue 21)."""
     change = ratio - 1
     if abs(change) < 0.005:
         return f"på niveau med {comparison}" if comparison else "uændret"
     if ratio >= 1.5:
         return f"{fmt.tal(ratio, 1)} gange så høj som {comparison}".strip()
-    words = f"{fmt.pct(abs(change), 0)} {'højere' if change > 0 else 'lavere'}"
+    words = f"relativt {fmt.pct(abs(change), 0)} {'højere' if change > 0 else 'lavere'}"
     return f"{words} end {comparison}" if comparison else words
 
 
