@@ -736,7 +736,7 @@ def page(page_id: str) -> Page:
 
 
 def titles() -> tuple[tuple[str, str], ...]:
-    """(id, title) of the year pages in menu order (what config.REPORT_PAGES used to be)."""
+    """(id, title) of the year pages in menu order (config.REPORT_PAGES before the registry)."""
     return tuple((p.id, p.title) for p in YEAR_PAGES)
 
 

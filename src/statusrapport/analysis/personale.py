@@ -237,8 +237,9 @@ def model(data: Dataset, year: int) -> Model:
     Poisson GEE with facility clusters (``stats.turnover_gee``) on every published
     facility-year up to ``year``: a facility-year hidden by disclosure control is left out, or
     its count would move the ratios and their intervals (issue 19). Significance words only
-    where the Holm-adjusted p-value is below 0.05 and the group has at least ``common.MIN_TILBUD_PAASTAND`` facilities; otherwise the page says the
-    difference may be chance, or that there are too few facilities to judge.
+    where the Holm-adjusted p-value is below 0.05 and the group has at least
+    ``common.MIN_TILBUD_PAASTAND`` facilities; otherwise the page says the difference may be
+    chance, or that there are too few facilities to judge.
     """
     frame = rows(data, through=year)
     hidden = pd.Series(

@@ -69,7 +69,7 @@ def assign_keys(
         raise NotebookError(
             "Disse notebooks mangler i notebooks/: "
             + ", ".join(missing)
-            + ". Gendan dem fra git, eller fjern siden fra REPORT_PAGES i config.py."
+            + ". Gendan dem fra git, eller fjern siden fra sidekataloget i pages.py."
         )
     for task in tasks:
         if task.source not in source_hashes:
