@@ -200,3 +200,12 @@ def test_report_table_records_its_id(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     report.table(pd.DataFrame({"a": [1]}), name="Min Tabel", download=False)
     assert shown == [{"statusrapport": {"tabel": "min-tabel"}}]
     assert json.dumps(shown)  # JSON-safe: it is stored in the notebook
+
+
+@pytest.mark.slow
+def test_intruder_finds_nothing_on_the_whole_demo_archive(demo_dir: Path) -> None:
+    """Every year of the demo archive (2019–2025), as ``run --years all`` publishes it."""
+    ds = data.parse(demo_dir)
+    for year in ds.years:
+        result = intruder.run(ds, year)
+        assert result.ok, result.findings[:5]

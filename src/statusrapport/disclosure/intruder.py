@@ -44,8 +44,8 @@ from statusrapport.disclosure.protect import Protection
 from statusrapport.errors import DisclosureError
 
 #: Input dataset moved for each measure (contract names, as the registry's ``inputs``).
-INPUT = {pages.TURNOVER: "personale", pages.ABSENCE: "fravaer"}
-MEASURE_TEXT = {pages.TURNOVER: "personaleomsætning", pages.ABSENCE: "sygefravær"}
+INPUT: dict[str, str] = {pages.TURNOVER: "personale", pages.ABSENCE: "fravaer"}
+MEASURE_TEXT: dict[str, str] = {pages.TURNOVER: "personaleomsætning", pages.ABSENCE: "sygefravær"}
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def _seed(alt: Dataset, data: Dataset) -> None:
 #: Shares of the protection range tried, largest first.
 SHARES = (1.0, 0.5, 0.2)
 
-COLUMNS = {
+COLUMNS: dict[str, tuple[str, str]] = {
     pages.TURNOVER: ("fratraadte", "gns_ansatte"),
     pages.ABSENCE: ("sygefravaer_dagsvaerk", "mulige_dagsvaerk"),
 }
