@@ -192,6 +192,29 @@ def _profile_history(data: Dataset, year: int, tilbud: str | None) -> pd.DataFra
     return profil.history(data, year, str(tilbud))
 
 
+def _season(data: Dataset, year: int, _: str | None) -> pd.DataFrame:
+    season = fravaer.seasonal(data, year)
+    return pd.DataFrame() if season is None else season.table
+
+
+def _run_chart_rules(data: Dataset, year: int, _: str | None) -> pd.DataFrame:
+    return fravaer.run_charts(data, year).summary
+
+
+def _run_chart_series(data: Dataset, year: int, _: str | None) -> pd.DataFrame:
+    """The monthly series of the facilities with a signal, one column each (as the figure)."""
+    charts = fravaer.run_charts(data, year)
+    signal = charts.summary.loc[charts.summary["signal"], "tilbud_id"]
+    points = charts.points.loc[charts.points["tilbud_id"].isin(signal)]
+    if points.empty:
+        return pd.DataFrame()
+    return points.pivot(index="dato", columns="navn", values="saesonjusteret").reset_index()
+
+
+def _control_chart(data: Dataset, year: int, _: str | None) -> pd.DataFrame:
+    return fravaer.centre_p_chart(data, year).table
+
+
 def _yearly(fn: Callable[[Dataset, int], pd.DataFrame]) -> Source:
     return lambda data, year, _: fn(data, year)
 
@@ -394,6 +417,7 @@ SYGEFRAVAER = Page(
                     decimals=2,
                 ),
             ),
+            source=_season,
         ),
         Table(
             "fig-tragt-sygefravaer",
@@ -411,13 +435,14 @@ SYGEFRAVAER = Page(
             measure=ABSENCE,
             figure=True,
             columns=(
-                Column("Måned", "noegle"),
-                Column("Sygefravær", "afledt", decimals=_PCT),
-                Column("Centerlinje", "afledt", decimals=_PCT),
-                Column("Nedre kontrolgrænse", "afledt", decimals=_PCT),
-                Column("Øvre kontrolgrænse", "afledt", decimals=_PCT),
-                Column("Uden for grænserne", "tekst"),
+                Column("Måned", "noegle", name="dato"),
+                Column("Sygefravær", "afledt", name="value", decimals=_PCT),
+                Column("Centerlinje", "afledt", name="centre", decimals=_PCT),
+                Column("Nedre kontrolgrænse", "afledt", name="lcl", decimals=_PCT),
+                Column("Øvre kontrolgrænse", "afledt", name="ucl", decimals=_PCT),
+                Column("Uden for grænserne", "tekst", name="signal"),
             ),
+            source=_control_chart,
         ),
         Table(
             "fig-seriediagrammer",
@@ -425,7 +450,8 @@ SYGEFRAVAER = Page(
             level="andet",
             measure=ABSENCE,
             figure=True,
-            columns=(Column("Måned", "noegle"), Column("*", "afledt", decimals=_PCT)),
+            columns=(Column("Måned", "noegle", name="dato"), Column("*", "afledt", decimals=_PCT)),
+            source=_run_chart_series,
         ),
         Table(
             "anhoej-regler-pr-tilbud",
@@ -434,14 +460,15 @@ SYGEFRAVAER = Page(
             measure=ABSENCE,
             columns=(
                 _NAVN,
-                Column("Måneder med data", "tekst"),
-                Column("Median", "afledt", decimals=_PCT),
-                Column("Længste serie", "tekst"),
-                Column("Højst forventet serie", "tekst"),
-                Column("Krydsninger af medianen", "tekst"),
-                Column("Mindst forventede krydsninger", "tekst"),
-                Column("Hvilken regel", "tekst"),
+                Column("Måneder med data", "tekst", name="maaneder"),
+                Column("Median", "afledt", name="median", decimals=_PCT),
+                Column("Længste serie", "tekst", name="laengste_serie"),
+                Column("Højst forventet serie", "tekst", name="laengste_serie_max"),
+                Column("Krydsninger af medianen", "tekst", name="krydsninger"),
+                Column("Mindst forventede krydsninger", "tekst", name="krydsninger_min"),
+                Column("Hvilken regel", "tekst", name="signaltype"),
             ),
+            source=_run_chart_rules,
         ),
     ),
     figures=(

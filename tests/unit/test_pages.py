@@ -61,13 +61,8 @@ def test_measure_tables_declare_their_columns_and_have_a_source_or_are_named() -
             assert table.columns, table.id
             roles = {c.role for c in table.columns}
             assert roles <= {"noegle", "antal", "rate", "afledt", "tekst"}
-    # Tables with persons' data the intruder test cannot recompute are listed (run log, report).
-    assert set(intruder.unchecked()) == {
-        "sygefravaer/fig-saesonmoenster",
-        "sygefravaer/fig-kontrolkort-centret",
-        "sygefravaer/fig-seriediagrammer",
-        "sygefravaer/anhoej-regler-pr-tilbud",
-    }
+    # Every table with persons' data can be recomputed by the intruder test.
+    assert intruder.unchecked() == []
 
 
 def test_key_figures_come_from_the_pages_in_page_order() -> None:
@@ -112,6 +107,8 @@ def test_published_returns_the_declared_headers(small_data: Path) -> None:
             if table.source is None:
                 continue
             frame = pages.published(table, ds, year)
+            if frame.columns.empty:
+                continue  # nothing to show (e.g. no facility with a signal)
             named = [c.header for c in table.columns if c.name and c.header != "*"]
             assert [h for h in frame.columns if h in named] == named, table.id
             for col in table.columns:
