@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from statusrapport import disclosure, execution, keyfigures, pages, report
-from statusrapport.analysis import fravaer, personale
+from statusrapport.analysis import personaleomsaetning as personale
+from statusrapport.analysis import sygefravaer as fravaer
 from statusrapport.data import Dataset
 
 #: tilbud_id → (target group, average staff, leavers, FTE, closes mid-year)

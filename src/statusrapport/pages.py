@@ -25,14 +25,22 @@ import pandas as pd
 from statusrapport import disclosure
 from statusrapport.analysis import (
     bosted,
-    fravaer,
-    maal,
     opfoelgning,
-    personale,
-    profil,
     resume,
     takster,
     tilsyn,
+)
+from statusrapport.analysis import (
+    maalopfyldelse as maal,
+)
+from statusrapport.analysis import (
+    personaleomsaetning as personale,
+)
+from statusrapport.analysis import (
+    sygefravaer as fravaer,
+)
+from statusrapport.analysis import (
+    tilbudsprofil as profil,
 )
 from statusrapport.data import Dataset
 

@@ -54,7 +54,7 @@ def test_a_leak_in_the_staged_build_stops_the_run_with_exit_6(tmp_path: Path, mo
     """The pipeline runs the real audit on the staged build: a complementary facility's figures
     slipped into a download (as the old pages did) stop the run before anything is published."""
     from statusrapport import data, disclosure, pipeline
-    from statusrapport.analysis import personale
+    from statusrapport.analysis import personaleomsaetning as personale
 
     raw = tmp_path / "raw"
     demo.write_demo_data(raw, n_facilities=8, years=(YEAR - 2, YEAR))

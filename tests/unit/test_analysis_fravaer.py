@@ -21,7 +21,8 @@ import pytest
 from helpers import write_contract
 
 from statusrapport import data, fmt, stats
-from statusrapport.analysis import common, fravaer
+from statusrapport.analysis import common
+from statusrapport.analysis import sygefravaer as fravaer
 from statusrapport.stats.change import Change
 
 PAED, SOSU, LED = "pædagogisk personale", "social- og sundhedspersonale", "ledelse"

@@ -9,7 +9,7 @@ import pytest
 from helpers import write_contract
 
 from statusrapport import data, fmt
-from statusrapport.analysis import personale
+from statusrapport.analysis import personaleomsaetning as personale
 
 
 def write_dataset(

@@ -17,7 +17,7 @@ import pytest
 from disclosure_fixtures import plant, write_artefacts
 
 from statusrapport import data, demo, keyfigures, pages
-from statusrapport.analysis import personale
+from statusrapport.analysis import personaleomsaetning as personale
 from statusrapport.disclosure import audit, intruder
 from statusrapport.errors import DisclosureError, ExitCode
 

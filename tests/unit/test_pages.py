@@ -11,7 +11,10 @@ import pandas as pd
 import pytest
 
 from statusrapport import config, keyfigures, pages
-from statusrapport.analysis import fravaer, maal, personale, takster, tilsyn
+from statusrapport.analysis import maalopfyldelse as maal
+from statusrapport.analysis import personaleomsaetning as personale
+from statusrapport.analysis import sygefravaer as fravaer
+from statusrapport.analysis import takster, tilsyn
 from statusrapport.disclosure import audit, intruder
 
 _NAME = re.compile(r"""name=(f?)"([^"]+)\"""")

@@ -108,7 +108,7 @@ def profile_fingerprints(
     if stored.get("basis") == basis and isinstance(stored.get("pages"), dict):
         return dict(stored["pages"])
     from statusrapport import data
-    from statusrapport.analysis import profil
+    from statusrapport.analysis import tilbudsprofil as profil
 
     try:
         with warnings.catch_warnings():

@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 
 from statusrapport import config, disclosure, escaping, fmt
-from statusrapport.analysis import common, fravaer, maal, personale, takster, tilsyn
+from statusrapport.analysis import common, takster, tilsyn
+from statusrapport.analysis import maalopfyldelse as maal
+from statusrapport.analysis import personaleomsaetning as personale
+from statusrapport.analysis import sygefravaer as fravaer
 from statusrapport.data import Dataset
 from statusrapport.hashing import sha
 from statusrapport.stats.change import Change

@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from statusrapport import config, disclosure, fmt, rates, stats
-from statusrapport.analysis import common, fravaer
+from statusrapport.analysis import common
+from statusrapport.analysis import sygefravaer as fravaer
 from statusrapport.data import Dataset
 from statusrapport.stats.change import Change
 
