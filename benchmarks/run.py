@@ -28,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from statusrapport import config, demo, pipeline
+from statusrapport import demo, pipeline
+from statusrapport import pages as registry
 from statusrapport.pipeline.tasks import active_facilities, latest_year, year_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,7 +125,7 @@ def main() -> None:
             return
         data = work / "raw"
         demo.write_demo_data(data)
-        n_tasks = len(config.REPORT_PAGES) + len(active_facilities(data, latest_year(data)))
+        n_tasks = len(registry.titles()) + len(active_facilities(data, latest_year(data)))
         print(f"== Pipeline på demodata ({n_tasks} notebooks, {args.jobs} kerner)")
         cold = _pipeline(data, work / "run", force=True, jobs=args.jobs)
         print(f"kold kørsel (alt køres):           {cold:7.1f} s")
@@ -151,7 +152,7 @@ def main() -> None:
                 seconds = _pipeline(
                     folder, work / f"scale-{n_facilities}", force=True, jobs=args.jobs
                 )
-                per = seconds / (n_facilities + len(config.REPORT_PAGES))
+                per = seconds / (n_facilities + len(registry.titles()))
                 print(f"{n_facilities:4d} tilbud: {seconds:7.1f} s ({per:.2f} s pr. notebook)")
                 scaling.append({"facilities": n_facilities, "seconds": seconds})
                 shutil.rmtree(folder)

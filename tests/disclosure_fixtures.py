@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from statusrapport import disclosure, execution, fmt, keyfigures, report
-from statusrapport.analysis import fravaer, personale, profil
+from statusrapport import disclosure, execution, keyfigures, pages, report
+from statusrapport.analysis import personaleomsaetning as personale
+from statusrapport.analysis import sygefravaer as fravaer
 from statusrapport.data import Dataset
 
 #: tilbud_id → (target group, average staff, leavers, FTE, closes mid-year)
@@ -128,87 +129,21 @@ def write_artefacts(data: Dataset, year: int, root: Path, *, old: bool = False) 
 
 
 def _new(data: Dataset, year: int, folder: Path) -> None:
-    """What today's notebooks publish (same tables, same columns, same formats)."""
+    """What today's pages publish: every table the page registry declares with a source, as
+    :func:`statusrapport.pages.published` recomputes it (declared columns and precision)."""
     figures = {**personale.key_figures(data, year), **fravaer.key_figures(data, year)}
     keyfigures.write(figures, folder)
     with _inside(folder):
-        tragt = personale.funnel(data, year)
-        report.table(
-            personale.labelled(
-                tragt.table,
-                ["navn", "maalgruppe", "gns_ansatte", "fratraadte", "omsaetning", "placering"],
-            ),
-            name="fig-tragt-personaleomsaetning",
-            formats={"Personaleomsætning": fmt.pct, "Fratrådte": fmt.heltal},
-        )
-        groups = personale.by_target_group(data, year)
-        report.table(
-            personale.labelled(
-                groups,
-                ["maalgruppe", "gns_ansatte", "fratraadte", "omsaetning", "omsaetning_forrige"],
-            ),
-            name="fig-personaleomsaetning-pr-maalgruppe",
-            formats={
-                "Personaleomsætning": fmt.pct,
-                "Personaleomsætning året før": fmt.pct,
-                "Gns. antal ansatte": fmt.heltal,
-                "Fratrådte": fmt.heltal,
-            },
-        )
-        report.table(
-            personale.labelled(
-                personale.by_year(data, year), ["aar", "gns_ansatte", "fratraadte", "omsaetning"]
-            ),
-            name="fig-personaleomsaetning-pr-aar",
-            formats={"År": str, "Personaleomsætning": fmt.pct, "Gns. antal ansatte": fmt.heltal},
-        )
-        ftragt = fravaer.funnel(data, year)
-        report.table(
-            fravaer.labelled(
-                ftragt.table,
-                [
-                    "navn",
-                    "maalgruppe",
-                    "mulige_dagsvaerk",
-                    "sygefravaer_dagsvaerk",
-                    "fravaersprocent",
-                ],
-            ),
-            name="fig-tragt-sygefravaer",
-            formats={
-                "Sygefravær": fmt.pct,
-                "Mulige dagsværk": fmt.heltal,
-                "Sygefraværsdage": fmt.heltal,
-            },
-        )
-        fgroups = fravaer.by_group(data, year, "maalgruppe")
-        report.table(
-            fravaer.labelled(
-                fgroups,
-                ["maalgruppe", "fuldtidsstillinger", "fravaersprocent", "dage_pr_fuldtid"],
-            ),
-            name="fig-sygefravaer-pr-maalgruppe",
-            formats={"Sygefravær": fmt.pct},
-        )
+        for page in (pages.PERSONALEOMSAETNING, pages.SYGEFRAVAER):
+            for table in page.tables:
+                if table.source is not None:
+                    report.table(pages.published(table, data, year), name=table.id)
     for tid in data.active_facilities(year)["tilbud_id"]:
         with _inside(folder / "tilbud"):
-            report.table(
-                profil.display(profil.comparison(data, year, tid)), name=f"noegletal-{tid}"
-            )
-            history = profil.history(data, year, tid).rename(
-                columns={
-                    "aar": "År",
-                    "fravaer_tilbud": "Sygefravær, tilbuddet",
-                    "fravaer_center": "Sygefravær, hele centret",
-                    "omsaetning_tilbud": "Personaleomsætning, tilbuddet",
-                    "omsaetning_center": "Personaleomsætning, hele centret",
-                }
-            )
-            report.table(
-                history,
-                name=f"historik-{tid}",
-                formats={"År": str, **{c: fmt.pct for c in history.columns if c != "År"}},
-            )
+            for table in pages.PROFILE.tables:
+                if table.source is not None:
+                    name = table.id.replace("{tilbud}", str(tid))
+                    report.table(pages.published(table, data, year, str(tid)), name=name)
 
 
 def _old_suppress(frame: pd.DataFrame, group_by: list[str] | None) -> pd.DataFrame:

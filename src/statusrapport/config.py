@@ -105,18 +105,8 @@ def is_demo(data_dir: Path | str | None = None) -> bool:
     return (folder / DEMO_MARKER).exists()
 
 
-# --- The report: pages per year (notebook stem → page title), in menu order -----------------
+# --- The report's pages are declared in pages.py (the page registry) ----------------------
 
-REPORT_PAGES: tuple[tuple[str, str], ...] = (
-    ("resume", "Resumé"),
-    ("tilsyn", "Tilsyn og kvalitet"),
-    ("sygefravaer", "Sygefravær"),
-    ("personaleomsaetning", "Personaleomsætning"),
-    ("bostedsundersoegelse", "Opfølgning på bostedsundersøgelsen"),
-    ("opfoelgning", "Opfølgning på planer"),
-    ("maalopfyldelse", "Målopfyldelse"),
-    ("datakvalitet", "Datakvalitet"),
-)
 #: Executed once per active facility into reports/<year>/tilbud/<tilbud_id>.ipynb.
 PROFILE_NOTEBOOK = "tilbudsprofil"
 

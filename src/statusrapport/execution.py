@@ -320,7 +320,7 @@ def _last_started(nb: nbformat.NotebookNode) -> int | None:
 WARM_UP = (
     "import matplotlib.pyplot, seaborn, statsmodels.api, statsmodels.formula.api\n"
     "import statusrapport.report, statusrapport.keyfigures\n"
-    "import statusrapport.analysis.profil, statusrapport.analysis.resume\n"
+    "import statusrapport.analysis.tilbudsprofil, statusrapport.analysis.resume\n"
 )
 
 

@@ -1,7 +1,8 @@
 """Key figures as data: the headline numbers of a year under stable names.
 
-Each analysis module contributes ``key_figures(data, year) -> dict`` with names prefixed by its
-area (``tilsyn.``, ``fravaer.``, ``personaleomsaetning.``, ``bostedsundersoegelse.``,
+Each page declares in the page registry (:mod:`statusrapport.pages`) the
+``key_figures(data, year) -> dict`` functions it contributes, with names prefixed by its area
+(``tilsyn.``, ``fravaer.``, ``personaleomsaetning.``, ``bostedsundersoegelse.``,
 ``opfoelgning.``, ``maal.``, ``takster.``). The pipeline writes them to
 ``reports/<year>/noegletal.json`` and ``.csv``; the pages show the same numbers because they
 call the same functions. Names and definitions are documented in ``reports/README.md``.
@@ -10,33 +11,21 @@ call the same functions. Names and definitions are documented in ``reports/READM
 from __future__ import annotations
 
 import csv
-import importlib
 import json
 import math
 from pathlib import Path
 from typing import Any
 
-from statusrapport import escaping
+from statusrapport import escaping, pages
 from statusrapport.data import Dataset
 from statusrapport.disclosure.rounding import precision_for_key
-
-MODULES: tuple[str, ...] = (
-    "tilsyn",
-    "fravaer",
-    "personale",
-    "bosted",
-    "opfoelgning",
-    "maal",
-    "takster",
-)
 
 
 def compute(data: Dataset, year: int) -> dict[str, Any]:
     """All key figures for ``year``, plus what they were computed from."""
     figures: dict[str, Any] = {"aar": year, "fiktive_data": data.demo}
-    for name in MODULES:
-        module = importlib.import_module(f"statusrapport.analysis.{name}")
-        figures.update(module.key_figures(data, year))
+    for key_figures in pages.key_figure_functions():
+        figures.update(key_figures(data, year))
     return figures
 
 

@@ -1,8 +1,9 @@
 """The measure sums: absence and turnover rows and their Σ/Σ rates, below analysis and disclosure.
 
-Both the pages (:mod:`statusrapport.analysis.fravaer`, :mod:`~statusrapport.analysis.personale`)
-and the disclosure pass (:mod:`statusrapport.disclosure.measures`) sum the same rows the same
-way; the sums live here so that neither needs the other (no import cycle).
+Both the pages (:mod:`statusrapport.analysis.sygefravaer`,
+:mod:`~statusrapport.analysis.personaleomsaetning`) and the disclosure pass
+(:mod:`statusrapport.disclosure.measures`) sum the same rows the same way; the sums live here
+so that neither needs the other (no import cycle).
 """
 
 from __future__ import annotations

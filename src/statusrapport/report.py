@@ -27,10 +27,13 @@ MAX_CELL_LENGTH = 2000
 Formatter = Callable[[object], str]
 
 
-def _display(obj: object, *, raw: bool = False) -> None:
+def _display(obj: object, *, raw: bool = False, metadata: dict | None = None) -> None:
     from IPython.display import display
 
-    display(obj, raw=raw)
+    if metadata:
+        display(obj, raw=raw, metadata=metadata)
+    else:
+        display(obj, raw=raw)
 
 
 def setup(data_dir: str | Path | None = "", year: int | None = None) -> Dataset:
@@ -64,13 +67,22 @@ def banner() -> None:
     )
 
 
-def _display_html(markup: str, *, markdown: str) -> None:
+def _display_html(markup: str, *, markdown: str, metadata: dict | None = None) -> None:
     """Show HTML on the website and ``markdown`` everywhere else (Typst/PDF, Markdown).
 
     Quarto picks ``text/html`` for HTML pages and ``text/markdown`` for Typst; an HTML-only
     output would print as ``<IPython.core.display.HTML object>`` in the PDF.
     """
-    _display({"text/html": markup, "text/markdown": markdown, "text/plain": markdown}, raw=True)
+    _display(
+        {"text/html": markup, "text/markdown": markdown, "text/plain": markdown},
+        raw=True,
+        metadata=metadata,
+    )
+
+
+#: Output metadata key under which :func:`table` records the id of each table it shows; the
+#: disclosure audit checks every recorded id against the page registry (pages.py).
+RECORD_KEY = "statusrapport"
 
 
 def md(text: str) -> None:
@@ -171,7 +183,9 @@ def table(
 
     The CSV has a decimal point (machine-readable) and the precision the page shows (a rate
     shown as 45,5 % is 0.455 in the file); the page shows Danish formatting. Tables longer
-    than 15 rows are marked sortable.
+    than 15 rows are marked sortable. The table's id (``slug(name)``) is recorded in the
+    output's metadata: a table the page registry does not declare for the page stops the run
+    (disclosure audit, exit 6), with or without a download.
     """
     frame = frame.reset_index(drop=True)
     markup = html_table(
@@ -190,7 +204,11 @@ def table(
             f'<p class="download-link"><a href="{TABLES_DIR}/{path.name}" download>'
             f"Hent tallene som CSV-fil ({html.escape(path.name)})</a></p>"
         )
-    _display_html(markup, markdown=markdown_table(frame, caption=caption, formats=formats))
+    _display_html(
+        markup,
+        markdown=markdown_table(frame, caption=caption, formats=formats),
+        metadata={RECORD_KEY: {"tabel": slug(name)}},
+    )
 
 
 def markdown_table(

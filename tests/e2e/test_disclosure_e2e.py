@@ -54,7 +54,7 @@ def test_a_leak_in_the_staged_build_stops_the_run_with_exit_6(tmp_path: Path, mo
     """The pipeline runs the real audit on the staged build: a complementary facility's figures
     slipped into a download (as the old pages did) stop the run before anything is published."""
     from statusrapport import data, disclosure, pipeline
-    from statusrapport.analysis import personale
+    from statusrapport.analysis import personaleomsaetning as personale
 
     raw = tmp_path / "raw"
     demo.write_demo_data(raw, n_facilities=8, years=(YEAR - 2, YEAR))
@@ -94,3 +94,44 @@ def test_a_leak_in_the_staged_build_stops_the_run_with_exit_6(tmp_path: Path, mo
     assert not (tmp_path / "reports" / str(YEAR)).exists()  # nothing published
     last = json.loads((tmp_path / "reports" / "runs.jsonl").read_text().splitlines()[-1])
     assert last["exit_code"] == 6 and last["published"] is False
+
+
+def test_an_undeclared_table_in_a_page_notebook_stops_the_run_with_exit_6(tmp_path: Path) -> None:
+    """Issue 19 route 6, as a real process: an analyst adds ``report.table(...)`` of the planted
+    facility with 4 staff and 1 leaver to the turnover page; the table is not declared in the
+    page registry, so the run stops with exit 6 naming notebook and table, nothing published."""
+    import shutil
+
+    import nbformat
+
+    from statusrapport import config
+
+    raw = tmp_path / "raw"
+    demo.write_demo_data(raw, n_facilities=8, years=(YEAR - 2, YEAR))
+    plant(raw, YEAR)
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(config.NOTEBOOKS_DIR, notebooks)
+    page = notebooks / "personaleomsaetning.ipynb"
+    nb = nbformat.read(page, as_version=4)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "lille = personale.rows(data, year).query(\"tilbud_id == 'LILLE'\")\n"
+            'report.table(personale.labelled(lille, ["navn", "gns_ansatte", "fratraadte"]), '
+            'name="ekstra-tabel")'
+        )
+    )
+    nbformat.write(nb, page)
+    cmd = [
+        sys.executable, "-m", "statusrapport", "run",
+        "--data", str(raw),
+        "--reports", str(tmp_path / "reports"),
+        "--site", str(tmp_path / "_site"),
+        "--jobs", "2", "--no-render", "--quiet",
+    ]  # fmt: skip
+    env = {**__import__("os").environ, "STATUSRAPPORT_NOTEBOOKS": str(notebooks)}
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1500, env=env)
+    assert done.returncode == 6, done.stderr[-3000:]
+    assert "personaleomsaetning.ipynb" in done.stderr and "ekstra-tabel" in done.stderr
+    assert "ikke erklæret" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "reports" / str(YEAR)).exists()  # nothing published

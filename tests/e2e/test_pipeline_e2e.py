@@ -21,6 +21,7 @@ import pytest
 from helpers import describe, run_axe
 
 from statusrapport import config, demo, planer
+from statusrapport import pages as registry
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +98,7 @@ def work(published: Path, tmp_path: Path) -> Path:
 
 def test_first_run_publishes_reports_key_figures_and_site(published: Path) -> None:
     year_dir = published / "reports" / str(YEAR)
-    for stem, _title in config.REPORT_PAGES:
+    for stem, _title in registry.titles():
         nb = nbformat.read(year_dir / f"{stem}.ipynb", as_version=4)
         assert nb.cells[0].cell_type == "raw" and "title:" in nb.cells[0].source
     assert len(list((year_dir / "tilbud").glob("*.ipynb"))) == 5
@@ -124,7 +125,7 @@ def test_no_change_rerun_skips_every_notebook(work: Path) -> None:
     assert "Intet er ændret" in result.stdout
     assert snapshot(work / "reports" / str(YEAR), work / "_site") == before
     last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
-    assert last["run"] == 0 and last["skipped"] == 5 + len(config.REPORT_PAGES) + len(planer.PLANER)
+    assert last["run"] == 0 and last["skipped"] == 5 + len(registry.titles()) + len(planer.PLANER)
     assert elapsed < 60  # generous: a sanity bound, the real figure comes from `make bench`
 
 
@@ -136,7 +137,7 @@ def test_backfill_adds_an_earlier_year_and_keeps_published_history(work: Path) -
     assert result.returncode == 0, result.stderr
     assert snapshot(work / "reports" / str(YEAR)) == newest
     earlier = work / "reports" / str(YEAR - 1)
-    for stem, _title in config.REPORT_PAGES:
+    for stem, _title in registry.titles():
         assert (earlier / f"{stem}.ipynb").exists()
     assert json.loads((earlier / "noegletal.json").read_text())["aar"] == YEAR - 1
     index = (work / "_site" / "index.html").read_text(encoding="utf-8")
@@ -149,9 +150,9 @@ def test_backfill_adds_an_earlier_year_and_keeps_published_history(work: Path) -
         assert version.parent.name == f".{link.name}.versions", os.readlink(link)
         assert version.is_dir() and not version.is_symlink()
         assert not any(p.is_symlink() for p in version.parent.iterdir())
-    assert last["run"] == len(config.REPORT_PAGES) + len(
-        list(earlier.glob("tilbud/*.ipynb"))
-    ) + len(list(earlier.glob("opfoelgning/*.ipynb")))
+    assert last["run"] == len(registry.titles()) + len(list(earlier.glob("tilbud/*.ipynb"))) + len(
+        list(earlier.glob("opfoelgning/*.ipynb"))
+    )
 
     history = snapshot(earlier)
     again = run(work, "--year", str(YEAR - 1))
@@ -181,7 +182,7 @@ def test_only_re_executes_one_page_and_leaves_the_rest(work: Path) -> None:
     assert result.returncode == 0, result.stderr
     last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
     planned = len(list(year_dir.rglob("*.ipynb")))  # pages, profiles and plan pages
-    assert planned == len(config.REPORT_PAGES) + 5 + len(list(year_dir.glob("opfoelgning/*.ipynb")))
+    assert planned == len(registry.titles()) + 5 + len(list(year_dir.glob("opfoelgning/*.ipynb")))
     assert last["run"] == 1 and last["skipped"] == planned - 1
     assert last["published"] is True
     assert snapshot(year_dir) == before
@@ -215,7 +216,7 @@ def test_one_facility_corrected_re_executes_its_page_and_the_year_pages_only(
         rerun = sorted(Path(k).stem for k in notebooks if before[k] != after[k])
         assert changed in rerun and len(rerun) < 5, rerun  # 5 facilities
         last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
-        year_pages = len(config.REPORT_PAGES) + len(planer.PLANER)
+        year_pages = len(registry.titles()) + len(planer.PLANER)
         assert last["run"] == year_pages + len(rerun)
 
         clean = tmp_path / "clean"
@@ -327,6 +328,6 @@ def test_site_built_by_the_pipeline_passes_axe_links_and_alt_text(
 ) -> None:
     """WCAG 2.1 AA on the real output (the preview here, Quarto's site where installed)."""
     summary = run_axe(node_ready, published / "_site")
-    assert summary["pages"] >= 5 + len(config.REPORT_PAGES)
+    assert summary["pages"] >= 5 + len(registry.titles())
     problems = describe(summary)
     assert problems == "", problems

@@ -10,13 +10,14 @@ import papermill as pm
 import pytest
 
 from statusrapport import config, demo
+from statusrapport import pages as registry
 
 SOURCES = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 PARAM_LINE = re.compile(r"^(\w+): (int|str|float|bool) = .+  # \S.*$")
 
 
 def test_every_page_has_a_source_notebook():
-    expected = {f"{stem}.ipynb" for stem, _ in config.REPORT_PAGES}
+    expected = {f"{stem}.ipynb" for stem, _ in registry.titles()}
     expected.add(f"{config.PROFILE_NOTEBOOK}.ipynb")
     expected.add(f"{config.PLAN_NOTEBOOK}.ipynb")
     assert expected <= {p.name for p in SOURCES}
@@ -93,7 +94,7 @@ def _texts(nb: nbformat.NotebookNode) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stem", [stem for stem, _ in config.REPORT_PAGES])
+@pytest.mark.parametrize("stem", [stem for stem, _ in registry.titles()])
 def test_page_runs_on_full_demo_data_without_warnings(stem: str, full_demo_run: dict):
     """Every page as the pipeline executed it on the full demo data (36 facilities): no error,
     no warning in the page, the demo label shown, and its tables written as CSV downloads."""

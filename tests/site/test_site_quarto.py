@@ -21,6 +21,7 @@ import pytest
 from helpers import describe, run_axe
 
 from statusrapport import config, site
+from statusrapport import pages as registry
 
 pytestmark = pytest.mark.slow
 
@@ -185,7 +186,7 @@ def test_full_pdf_has_every_page_and_a_warning_on_every_page(pdfs: dict) -> None
     pdf = pdfs["fuld"]
     pages = page_count(pdf)
     text = pdftotext(pdf)
-    for _, title in config.REPORT_PAGES:
+    for _, title in registry.titles():
         assert title.split()[0] in text, title
     for number in range(1, pages + 1):
         assert config.DEMO_LABEL.split(" –")[0] in pdftotext(pdf, number), f"side {number}"

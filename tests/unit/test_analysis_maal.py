@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from statusrapport import config, data, fmt
-from statusrapport.analysis import maal
+from statusrapport.analysis import maalopfyldelse as maal
 
 YEAR = 2024
 

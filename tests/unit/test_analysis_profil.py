@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from statusrapport import config, data, demo
-from statusrapport.analysis import profil
+from statusrapport.analysis import tilbudsprofil as profil
 
 
 @pytest.fixture(scope="module")

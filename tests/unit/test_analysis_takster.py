@@ -18,7 +18,9 @@ import pytest
 from helpers import write_contract
 
 from statusrapport import config, data, fmt, keyfigures
-from statusrapport.analysis import maal, profil, resume, takster
+from statusrapport.analysis import maalopfyldelse as maal
+from statusrapport.analysis import resume, takster
+from statusrapport.analysis import tilbudsprofil as profil
 
 YEAR = 2024
 RATE_COLUMNS = ("tilbud_id", "aar", "paragraf", "takst_kr_pr_doegn", "pladser")

@@ -17,7 +17,8 @@ import pytest
 from disclosure_fixtures import PLANTED, plant, write_artefacts
 
 from statusrapport import config, data, demo, disclosure
-from statusrapport.analysis import personale, profil
+from statusrapport.analysis import personaleomsaetning as personale
+from statusrapport.analysis import tilbudsprofil as profil
 from statusrapport.disclosure import audit, lp
 from statusrapport.disclosure.protect import Quantity, protect
 from statusrapport.disclosure.rounding import shown_precision
@@ -226,7 +227,7 @@ def test_min_persons_is_the_protection_range():
 
 
 def test_run_charts_hide_the_months_of_hidden_facilities(planted: Path):
-    from statusrapport.analysis import fravaer
+    from statusrapport.analysis import sygefravaer as fravaer
 
     ds = data.parse(planted)
     hidden = disclosure.absence(ds, YEAR).facilities

@@ -176,4 +176,6 @@ def test_the_graph_sees_lazy_and_importlib_imports(tmp_path: Path) -> None:
 def test_every_module_is_in_the_graph() -> None:
     graph = import_graph()
     assert "statusrapport.data" in graph and "statusrapport.disclosure.measures" in graph
-    assert "statusrapport.analysis.fravaer" in graph["statusrapport.analysis.personale"]
+    assert (
+        "statusrapport.analysis.sygefravaer" in graph["statusrapport.analysis.personaleomsaetning"]
+    )

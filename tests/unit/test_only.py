@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from statusrapport import cli, config
+from statusrapport import pages as registry
 from statusrapport.errors import UsageError
 from statusrapport.execution import Task
 from statusrapport.pipeline import only
@@ -15,7 +16,7 @@ from statusrapport.pipeline import only
 def _tasks() -> list[Task]:
     tasks = [
         Task(config.NOTEBOOKS_DIR / f"{stem}.ipynb", f"reports/2025/{stem}.ipynb", {}, {}, key=stem)
-        for stem, _title in config.REPORT_PAGES
+        for stem, _title in registry.titles()
     ]
     profile = config.NOTEBOOKS_DIR / f"{config.PROFILE_NOTEBOOK}.ipynb"
     tasks += [

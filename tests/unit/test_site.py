@@ -282,7 +282,7 @@ def test_report_outputs_carry_markdown_for_typst(monkeypatch) -> None:
     import pandas as pd
 
     shown: list[dict] = []
-    monkeypatch.setattr(report, "_display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.setattr(report, "_display", lambda obj, raw=False, metadata=None: shown.append(obj))
     report.banner()
     frame = pd.DataFrame({"Tilbud": ["A|B"], "Score": ["4,18"], "Antal": [3]})
     report.table(frame, name="x", caption="Score", download=False)

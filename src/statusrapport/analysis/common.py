@@ -7,7 +7,8 @@ change excludes 0; otherwise it is "på niveau med sidste år", and the interval
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,10 @@ def ci_list(change: Change | None) -> list[float] | None:
     return [float(change.ci_low_pp or 0.0), float(change.ci_high_pp or 0.0)]
 
 
+#: Declared precision of a published change and its interval: 0,1 percentage point (issue 19).
+CHANGE_DECIMALS = 1
+
+
 def year_change(
     frame: pd.DataFrame,
     year: int,
@@ -75,18 +80,51 @@ def year_change(
     *,
     cluster: str = "tilbud_id",
     year_column: str = "aar",
+    leave_out: Collection[str] = (),
 ) -> Change | None:
     """Change of Σnumerator/Σdenominator from ``year − 1`` to ``year``, cluster-robust by facility.
 
     ``frame`` holds rows of both years (any finer rows are summed per facility and year). None
     when either year has no denominator.
+
+    Disclosure (issue 19): the point estimate is a difference of the published totals
+    (Σ/Σ of every facility); the interval's width comes from the facilities that are published
+    in both years only (``leave_out``: hidden in either year), centred on that estimate –
+    ``[Δ + (L′ − Δ′), Δ + (U′ − Δ′)]`` where Δ′, L′, U′ are estimate and limits over the
+    published facilities. Hidden facilities thus never enter a resampling or variance, and with
+    too few published facilities there is no interval. Estimate and limits are rounded to the
+    published 0,1 percentage point.
     """
     wide = _wide(frame, year, numerator, denominator, cluster, year_column)
     if wide.empty or wide[(denominator, year - 1)].sum() <= 0:
         return None
     if wide[(denominator, year)].sum() <= 0:
         return None
-    return pooled_change(*_four(wide, year, numerator, denominator))
+    nb, db, na, da = _four(wide, year, numerator, denominator)
+    before, after = float(nb.sum() / db.sum()), float(na.sum() / da.sum())
+    point = (after - before) * 100
+    hidden = set(map(str, leave_out))
+    published = wide.loc[[str(i) not in hidden for i in wide.index]]
+    part: Change | None = None
+    if (
+        not published.empty
+        and min(published[(denominator, year - 1)].sum(), published[(denominator, year)].sum()) > 0
+    ):
+        part = pooled_change(*_four(published, year, numerator, denominator))
+    low = high = None
+    if part is not None and part.has_ci:
+        low = round(point + float(part.ci_low_pp or 0.0) - part.change_pp, CHANGE_DECIMALS)
+        high = round(point + float(part.ci_high_pp or 0.0) - part.change_pp, CHANGE_DECIMALS)
+    if part is None:
+        return Change(before, after, round(point, CHANGE_DECIMALS), None, None, 0, 0, 0.95)
+    return dataclasses.replace(
+        part,
+        before=before,
+        after=after,
+        change_pp=round(point, CHANGE_DECIMALS),
+        ci_low_pp=low,
+        ci_high_pp=high,
+    )
 
 
 def _wide(
@@ -122,14 +160,18 @@ def facility_changes(
     *,
     cluster: str = "tilbud_id",
     year_column: str = "aar",
+    leave_out: Collection[str] = (),
 ) -> dict[str, Change]:
     """Each facility's change from ``year − 1`` to ``year`` with a quasi-Poisson interval.
 
-    The dispersion comes from all facilities in ``frame`` with data in both years
-    (``stats.change_dispersion``); facilities missing a denominator in either year get no
-    entry. Disclosure is the caller's job: a hidden facility must not show its change.
+    The dispersion comes from the published facilities in ``frame`` with data in both years
+    (``stats.change_dispersion``; ``leave_out``: facilities hidden in either year, which get
+    no entry and do not enter the dispersion, issue 19); facilities missing a denominator in
+    either year get no entry.
     """
     wide = _wide(frame, year, numerator, denominator, cluster, year_column)
+    hidden = set(map(str, leave_out))
+    wide = wide.loc[[str(i) not in hidden for i in wide.index]]
     if wide.empty:
         return {}
     nb, db, na, da = _four(wide, year, numerator, denominator)
@@ -236,7 +278,7 @@ class Funnel:
     adjusted: bool  # limits widened for overdispersion (τ² > 0)
     forklaring: str
     n_hidden: int
-    counts: dict[str, int]  # facilities above/below the 95 % and 99.8 % limits (all, also hidden)
+    counts: dict[str, int]  # shown facilities above/below the 95 % and 99.8 % limits
 
 
 def funnel_explanation(result: FunnelResult) -> str:
@@ -277,10 +319,30 @@ def funnel(
     extra: Sequence[str],
     min_size: float | None = None,
 ) -> Funnel:
-    """Funnel of facility rates: all facilities enter the target and the limits; facilities
-    hidden by disclosure control (``disclosure.FLAG``) are not returned as points.
+    """Funnel of the published facilities' rates.
+
+    Disclosure (issue 19): only facilities that are shown (not ``disclosure.FLAG``) enter the
+    centre line, the overdispersion (τ²), the limits, the counts outside the limits and the
+    curve's extent – a hidden facility's count could otherwise be read off any of them.
     """
-    usable = facilities.loc[facilities[denominator] > 0].reset_index(drop=True)
+    n_hidden = int(facilities.loc[facilities[denominator] > 0, disclosure.FLAG].sum())
+    usable = facilities.loc[
+        (facilities[denominator] > 0) & ~facilities[disclosure.FLAG].astype(bool)
+    ].reset_index(drop=True)
+    if usable.empty:  # nothing published: no centre line, no limits, no curve
+        columns = ["tilbud_id", numerator, denominator, rate_column, "nedre_95", "oevre_95"]
+        columns += ["nedre_998", "oevre_998", "placering", *extra, disclosure.FLAG]
+        return Funnel(
+            table=pd.DataFrame(columns=columns),
+            curve=pd.DataFrame(
+                columns=["size", "lower_95", "upper_95", "lower_998", "upper_998"], dtype=float
+            ),
+            target=float("nan"),
+            adjusted=False,
+            forklaring="Der er ingen viste tilbud, så der er ingen grænser at vise.",
+            n_hidden=n_hidden,
+            counts={"over_95": 0, "under_95": 0, "over_998": 0, "under_998": 0},
+        )
     result = stats.funnel_table(usable, numerator, denominator, label="tilbud_id", kind=kind)
     table = pd.concat([result.table, usable[[*extra, disclosure.FLAG]]], axis=1)
     table = table.rename(
@@ -297,15 +359,14 @@ def funnel(
     curve = result.curve(
         float(sizes.max()) * 1.05, min_size=max(low, min_size) if min_size else low
     )
-    hidden = table[disclosure.FLAG]
-    shown = table.loc[~hidden].sort_values("navn", kind="stable").reset_index(drop=True)
+    shown = table.sort_values("navn", kind="stable").reset_index(drop=True)
     return Funnel(
         table=shown,
         curve=curve,
         target=result.target,
         adjusted=result.adjusted,
         forklaring=funnel_explanation(result),
-        n_hidden=int(hidden.sum()),
+        n_hidden=n_hidden,
         counts=result.counts(),
     )
 

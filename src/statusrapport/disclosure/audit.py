@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from statusrapport import fmt
+from statusrapport import fmt, pages, report
 from statusrapport.disclosure.lp import System, rounding
 from statusrapport.disclosure.measures import absence_quantities, turnover_quantities
 from statusrapport.disclosure.rounding import precision_for_key
 from statusrapport.errors import DisclosureError
+from statusrapport.pages import Page, Table
 
 TURNOVER, ABSENCE = "personaleomsaetning", "fravaer"
 MEASURE_NAMES = {TURNOVER: "personaleomsætning", ABSENCE: "sygefravær"}
@@ -48,6 +49,8 @@ QUANTITY_NAMES = {
     N_A: "sygefraværsdage",
     D_A: "mulige dagsværk",
 }
+#: Which measure a published count belongs to (contract column → measure).
+MEASURE_OF = {N_T: TURNOVER, D_T: TURNOVER, N_A: ABSENCE, D_A: ABSENCE, FTE: ABSENCE}
 RATES = {
     "omsaetning": (TURNOVER, N_T, D_T),
     "fravaersprocent": (ABSENCE, N_A, D_A),
@@ -57,6 +60,7 @@ CENTRE = "_centret"
 #: Full-precision numbers are taken as known to ±1e-6: exact enough for an attacker to use
 #: whole-number reasoning (5/11 → 5 of 11), loose enough for the solver's tolerances.
 MIN_HALF = 1e-6
+TABLES = report.TABLES_DIR
 
 
 @dataclass(frozen=True)
@@ -109,13 +113,15 @@ class AuditResult:
     findings: list[Finding]
     checked: int  # hidden cells examined
     names: dict[str, str]
+    undeclared: list[str] = field(default_factory=list)  # tables the registry does not declare
 
     @property
     def ok(self) -> bool:
-        return not self.findings
+        return not self.findings and not self.undeclared
 
     def summary(self) -> str:
-        lines = [f"- {f.message(self.names)}" for f in self.findings[:20]]
+        lines = [f"- {u}" for u in self.undeclared[:20]]
+        lines += [f"- {f.message(self.names)}" for f in self.findings[:20]]
         if len(self.findings) > 20:
             lines.append(f"- … og {len(self.findings) - 20} til")
         return "\n".join(lines)
@@ -228,106 +234,55 @@ class _Reader:
         text = _json(figures.get(key))
         self.rate("dage_pr_fuldtid", year, "center", CENTRE, text, src, half=_half(key))
 
-    def table(self, year: int, path: Path, rel: str) -> None:
+    def table(self, year: int, path: Path, rel: str, decl: Table) -> None:
+        """The facts a published table gives away, read by its declaration in the registry."""
         rows = _rows(path)
-        name = path.stem
-        if not rows:
+        if not rows or decl.measure is None:
             return
-        if name == "fig-tragt-personaleomsaetning" or name == "fig-tragt-sygefravaer":
-            for row in rows:
-                key = self.ids_by_name.get(row.get("Tilbud", ""))
-                if key is None:
-                    continue
-                if name.endswith("personaleomsaetning"):
-                    self.count(TURNOVER, year, "tilbud", key, N_T, row.get("Fratrådte"), rel)
-                    self.count(
-                        TURNOVER, year, "tilbud", key, D_T, row.get("Gns. antal ansatte"), rel
-                    )
-                    self.rate("omsaetning", year, "tilbud", key, row.get("Personaleomsætning"), rel)
-                else:
-                    self.count(ABSENCE, year, "tilbud", key, N_A, row.get("Sygefraværsdage"), rel)
-                    self.count(ABSENCE, year, "tilbud", key, D_A, row.get("Mulige dagsværk"), rel)
-                    self.rate("fravaersprocent", year, "tilbud", key, row.get("Sygefravær"), rel)
-        elif name == "fig-sammenhaeng-fravaer-omsaetning":
-            for row in rows:
-                key = self.ids_by_name.get(row.get("Tilbud", ""))
-                if key is not None:
-                    self.rate("omsaetning", year, "tilbud", key, row.get("Personaleomsætning"), rel)
-                    self.rate("fravaersprocent", year, "tilbud", key, row.get("Sygefravær"), rel)
-        elif name == "fig-personaleomsaetning-pr-maalgruppe":
-            for row in rows:
-                g = row.get("Målgruppe", "")
-                self.count(TURNOVER, year, "maalgruppe", g, N_T, row.get("Fratrådte"), rel)
-                self.count(TURNOVER, year, "maalgruppe", g, D_T, row.get("Gns. antal ansatte"), rel)
-                self.rate("omsaetning", year, "maalgruppe", g, row.get("Personaleomsætning"), rel)
-                self.rate(
-                    "omsaetning",
-                    year - 1,
-                    "maalgruppe",
-                    g,
-                    row.get("Personaleomsætning året før"),
-                    rel,
-                )
-        elif name == "fig-personaleomsaetning-pr-aar":
-            for row in rows:
-                y = int(float(row["År"]))
-                self.count(TURNOVER, y, "center", CENTRE, N_T, row.get("Fratrådte"), rel)
-                self.count(TURNOVER, y, "center", CENTRE, D_T, row.get("Gns. antal ansatte"), rel)
-                self.rate("omsaetning", y, "center", CENTRE, row.get("Personaleomsætning"), rel)
-        elif name == "fig-sygefravaer-pr-maalgruppe":
-            for row in rows:
-                g = row.get("Målgruppe", "")
-                self.count(
-                    ABSENCE, year, "maalgruppe", g, FTE, row.get("Fuldtidsstillinger (gns.)"), rel
-                )
-                self.rate("fravaersprocent", year, "maalgruppe", g, row.get("Sygefravær"), rel)
-                self.rate(
-                    "dage_pr_fuldtid",
-                    year,
-                    "maalgruppe",
-                    g,
-                    row.get("Dage pr. fuldtidsstilling"),
-                    rel,
-                )
-                self.rate(
-                    "fravaersprocent",
-                    year - 1,
-                    "maalgruppe",
-                    g,
-                    row.get("Sygefravær året før"),
-                    rel,
-                )
-        elif name == "fig-sygefravaer-pr-aar":
-            for row in rows:
-                y = int(float(row["År"]))
-                self.count(
-                    ABSENCE, y, "center", CENTRE, FTE, row.get("Fuldtidsstillinger (gns.)"), rel
-                )
-                self.rate("fravaersprocent", y, "center", CENTRE, row.get("Sygefravær"), rel)
-                self.rate(
-                    "dage_pr_fuldtid",
-                    y,
-                    "center",
-                    CENTRE,
-                    row.get("Dage pr. fuldtidsstilling"),
-                    rel,
-                )
-        elif name == "fig-sygefravaer-pr-maaned":
+        level = decl.level
+        if level == "maaned":
             self._months(rows, rel)
-        elif name.startswith("historik-"):
-            key = self.ids_by_slug.get(name.removeprefix("historik-"))
-            for row in rows:
-                y = int(float(row["År"]))
-                for rate, label in (
-                    ("fravaersprocent", "Sygefravær"),
-                    ("omsaetning", "Personaleomsætning"),
-                ):
-                    if key is not None:
-                        self.rate(rate, y, "tilbud", key, row.get(f"{label}, tilbuddet"), rel)
-                    self.rate(rate, y, "center", CENTRE, row.get(f"{label}, hele centret"), rel)
-        elif name.startswith("noegletal-"):
-            key = self.ids_by_slug.get(name.removeprefix("noegletal-"))
+            return
+        if level == "historik":
+            self._history(decl.id, path.stem, rows, rel)
+            return
+        if level == "profil":
+            key = self.ids_by_slug.get(_unit_slug(decl.id, path.stem))
             self._profile(year, key, rows, rel)
+            return
+        if level not in ("tilbud", "maalgruppe", "center"):
+            return  # rates only (staff groups, months of a facility): the intruder test covers
+        for row in rows:
+            y, key = year, None
+            if level == "tilbud":
+                key = self.ids_by_name.get(row.get("Tilbud", ""))
+            elif level == "maalgruppe":
+                key = row.get("Målgruppe", "")
+            else:
+                key, y = CENTRE, int(float(row["År"]))
+            if key is None:
+                continue
+            for header, text in row.items():
+                col = decl.column(header)
+                if col is None:
+                    continue
+                if col.role == "antal" and col.quantity in MEASURE_OF:
+                    q = col.quantity
+                    self.count(MEASURE_OF[q], y + col.offset, level, key, q, text, rel)
+                elif col.role == "rate" and col.rate in RATES:
+                    self.rate(col.rate, y + col.offset, level, key, text, rel, pct=col.percent)
+
+    def _history(self, template: str, stem: str, rows: list[dict[str, str]], rel: str) -> None:
+        key = self.ids_by_slug.get(_unit_slug(template, stem))
+        for row in rows:
+            y = int(float(row["År"]))
+            for rate, label in (
+                ("fravaersprocent", "Sygefravær"),
+                ("omsaetning", "Personaleomsætning"),
+            ):
+                if key is not None:
+                    self.rate(rate, y, "tilbud", key, row.get(f"{label}, tilbuddet"), rel)
+                self.rate(rate, y, "center", CENTRE, row.get(f"{label}, hele centret"), rel)
 
     def _months(self, rows: list[dict[str, str]], rel: str) -> None:
         by_year: dict[int, list[dict[str, str]]] = defaultdict(list)
@@ -369,6 +324,86 @@ class _Reader:
             self.rate(rate, year, "center", CENTRE, row.get("Hele centret"), rel, pct=pct)
 
 
+def _page_of(folder: Path, year_dir: Path) -> tuple[Page, ...]:
+    """The pages whose notebooks publish into ``folder`` (a year folder or one below it)."""
+    if folder == year_dir / "tilbud":
+        return (pages.PROFILE,)
+    if folder == year_dir / "opfoelgning":
+        return (pages.PLAN,)
+    return pages.YEAR_PAGES
+
+
+def recorded_tables(notebook: Path) -> list[str]:
+    """The table ids :func:`statusrapport.report.table` recorded in an executed notebook."""
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    ids: list[str] = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            record = (output.get("metadata") or {}).get(report.RECORD_KEY) or {}
+            if isinstance(record, dict) and record.get("tabel"):
+                ids.append(str(record["tabel"]))
+    return ids
+
+
+def undeclared(build: Path) -> list[str]:
+    """Tables published in ``build`` that the page registry does not declare (Danish lines).
+
+    Checked both ways: every id a notebook recorded must be declared for that notebook's page,
+    and every CSV download must be declared for a page that publishes into its folder; a table
+    with persons' data must declare every column, and a table without may not carry a column
+    that a measure table declares as a count or rate.
+    """
+    problems: list[str] = []
+    reports = build / "reports" if (build / "reports").is_dir() else build
+    sensitive = pages.sensitive_headers()
+    for year_dir in sorted(p for p in reports.iterdir() if p.is_dir() and p.name.isdigit()):
+        for folder in (year_dir, year_dir / "tilbud", year_dir / "opfoelgning"):
+            candidates = _page_of(folder, year_dir)
+            for notebook in sorted(folder.glob("*.ipynb")):
+                page = candidates[0] if len(candidates) == 1 else pages.BY_ID.get(notebook.stem)
+                rel = notebook.relative_to(reports)
+                for table_id in recorded_tables(notebook):
+                    if page is None or page.table(table_id) is None:
+                        problems.append(
+                            f"notebooken {rel} viser tabellen '{table_id}', som ikke er erklæret "
+                            f"for siden i sidekataloget (pages.py)"
+                        )
+            for path in sorted(folder.glob(f"{TABLES}/*.csv")):
+                rel = path.relative_to(reports)
+                decl = _declaration(candidates, path.stem)
+                if decl is None:
+                    problems.append(
+                        f"tabellen {rel} er ikke erklæret for nogen side i sidekataloget (pages.py)"
+                    )
+                    continue
+                header = _header(path)
+                if decl.measure is None:
+                    bad = [h for h in header if h in sensitive]
+                    what = "tal om personer, som tabellen ikke er erklæret til at vise"
+                else:
+                    bad = [h for h in header if decl.column(h) is None]
+                    what = "kolonner, der ikke er erklæret for tabellen"
+                if bad:
+                    problems.append(f"tabellen {rel} har {what}: {', '.join(bad)}")
+    return problems
+
+
+def _declaration(candidates: tuple[Page, ...], table_id: str) -> Table | None:
+    for page in candidates:
+        decl = page.table(table_id)
+        if decl is not None:
+            return decl
+    return None
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
 def read(build: Path) -> _Reader:
     """Every fact the published artefacts of ``build`` (a staged project folder) give away."""
     reader = _Reader()
@@ -380,10 +415,12 @@ def read(build: Path) -> _Reader:
         folder = reports / str(year)
         if (folder / "noegletal.json").exists():
             reader.key_figures(year, folder / "noegletal.json")
-        for path in sorted(folder.glob("tabeller/*.csv")) + sorted(
-            folder.glob("tilbud/tabeller/*.csv")
-        ):
-            reader.table(year, path, f"{year}/{path.relative_to(folder)}")
+        for sub in (folder, folder / "tilbud", folder / "opfoelgning"):
+            candidates = _page_of(sub, folder)
+            for path in sorted(sub.glob(f"{TABLES}/*.csv")):
+                decl = _declaration(candidates, path.stem)
+                if decl is not None:  # undeclared tables stop the run in undeclared()
+                    reader.table(year, path, f"{year}/{path.relative_to(folder)}", decl)
     return reader
 
 
@@ -442,12 +479,23 @@ def audit(build: Path) -> AuditResult:
                         tuple(sorted(facts.sources)),
                     )
                 )
-    return AuditResult(findings=findings, checked=checked, names=reader.names)
+    return AuditResult(
+        findings=findings, checked=checked, names=reader.names, undeclared=undeclared(build)
+    )
 
 
 def check(build: Path) -> AuditResult:
     """Run :func:`audit`; raise :class:`DisclosureError` (exit 6) with a Danish message."""
     result = audit(build)
+    if result.undeclared:
+        raise DisclosureError(
+            "diskretionskontrollen stoppede kørslen – intet er publiceret. En side viser en "
+            "tabel, som sidekataloget ikke erklærer (kun erklærede tabeller kontrolleres, så en "
+            "ny tabel kan vise tal om for få personer):\n"
+            + result.summary()
+            + "\nErklær tabellen og hvad hver kolonne viser for siden i "
+            "src/statusrapport/pages.py, eller fjern den fra notebooken."
+        )
     if not result.ok:
         raise DisclosureError(
             "diskretionskontrollen stoppede kørslen – intet er publiceret. Ud fra de filer, der "
@@ -516,10 +564,13 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _slug(text: str) -> str:
-    from statusrapport.report import slug
+def _unit_slug(template: str, stem: str) -> str:
+    """The facility part of a per-facility table id ('historik-{tilbud}', 'historik-clb01')."""
+    return stem.removeprefix(template.split("{", 1)[0])
 
-    return slug(text)
+
+def _slug(text: str) -> str:
+    return report.slug(text)
 
 
 def _front_matter(path: Path) -> dict[str, Any]:

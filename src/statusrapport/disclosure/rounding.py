@@ -52,8 +52,8 @@ def shown_precision(
 
 def precision_for_key(name: str) -> int:
     """Decimals of a key figure as the pages show it (noegletal.json/.csv)."""
-    if name.endswith("aendring_procentpoint"):
-        return 1  # '+0,4 procentpoint'
+    if "aendring_procentpoint" in name or "haeldning" in name:
+        return 1  # '+0,4 procentpoint', its interval (0,1 pp, issue 19), the slope '0,3'
     if "dage_pr_fuldtid" in name or name.startswith("maal.lederevaluering"):
         return 1  # '14,2 dage', '6,1'
     if name.startswith("takster.") and "_kr" in name:

@@ -71,7 +71,7 @@ def assign_keys(
         raise NotebookError(
             "Disse notebooks mangler i notebooks/: "
             + ", ".join(missing)
-            + ". Gendan dem fra git, eller fjern siden fra REPORT_PAGES i config.py."
+            + ". Gendan dem fra git, eller fjern siden fra sidekataloget i pages.py."
         )
     for task in tasks:
         if task.source not in source_hashes:
@@ -110,7 +110,7 @@ def profile_fingerprints(
     if stored.get("basis") == basis and isinstance(stored.get("pages"), dict):
         return dict(stored["pages"])
     from statusrapport import data
-    from statusrapport.analysis import profil
+    from statusrapport.analysis import tilbudsprofil as profil
 
     try:
         with warnings.catch_warnings():

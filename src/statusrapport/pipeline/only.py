@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from statusrapport import config, escaping
+from statusrapport import pages as registry
 from statusrapport.errors import UsageError
 from statusrapport.execution import Task
 
@@ -19,7 +20,7 @@ class Only:
 
 def pages() -> list[str]:
     """The pages ``--only`` accepts: the year's pages and the facility profile."""
-    return [stem for stem, _title in config.REPORT_PAGES] + [config.PROFILE_NOTEBOOK]
+    return [stem for stem, _title in registry.titles()] + [config.PROFILE_NOTEBOOK]
 
 
 def check_only(page: str | None, tilbud: str | None) -> Only | None:

@@ -142,6 +142,7 @@ def _run_steps(
     if pool is not None:
         pool.close(graceful=True)  # all work done: kernels shut down cleanly before rendering
     steps.audit_build(main, log)
+    steps.intruder_test(runs, log)
     steps.render_site(main, record, log)
     steps.publish_run(main, record, log, others=runs[:-1])
     return ExitCode.OK

@@ -1,4 +1,5 @@
-"""The steps of a run, in order: check → validate → stage → execute → audit → render → publish.
+"""The steps of a run, in order: check → validate → stage → execute → audit → intruder test →
+render → publish.
 
 Each step takes the :class:`~statusrapport.pipeline.years.YearRun` it works on and the run log;
 a step that must end the run logs its Danish message and raises
@@ -186,6 +187,24 @@ def audit_build(run: YearRun, log: Log) -> None:
     except DisclosureError as error:
         log.error(str(error))
         raise RunEnded(ExitCode.DISCLOSURE) from None
+
+
+def intruder_test(runs: list[YearRun], log: Log) -> None:
+    """Issue 19: recompute what each executed year publishes on alternative inputs (hidden
+    units moved within the protection range); any difference ends the run, exit 6."""
+    from statusrapport.data import load
+    from statusrapport.disclosure import intruder
+
+    for r in runs:
+        if not r.changed:
+            continue
+        data = load(r.options.data_dir, r.inputs)
+        try:
+            result = intruder.check(data, r.year)
+        except DisclosureError as error:
+            log.error(str(error))
+            raise RunEnded(ExitCode.DISCLOSURE) from None
+        log.info(result.log_line(r.year))
 
 
 def render_site(run: YearRun, record: RunRecord, log: Log) -> None:

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from statusrapport import config, escaping, kalender, paths, planer
+from statusrapport import pages as registry
 from statusrapport.errors import DataError
 from statusrapport.execution import Task
 from statusrapport.kalender import ActiveFacility
@@ -43,7 +44,7 @@ def year_tasks(data_dir: Path, year: int, facilities: list[ActiveFacility]) -> l
             parameters=dict(common),
             front_matter={"title": f"{title} {year}"},
         )
-        for stem, title in config.REPORT_PAGES
+        for stem, title in registry.titles()
     ]
     # One follow-up page per plan (planer.PLANER), linked from the overview page "opfoelgning".
     for item in planer.PLANER:

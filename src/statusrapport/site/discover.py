@@ -13,7 +13,8 @@ from typing import Any
 import nbformat
 import yaml
 
-from statusrapport import config, escaping, planer
+from statusrapport import escaping, planer
+from statusrapport import pages as registry
 
 #: Committed files and folders copied from the project root into the build folder.
 SOURCE_GLOBS: tuple[str, ...] = ("_quarto.yml", "_*.yml", "_*.md", "*.qmd", "*.scss", "*.css")
@@ -97,7 +98,7 @@ def front_matter_of(nb: nbformat.NotebookNode) -> dict[str, Any]:
 
 
 def discover(build_dir: Path, years: Iterable[int], messages: list[str]) -> list[YearReport]:
-    """The stored reports per year, newest first, in the menu order of ``config.REPORT_PAGES``."""
+    """The stored reports per year, newest first, in the menu order of the page registry."""
     reports: list[YearReport] = []
     for year in sorted(set(years), reverse=True):
         folder = build_dir / "reports" / str(year)
@@ -105,7 +106,7 @@ def discover(build_dir: Path, years: Iterable[int], messages: list[str]) -> list
             messages.append(f"Advarsel: der er ingen rapport for {year} i {folder}.")
             continue
         pages = []
-        for stem, default_title in config.REPORT_PAGES:
+        for stem, default_title in registry.titles():
             path = folder / f"{stem}.ipynb"
             if path.exists():
                 title = str(front_matter(path).get("title") or f"{default_title} {year}")

@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 
 from statusrapport import config, disclosure, escaping, fmt
-from statusrapport.analysis import common, fravaer, maal, personale, takster, tilsyn
+from statusrapport.analysis import common, takster, tilsyn
+from statusrapport.analysis import maalopfyldelse as maal
+from statusrapport.analysis import personaleomsaetning as personale
+from statusrapport.analysis import sygefravaer as fravaer
 from statusrapport.data import Dataset
 from statusrapport.hashing import sha
 from statusrapport.stats.change import Change
@@ -463,7 +466,7 @@ _CHANGE_MEASURES = (
 def changes(data: Dataset, year: int, tilbud_id: str) -> list[FacilityChange]:
     """The facility's change in absence and turnover from ``year − 1``, with 95 % intervals.
 
-    Quasi-Poisson intervals with the dispersion estimated across all facilities
+    Quasi-Poisson intervals with the dispersion estimated across the published facilities
     (``common.facility_changes``; formula on the method page). A facility whose figure is
     suppressed in either year (the same disclosure pass as :func:`history`) shows no change:
     the change and its interval would reveal the hidden figure. A facility without data in
@@ -478,12 +481,20 @@ def changes(data: Dataset, year: int, tilbud_id: str) -> list[FacilityChange]:
             reader: Callable[..., pd.DataFrame] = reader,
             numerator: str = numerator,
             denominator: str = denominator,
+            key: str = key,
         ) -> dict[str, Change]:
-            return common.facility_changes(reader(data, through=year), year, numerator, denominator)
+            measure = disclosure.absence if key == "sygefravaer" else disclosure.turnover
+            hidden = {f for y in (year - 1, year) for f in measure(data, y).facilities}
+            return common.facility_changes(
+                reader(data, through=year), year, numerator, denominator, leave_out=hidden
+            )
 
         all_changes = data.cached(("profil.aendringer", key, year), compute)
         change = all_changes.get(tilbud_id)
         if change is None:
+            measure = disclosure.absence if key == "sygefravaer" else disclosure.turnover
+            if any(measure(data, y).hidden(tilbud_id) for y in (year - 1, year)):
+                out.append(FacilityChange(key, subject, None, True))  # hidden: no change shown
             continue
         visible = all(y in shown.index and pd.notna(shown.loc[y, column]) for y in (year - 1, year))
         out.append(FacilityChange(key, subject, change if visible else None, not visible))

@@ -16,7 +16,7 @@ to individuals, so it is hidden (``config.MIN_PERSONS``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from statusrapport import config, disclosure, fmt, rates, stats
-from statusrapport.analysis import common, fravaer
+from statusrapport.analysis import common
+from statusrapport.analysis import sygefravaer as fravaer
 from statusrapport.data import Dataset
 from statusrapport.stats.change import Change
 
@@ -130,13 +131,31 @@ def by_target_group(data: Dataset, year: int) -> pd.DataFrame:
     both = rows(data, through=year)
     both["maalgruppe"] = both["maalgruppe"].astype(str)
     groups = now["maalgruppe"].astype(str)
-    changes = [change(both.loc[both["maalgruppe"] == g], year) for g in groups]
+    hidden = hidden_facilities(data, year)
+    changes = [change(both.loc[both["maalgruppe"] == g], year, leave_out=hidden) for g in groups]
     return common.change_columns(now, changes, shown="aendring_procentpoint")
 
 
-def change(frame: pd.DataFrame, year: int) -> Change | None:
-    """Change in Σ leavers / Σ staff from ``year − 1`` to ``year`` (cluster-robust interval)."""
-    return common.year_change(frame, year, "fratraadte", "gns_ansatte")
+def change(frame: pd.DataFrame, year: int, *, leave_out: Collection[str] = ()) -> Change | None:
+    """Change in Σ leavers / Σ staff from ``year − 1`` to ``year``; the interval from the
+    facilities not in ``leave_out`` (:func:`hidden_facilities`, see common.year_change)."""
+    return common.year_change(frame, year, "fratraadte", "gns_ansatte", leave_out=leave_out)
+
+
+def hidden_facilities(data: Dataset, year: int) -> frozenset[str]:
+    """Facilities whose turnover is hidden in ``year`` or the year before (no interval uses
+    them)."""
+    return frozenset(
+        f
+        for y in (year - 1, year)
+        if y in data.years
+        for f in disclosure.turnover(data, y).facilities
+    )
+
+
+def centre_change(data: Dataset, year: int) -> Change | None:
+    """The centre's change from last year, as the page and noegletal.json publish it."""
+    return change(rows(data, through=year), year, leave_out=hidden_facilities(data, year))
 
 
 def by_facility(data: Dataset, year: int) -> pd.DataFrame:
@@ -216,13 +235,23 @@ def _interval(low: float, high: float) -> str:
 def model(data: Dataset, year: int) -> Model:
     """Each target group's turnover against the rest of the centre, and the change per year.
 
-    Poisson GEE with facility clusters (``stats.turnover_gee``) on every facility-year up to
-    ``year``. Significance words only where the Holm-adjusted p-value is below 0.05 and the
-    group has at least ``common.MIN_TILBUD_PAASTAND`` facilities; otherwise the page says the
-    difference may be chance, or that there are too few facilities to judge.
+    Poisson GEE with facility clusters (``stats.turnover_gee``) on every published
+    facility-year up to ``year``: a facility-year hidden by disclosure control is left out, or
+    its count would move the ratios and their intervals (issue 19). Significance words only
+    where the Holm-adjusted p-value is below 0.05 and the group has at least
+    ``common.MIN_TILBUD_PAASTAND`` facilities; otherwise the page says the difference may be
+    chance, or that there are too few facilities to judge.
     """
     frame = rows(data, through=year)
-    frame = frame.loc[frame["gns_ansatte"] > 0].copy()
+    hidden = pd.Series(
+        [
+            disclosure.turnover(data, int(y)).hidden(f)
+            for f, y in zip(frame["tilbud_id"], frame["aar"], strict=True)
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
+    frame = frame.loc[(frame["gns_ansatte"] > 0) & ~hidden].copy()
     fit = stats.turnover_gee(frame)
     labels, ratios, lows, highs, words, sentences = [], [], [], [], [], []
     k = len(fit.groups)
@@ -316,11 +345,11 @@ class Association:
 
 def association(data: Dataset, year: int) -> Association | None:
     """stats.association of turnover on absence rate (both fractions, so the slope is points per
-    point). None with fewer than 3 facilities. All facilities enter the line; hidden ones are
-    not drawn as points.
+    point). None with fewer than 3 facilities. Only the facilities drawn as points enter the
+    line: a hidden facility would move the slope, its interval and the band (issue 19).
     """
     points = with_absence(data, year)
-    points = points.dropna(subset=["omsaetning", "fravaersprocent"])
+    points = points.loc[~points[disclosure.FLAG]].dropna(subset=["omsaetning", "fravaersprocent"])
     if len(points) < 3 or points["fravaersprocent"].nunique() < 2:
         return None
     result = stats.association(points["fravaersprocent"], points["omsaetning"])
@@ -382,7 +411,7 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
     prev = figures["personaleomsaetning.procent_forrige_aar"]
     if rate is None:
         return figures
-    centre = change(rows(data, through=year), year)
+    centre = centre_change(data, year)
     if prev is not None and centre is not None:
         figures["personaleomsaetning.aendring_procentpoint"] = centre.change_pp
         figures["personaleomsaetning.aendring_procentpoint_ci"] = common.ci_list(centre)

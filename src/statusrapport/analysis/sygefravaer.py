@@ -15,7 +15,7 @@ percentage points (0.4 = 0,4 procentpoint), ready for ``fmt.point``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,19 +166,47 @@ def by_group(data: Dataset, year: int, column: str) -> pd.DataFrame:
     now["aendring_procentpoint"] = (now["fravaersprocent"] - now["fravaersprocent_forrige"]) * 100
     both = rows(data, through=year)
     both = both.assign(**{column: both[column].astype(str)})
-    changes = [change(both.loc[both[column] == level], year) for level in now[column].astype(str)]
+    hidden = hidden_facilities(data, year)
+    changes = [
+        change(both.loc[both[column] == level], year, leave_out=hidden)
+        for level in now[column].astype(str)
+    ]
     return common.change_columns(now, changes, shown="aendring_procentpoint")
 
 
 def change(
-    frame: pd.DataFrame, year: int, numerator: str = "sygefravaer_dagsvaerk"
+    frame: pd.DataFrame,
+    year: int,
+    numerator: str = "sygefravaer_dagsvaerk",
+    *,
+    leave_out: Collection[str] = (),
 ) -> Change | None:
-    """Change in the Σ/Σ rate from ``year − 1`` to ``year`` with a cluster-robust interval.
+    """Change in the Σ/Σ rate from ``year − 1`` to ``year`` with a cluster-robust interval from
+    the facilities not in ``leave_out`` (:func:`hidden_facilities`, see common.year_change).
 
     ``numerator`` is ``sygefravaer_dagsvaerk`` (absence) or ``langtidssygefravaer_dagsvaerk``
     (long-term absence); the denominator is always the possible working days.
     """
-    return common.year_change(frame, year, numerator, "mulige_dagsvaerk")
+    return common.year_change(frame, year, numerator, "mulige_dagsvaerk", leave_out=leave_out)
+
+
+def hidden_facilities(data: Dataset, year: int) -> frozenset[str]:
+    """Facilities whose absence is hidden in ``year`` or the year before (no interval uses them)."""
+    return frozenset(
+        f
+        for y in (year - 1, year)
+        if y in data.years
+        for f in disclosure.absence(data, y).facilities
+    )
+
+
+def centre_change(
+    data: Dataset, year: int, numerator: str = "sygefravaer_dagsvaerk"
+) -> Change | None:
+    """The centre's change from last year, as the page and noegletal.json publish it."""
+    return change(
+        rows(data, through=year), year, numerator, leave_out=hidden_facilities(data, year)
+    )
 
 
 def by_facility(data: Dataset, year: int) -> pd.DataFrame:
@@ -503,9 +531,8 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
     before = total(data, year - 1)
     rate = common.none_if_nan(now["fravaersprocent"])
     prev = common.none_if_nan(before["fravaersprocent"])
-    both = rows(data, through=year)
-    centre = change(both, year)
-    long_term = change(both, year, "langtidssygefravaer_dagsvaerk")
+    centre = centre_change(data, year)
+    long_term = centre_change(data, year, "langtidssygefravaer_dagsvaerk")
     figures: dict[str, Any] = {
         "fravaer.procent_samlet": rate,
         "fravaer.procent_forrige_aar": prev,
