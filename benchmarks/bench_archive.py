@@ -6,7 +6,10 @@ Scenarios, each a real ``statusrapport run`` process with ``STATUSRAPPORT_ENGINE
 - one year re-run in the archive: ``--force --year LAST`` (its notebooks, a partial render);
 - the same year built alone: ``--year LAST`` on an empty project (the comparison);
 - one facility's data changed: one value of one facility in ``noegletal.csv``, then a run;
-- nothing changed: a run in a new process (planning only).
+- nothing changed: a run in a new process (planning only);
+- one facility's absence corrected (:func:`absence_correction`): a cold one-year run, then 30
+  sick days more for one facility's staff group in one month of that year in ``fravaer.csv``,
+  then a run; the ratio of the two (issue 22's target: ≤ 0,35).
 
 Baseline (what an analyst would do without the project): the ``papermill`` CLI once per notebook
 for every year, then ``quarto render`` of the whole project. Papermill is timed on a sample of
@@ -64,6 +67,50 @@ def _change_one_facility(data: Path, year: int) -> str:
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
             return cells[0]
     raise SystemExit("fandt ingen talværdi at ændre i noegletal.csv")
+
+
+def _correct_absence(data: Path, year: int) -> str:
+    """30 sick days more in one facility's staff group in March of ``year`` (a correction)."""
+    path = data / "fravaer.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    column = header.index("sygefravaer_dagsvaerk")
+    for i, line in enumerate(lines[1:], 1):
+        cells = line.split(",")
+        if cells[header.index("maaned")] == f"{year}-03":
+            cells[column] = f"{float(cells[column]) + 30.0:.2f}"
+            lines[i] = ",".join(cells)
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            return cells[0]
+    raise SystemExit(f"fandt ingen fraværsrække for {year}-03 i fravaer.csv")
+
+
+def absence_correction(work: Path, n_facilities: int = 36) -> dict:
+    """A cold one-year run (the newest year) against one facility's absence corrected."""
+    last = 2025
+    data = work / f"raw-korrektion-{n_facilities}"
+    demo.write_demo_data(data, n_facilities=n_facilities)
+    project = work / f"korrektion-{n_facilities}"
+    result: dict = {"facilities": n_facilities, "year": last}
+    result["cold_s"], line = _run(data, project)
+    result["cold_notebooks"] = line.get("run")
+    result["cold_render_s"] = line.get("render_seconds")
+    result["tilbud"] = _correct_absence(data, last)
+    result["corrected_s"], line = _run(data, project)
+    result["corrected_notebooks"] = line.get("run")
+    result["corrected_pages"] = line.get("rendered")
+    result["corrected_render_s"] = line.get("render_seconds")
+    result["ratio"] = result["corrected_s"] / result["cold_s"]
+    print(
+        f"ét tilbuds sygefravær rettet ({result['tilbud']}, {n_facilities} tilbud, {last}): "
+        f"{result['corrected_s']:.0f} s ({result['corrected_notebooks']} notebooks, "
+        f"{result['corrected_pages']} sider, render {result['corrected_render_s']}) mod kold "
+        f"kørsel af året {result['cold_s']:.0f} s ({result['cold_notebooks']} notebooks, "
+        f"render {result['cold_render_s']}) = {result['ratio']:.2f}×",
+        flush=True,
+    )
+    shutil.rmtree(project, ignore_errors=True)
+    return result
 
 
 def baseline_papermill(data: Path, work: Path, years: list[int], sample: int) -> dict:

@@ -10,6 +10,8 @@
 4. The multi-year archive with real Quarto (``bench_archive.py``): cold archive, one year re-run,
    one facility changed, nothing changed, against the papermill + ``quarto render`` baseline, for
    1, 3 and 7 years and 36 and 100 facilities (``--archive-years``, ``--archive-facilities``).
+5. One facility's absence corrected against a cold one-year run, real Quarto
+   (``bench_archive.absence_correction``; ``--skip-correction``).
 
 Results are printed and written to ``benchmarks/results/latest.json``. Use ``--skip-baseline``
 or ``--skip-scaling`` to shorten a run while working.
@@ -87,6 +89,7 @@ def main() -> None:
     parser.add_argument("--skip-validation", action="store_true")
     parser.add_argument("--skip-pipeline", action="store_true")
     parser.add_argument("--skip-archive", action="store_true")
+    parser.add_argument("--skip-correction", action="store_true")
     parser.add_argument("--archive-years", default="1,3,7", help="fx 1,3,7")
     parser.add_argument("--archive-facilities", default="36,100", help="fx 36,100")
     parser.add_argument("--archive-sample", type=int, default=8, help="papermill-stikprøve")
@@ -117,6 +120,16 @@ def main() -> None:
                 tuple(int(x) for x in args.archive_facilities.split(",")),
                 args.archive_sample,
             )
+
+    if not args.skip_correction:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import bench_archive
+
+        if shutil.which("quarto") is None:
+            raise SystemExit("quarto findes ikke på PATH (se ../shared/tools/quarto/README.md)")
+        print("== Ét tilbuds sygefravær rettet mod kold kørsel af ét år (ægte Quarto)", flush=True)
+        with tempfile.TemporaryDirectory(prefix="bench-rettelse-") as tmp:
+            results["absence_correction"] = bench_archive.absence_correction(Path(tmp))
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)

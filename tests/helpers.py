@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -70,3 +71,67 @@ def broken_links(site_dir: Path) -> list[str]:
             if not (page.parent / unquote(parts.path)).resolve().exists():
                 broken.append(f"{page.relative_to(site_dir)} → {link}")
     return broken
+
+
+# --- the command line and published state, shared by the e2e layer (tests/e2e/conftest.py) ---
+
+
+def cli_command(data: Path, work: Path, *args: str, jobs: int = 2) -> list[str]:
+    """``statusrapport run`` on ``data`` with reports, site and staging inside ``work``."""
+    import sys
+
+    return [
+        sys.executable, "-m", "statusrapport", "run",
+        "--data", str(data),
+        "--reports", str(work / "reports"),
+        "--site", str(work / "_site"),
+        "--jobs", str(jobs),
+        *args,
+    ]  # fmt: skip
+
+
+def snapshot(*folders: Path, relative: bool = False) -> dict[str, str]:
+    """Content hash of every file below ``folders``: 'byte-identical' made checkable.
+
+    Keys are the files' paths, or with ``relative`` their paths inside their folder (to
+    compare two workspaces)."""
+    import hashlib
+
+    digest = {}
+    for folder in folders:
+        if folder.exists():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    key = str(path.relative_to(folder)) if relative else str(path)
+                    digest[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+@dataclass(frozen=True)
+class Cli:
+    """``statusrapport run`` as a scheduler starts it, on ``data`` unless the workspace has its
+    own (a test that corrupts data copies it to ``work/raw``). The data folder is a notebook
+    parameter, so every copy of a workspace uses the same folder (a moved one re-executes)."""
+
+    data: Path
+
+    def command(self, work: Path, *args: str) -> list[str]:
+        data = work / "raw" if (work / "raw").exists() else self.data
+        return cli_command(data, work, *args)
+
+    def start(self, work: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+        return subprocess.Popen(
+            self.command(work, *args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,  # like a cron job: its own process group, killable whole
+        )
+
+    def run(
+        self, work: Path, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        proc = self.start(work, *args, env=env)
+        out, err = proc.communicate(timeout=1500)
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)

@@ -4,13 +4,14 @@ published passes the attacker's audit (which also ran inside the run, before pub
 from __future__ import annotations
 
 import json
+import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from disclosure_fixtures import PLANTED, plant
+from helpers import cli_command
 
 from statusrapport import demo
 from statusrapport.disclosure import audit
@@ -24,13 +25,7 @@ def test_run_on_planted_data_exits_0_and_passes_the_audit(tmp_path: Path) -> Non
     raw = tmp_path / "raw"
     demo.write_demo_data(raw, n_facilities=8, years=(YEAR - 2, YEAR))
     plant(raw, YEAR)
-    cmd = [
-        sys.executable, "-m", "statusrapport", "run",
-        "--data", str(raw),
-        "--reports", str(tmp_path / "reports"),
-        "--site", str(tmp_path / "_site"),
-        "--jobs", "2", "--no-render", "--quiet",
-    ]  # fmt: skip
+    cmd = cli_command(raw, tmp_path, "--no-render", "--quiet")
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
     assert done.returncode == 0, done.stderr
     result = audit.audit(tmp_path)
@@ -121,14 +116,8 @@ def test_an_undeclared_table_in_a_page_notebook_stops_the_run_with_exit_6(tmp_pa
         )
     )
     nbformat.write(nb, page)
-    cmd = [
-        sys.executable, "-m", "statusrapport", "run",
-        "--data", str(raw),
-        "--reports", str(tmp_path / "reports"),
-        "--site", str(tmp_path / "_site"),
-        "--jobs", "2", "--no-render", "--quiet",
-    ]  # fmt: skip
-    env = {**__import__("os").environ, "STATUSRAPPORT_NOTEBOOKS": str(notebooks)}
+    cmd = cli_command(raw, tmp_path, "--no-render", "--quiet")
+    env = {**os.environ, "STATUSRAPPORT_NOTEBOOKS": str(notebooks)}
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=1500, env=env)
     assert done.returncode == 6, done.stderr[-3000:]
     assert "personaleomsaetning.ipynb" in done.stderr and "ekstra-tabel" in done.stderr

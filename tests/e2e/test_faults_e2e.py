@@ -17,19 +17,18 @@ test of the chain runs to completion. Run a single case alone and only that last
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import Cli, cli_command, snapshot
 
 from statusrapport import config, demo
 from statusrapport.lifecycle import PAUSE_ENV, PAUSE_FILE_ENV, processes_with
@@ -39,25 +38,12 @@ pytestmark = pytest.mark.slow
 
 YEAR = 2025
 MARK = "STATUSRAPPORT_TEST_MARK"
-DATA: list[Path] = []
-
-
-def snapshot(*folders: Path) -> dict[str, str]:
-    digest = {}
-    for folder in folders:
-        if folder.exists():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    digest[str(path.relative_to(folder))] = hashlib.sha256(
-                        path.read_bytes()
-                    ).hexdigest()
-    return digest
 
 
 def published_state(work: Path) -> dict[str, object]:
     return {
-        "reports": snapshot(work / "reports" / str(YEAR)),
-        "site": snapshot(work / "_site"),
+        "reports": snapshot(work / "reports" / str(YEAR), relative=True),
+        "site": snapshot(work / "_site", relative=True),
         "site_exists": (work / "_site").exists(),
     }
 
@@ -65,20 +51,11 @@ def published_state(work: Path) -> dict[str, object]:
 class Run:
     """One ``statusrapport run`` process on ``work``, marked so its descendants can be found."""
 
-    def __init__(self, work: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, cli: Cli, work: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.mark = uuid.uuid4().hex
         self.pause_file = work.parent / f"pause-{self.mark}"
-        data = work / "raw" if (work / "raw").exists() else DATA[0]
-        cmd = [
-            sys.executable, "-m", "statusrapport", "run",
-            "--data", str(data),
-            "--reports", str(work / "reports"),
-            "--site", str(work / "_site"),
-            "--jobs", "2",
-            *args,
-        ]  # fmt: skip
         self.proc = subprocess.Popen(
-            cmd,
+            cli.command(work, *args),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -113,8 +90,10 @@ class Run:
             pytest.fail(f"processes of the run still alive after {within} s: {names}")
 
 
-def run(work: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return Run(work, *args, env=env).finish()
+def run(
+    cli: Cli, work: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    return Run(cli, work, *args, env=env).finish()
 
 
 def kernel_output(work: Path) -> str:
@@ -132,31 +111,10 @@ def assert_clean(work: Path, before: dict[str, object]) -> None:
 
 @pytest.fixture(scope="module")
 def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Smaller than the e2e default (4 facilities, 2024–2025); published/work/cli follow it."""
     folder = tmp_path_factory.mktemp("faultdata") / "data"
     demo.write_demo_data(folder, n_facilities=4, years=(2024, YEAR))
-    DATA[:] = [folder]
     return folder
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory, small_data: Path) -> Path:
-    work = tmp_path_factory.mktemp("faultpub") / "work"
-    work.mkdir()
-    result = run(work)
-    assert result.returncode == 0, result.stderr
-    # the warm kernels' output goes to the run's log: they must have nothing to say there
-    # either (no TCP warning), and nothing of theirs reaches the terminal
-    quiet = result.stderr + kernel_output(work)
-    assert "[IPKernelApp]" not in quiet and "without encryption" not in quiet
-    assert "Traceback" not in quiet
-    return work
-
-
-@pytest.fixture
-def work(published: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "work"
-    shutil.copytree(published, target, symlinks=True)
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -170,10 +128,10 @@ def chain(published: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- signals -------------------------------------------------------------------------------
 
 
-def test_sigkill_mid_execution_leaves_nothing_behind(chain: Path) -> None:
+def test_sigkill_mid_execution_leaves_nothing_behind(cli: Cli, chain: Path) -> None:
     work = chain
     before = published_state(work)
-    proc = Run(work, "--force")
+    proc = Run(cli, work, "--force")
     deadline = time.time() + 400
     while not list((work / ".build").glob("run-*/reports/*/tilbud/*.ipynb")):
         assert time.time() < deadline and proc.proc.poll() is None, "never reached execution"
@@ -198,7 +156,7 @@ def test_sigkill_mid_execution_leaves_nothing_behind(chain: Path) -> None:
     ],
 )
 def test_sigterm_and_sigint_stop_promptly_and_publish_nothing(
-    chain: Path, point: str, sig: signal.Signals
+    cli: Cli, chain: Path, point: str, sig: signal.Signals
 ) -> None:
     work = chain
     if point in ("render", "publish-after-_site"):
@@ -206,7 +164,7 @@ def test_sigterm_and_sigint_stop_promptly_and_publish_nothing(
         (work / "_site").unlink(missing_ok=True)
     before = published_state(work)
     args = ("--force",) if point in ("validate", "execute") else ()
-    proc = Run(work, *args, env={PAUSE_ENV: point})
+    proc = Run(cli, work, *args, env={PAUSE_ENV: point})
     proc.wait_for_pause()
     stopped = time.perf_counter()
     if sig == signal.SIGINT:  # Ctrl-C: the terminal signals the whole foreground group
@@ -222,11 +180,11 @@ def test_sigterm_and_sigint_stop_promptly_and_publish_nothing(
     assert_clean(work, before)
 
 
-def test_sigkill_between_publish_renames_rolls_back(chain: Path) -> None:
+def test_sigkill_between_publish_renames_rolls_back(cli: Cli, chain: Path) -> None:
     work = chain
     (work / "_site").unlink(missing_ok=True)
     before = published_state(work)
-    proc = Run(work, env={PAUSE_ENV: "publish-after-_site"})
+    proc = Run(cli, work, env={PAUSE_ENV: "publish-after-_site"})
     proc.wait_for_pause()
     assert (work / "_site").is_symlink()  # the site was flipped, the reports not yet
     proc.proc.send_signal(signal.SIGKILL)
@@ -235,9 +193,9 @@ def test_sigkill_between_publish_renames_rolls_back(chain: Path) -> None:
     assert_clean(work, before)
 
 
-def test_after_every_stop_the_next_run_succeeds(chain: Path) -> None:
+def test_after_every_stop_the_next_run_succeeds(cli: Cli, chain: Path) -> None:
     """The last of the chain: after all the stops above, a plain run renders and publishes."""
-    again = run(chain)
+    again = run(cli, chain)
     assert again.returncode == 0, again.stderr
     assert (chain / "_site" / "index.html").exists()
     assert not is_locked(chain / ".build" / "run.lock")
@@ -263,10 +221,12 @@ def _plant(tmp_path: Path, stem: str, code: str) -> tuple[Path, int]:
     return notebooks, len(nb.cells)
 
 
-def test_a_killed_kernel_is_replaced_and_the_notebook_retried(work: Path, tmp_path: Path) -> None:
+def test_a_killed_kernel_is_replaced_and_the_notebook_retried(
+    cli: Cli, work: Path, tmp_path: Path
+) -> None:
     code = KILL_ONCE.format(flag=str(tmp_path / "killed-once"), always=False)
     notebooks, _ = _plant(tmp_path, "tilsyn", code)
-    result = run(work, "--no-render", env={"STATUSRAPPORT_NOTEBOOKS": str(notebooks)})
+    result = run(cli, work, "--no-render", env={"STATUSRAPPORT_NOTEBOOKS": str(notebooks)})
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "killed-once").exists()
     assert "kernen døde" in result.stderr and "tilsyn.ipynb" in result.stderr
@@ -278,12 +238,12 @@ def test_a_killed_kernel_is_replaced_and_the_notebook_retried(work: Path, tmp_pa
 
 
 def test_a_kernel_that_dies_twice_fails_the_notebook_and_keeps_it(
-    work: Path, tmp_path: Path
+    cli: Cli, work: Path, tmp_path: Path
 ) -> None:
     before = published_state(work)
     code = KILL_ONCE.format(flag=str(tmp_path / "killed"), always=True)
     notebooks, n_cells = _plant(tmp_path, "tilsyn", code)
-    result = run(work, "--no-render", env={"STATUSRAPPORT_NOTEBOOKS": str(notebooks)})
+    result = run(cli, work, "--no-render", env={"STATUSRAPPORT_NOTEBOOKS": str(notebooks)})
     assert result.returncode == 3, result.stderr
     assert "tilsyn.ipynb" in result.stderr and "kernen døde" in result.stderr
     assert f"celle {n_cells}" in result.stderr and "logs/kerner.log" in result.stderr
@@ -316,10 +276,8 @@ def _in_namespace(
     )
 
 
-def _cli(work: Path, *args: str) -> str:
-    base = [sys.executable, "-m", "statusrapport", "run", "--data", str(DATA[0]), "--jobs", "2"]
-    paths = ["--reports", str(work / "reports"), "--site", str(work / "_site")]
-    return " ".join([*base, *paths, *args])
+def _cli(data: Path, work: Path, *args: str) -> str:
+    return " ".join(cli_command(data, work, *args))
 
 
 def test_disk_full_on_a_small_tmpfs_is_exit_7_before_any_work(
@@ -332,7 +290,7 @@ def test_disk_full_on_a_small_tmpfs_is_exit_7_before_any_work(
         f"mount -t tmpfs -o size=40m tmpfs {work}\n"
         f"mkdir -p {work}/reports\n"
         f"echo '{last_run}' > {work}/reports/runs.jsonl\n"
-        f"{_cli(work, '--no-render')}",
+        f"{_cli(small_data, work, '--no-render')}",
         tmp_path,
     )
     assert result.returncode == 7, result.stderr
@@ -345,7 +303,7 @@ SUMS = "(cd {0} 2>/dev/null && find -L . -type f -exec sha256sum {{}} + | sort)"
 
 
 def test_disk_full_during_the_run_is_exit_7_and_leaves_nothing(
-    published: Path, tmp_path: Path
+    small_data: Path, published: Path, tmp_path: Path
 ) -> None:
     """The disk fills up after the pre-flight check: while notebooks run, and while rendering.
 
@@ -360,7 +318,7 @@ def test_disk_full_during_the_run_is_exit_7_and_leaves_nothing(
     def case(name: str, point: str, *args: str) -> str:
         return (
             # one worker: one kernel to start, one notebook run into the full disk
-            f"{PAUSE_ENV}={point} {_cli(work, '--quiet', '--jobs', '1', *args)} "
+            f"{PAUSE_ENV}={point} {_cli(small_data, work, '--quiet', '--jobs', '1', *args)} "
             f"> {out}/{name}.out 2> {out}/{name}.err &\n"
             "pid=$!\n"
             f"while [ ! -e {pause} ] && kill -0 $pid 2>/dev/null; do sleep 0.1; done\n"
@@ -419,7 +377,7 @@ def test_read_only_reports_folder_is_exit_8_before_any_work(
     result = _in_namespace(
         f"mount --bind {work}/reports {work}/reports\n"
         f"mount -o remount,bind,ro {work}/reports\n"
-        f"{_cli(work, '--no-render')}",
+        f"{_cli(small_data, work, '--no-render')}",
         tmp_path,
     )
     assert result.returncode == 8, result.stderr
@@ -434,25 +392,25 @@ def test_unreadable_input_file_is_exit_9_and_names_it(small_data: Path, tmp_path
     os.chmod(data / "tilsyn.csv", 0o600)
     work = tmp_path / "perm"
     work.mkdir()
-    cli = _cli(work, "--no-render").replace(str(DATA[0]), str(data))
-    result = _in_namespace(cli, tmp_path)
+    command = _cli(data, work, "--no-render")
+    result = _in_namespace(command, tmp_path)
     assert result.returncode == 9, result.stderr
     assert "tilsyn.csv" in result.stderr and "må ikke læses" in result.stderr
     assert "intern fejl" not in result.stderr and "Traceback" not in result.stderr
 
 
-def test_clock_earlier_than_the_data_is_exit_10(tmp_path: Path) -> None:
+def test_clock_earlier_than_the_data_is_exit_10(cli: Cli, tmp_path: Path) -> None:
     today = time.gmtime()
     future = tmp_path / "work" / "raw"  # data reaching past today's year, as after a clock reset
     demo.write_demo_data(future, n_facilities=2, years=(today.tm_year - 1, today.tm_year + 1))
-    result = run(tmp_path / "work", "--no-render")
+    result = run(cli, tmp_path / "work", "--no-render")
     assert result.returncode == 10, result.stderr
     assert "Maskinens ur viser" in result.stderr and str(today.tm_year + 1) in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_site_on_another_file_system_is_published_atomically_twice(
-    work: Path, tmp_path: Path
+    cli: Cli, work: Path, tmp_path: Path
 ) -> None:
     """The site folder on a tmpfs (/dev/shm), staging on disk: no EXDEV, an atomic flip."""
     shm = Path("/dev/shm")
@@ -463,7 +421,7 @@ def test_site_on_another_file_system_is_published_atomically_twice(
     try:
         site = other / "_site"
         for _ in range(2):  # the second run replaces the site published by the first
-            cmd = Run(work, "--site", str(site))
+            cmd = Run(cli, work, "--site", str(site))
             result = cmd.finish()
             assert result.returncode == 0, result.stderr
             assert site.is_symlink() and (site / "index.html").exists()

@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from helpers import cli_command
 
 from statusrapport import config, demo
 
@@ -112,14 +112,7 @@ def _quarto_bin() -> str | None:
 
 def run_cli(work: Path, *, path: str, timeout: int = 1800) -> subprocess.CompletedProcess:
     """``statusrapport run`` on ``work/raw`` with reports, site and staging inside ``work``."""
-    cmd = [
-        sys.executable, "-m", "statusrapport", "run",
-        "--data", str(work / "raw"),
-        "--reports", str(work / "reports"),
-        "--site", str(work / "_site"),
-        "--jobs", "2",
-        "--year", str(YEAR),
-    ]  # fmt: skip
+    cmd = cli_command(work / "raw", work, "--year", str(YEAR))
     env = {**os.environ, "PATH": path, SECRET_ENV: SECRET_TEXT}
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=ROOT)
 

@@ -1,99 +1,30 @@
 """End-to-end runs of ``statusrapport run`` as a scheduler would call it (real processes).
 
 Small demo data (5 facilities, 2023–2025) keeps each cold run to a few seconds of notebook work.
-Each test gets its own project-like folder: data, reports, site and staging under tmp_path.
+Each test gets its own project-like folder: data, reports, site and staging under tmp_path. The
+data, the published workspace, its copies and the runner come from ``tests/e2e/conftest.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import describe, run_axe
+from helpers import describe, run_axe, snapshot
 
-from statusrapport import config, demo, planer
+from statusrapport import config, planer
 from statusrapport import pages as registry
+from statusrapport.pipeline import keys
 
 pytestmark = pytest.mark.slow
 
 YEAR = 2025
-
-
-def snapshot(*folders: Path) -> dict[str, str]:
-    """Content hash of every file below ``folders``: 'byte-identical' made checkable."""
-    digest = {}
-    for folder in folders:
-        if folder.exists():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    digest[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return digest
-
-
-def start(work: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Run the CLI on ``work``: its own reports and site, the data in ``work/raw`` if present
-    there (a test that corrupts data), else the shared small data set at its fixed path (the
-    data folder is a notebook parameter, so a moved folder would rightly re-execute all)."""
-    data = work / "raw" if (work / "raw").exists() else SMALL_DATA[0]
-    cmd = [
-        sys.executable, "-m", "statusrapport", "run",
-        "--data", str(data),
-        "--reports", str(work / "reports"),
-        "--site", str(work / "_site"),
-        "--jobs", "2",
-        *args,
-    ]  # fmt: skip
-    return subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-        start_new_session=True,  # its own process group, so a test can kill the whole run
-    )
-
-
-def run(work: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    proc = start(work, *args, env=env)
-    out, err = proc.communicate(timeout=600)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-SMALL_DATA: list[Path] = []
-
-
-@pytest.fixture(scope="module")
-def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("small") / "data"
-    demo.write_demo_data(folder, n_facilities=5, years=(2023, YEAR))
-    SMALL_DATA[:] = [folder]
-    return folder
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory, small_data: Path) -> Path:
-    """A work folder after one successful run (reused read-only by several tests)."""
-    work = tmp_path_factory.mktemp("published")
-    result = run(work)
-    assert result.returncode == 0, result.stderr
-    return work
-
-
-@pytest.fixture
-def work(published: Path, tmp_path: Path) -> Path:
-    """A private copy of the published state."""
-    target = tmp_path / "work"
-    shutil.copytree(published, target, symlinks=True)
-    return target
 
 
 def test_first_run_publishes_reports_key_figures_and_site(published: Path) -> None:
@@ -116,10 +47,10 @@ def test_first_run_publishes_reports_key_figures_and_site(published: Path) -> No
     )
 
 
-def test_no_change_rerun_skips_every_notebook(work: Path) -> None:
+def test_no_change_rerun_skips_every_notebook(cli, work: Path) -> None:
     before = snapshot(work / "reports" / str(YEAR), work / "_site")
     started = time.perf_counter()
-    result = run(work)
+    result = cli.run(work)
     elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stderr
     assert "Intet er ændret" in result.stdout
@@ -129,11 +60,11 @@ def test_no_change_rerun_skips_every_notebook(work: Path) -> None:
     assert elapsed < 60  # generous: a sanity bound, the real figure comes from `make bench`
 
 
-def test_backfill_adds_an_earlier_year_and_keeps_published_history(work: Path) -> None:
+def test_backfill_adds_an_earlier_year_and_keeps_published_history(cli, work: Path) -> None:
     """``--years`` builds the missing year in one run and publishes once; the newest year
     (unchanged) stays byte-identical; the backfilled year is then history, kept as it is."""
     newest = snapshot(work / "reports" / str(YEAR))
-    result = run(work, "--years", f"{YEAR - 1}-{YEAR}")
+    result = cli.run(work, "--years", f"{YEAR - 1}-{YEAR}")
     assert result.returncode == 0, result.stderr
     assert snapshot(work / "reports" / str(YEAR)) == newest
     earlier = work / "reports" / str(YEAR - 1)
@@ -155,30 +86,30 @@ def test_backfill_adds_an_earlier_year_and_keeps_published_history(work: Path) -
     )
 
     history = snapshot(earlier)
-    again = run(work, "--year", str(YEAR - 1))
+    again = cli.run(work, "--year", str(YEAR - 1))
     assert again.returncode == 0, again.stderr
     assert "historik" in again.stdout and "--force --year" in again.stdout
     assert snapshot(earlier) == history
 
 
-def test_outputs_are_deterministic(work: Path) -> None:
+def test_outputs_are_deterministic(cli, work: Path) -> None:
     """Forcing a full re-run gives byte-identical notebooks and key figures."""
     year_dir = work / "reports" / str(YEAR)
     before = snapshot(year_dir)
-    result = run(work, "--force", "--no-render")
+    result = cli.run(work, "--force", "--no-render")
     assert result.returncode == 0, result.stderr
     after = snapshot(year_dir)
     changed = sorted(k for k in before if before[k] != after.get(k))
     assert changed == []
 
 
-def test_only_re_executes_one_page_and_leaves_the_rest(work: Path) -> None:
+def test_only_re_executes_one_page_and_leaves_the_rest(cli, work: Path) -> None:
     """`--only tilbudsprofil --tilbud ID`: one notebook executed (validated first), the rest
     untouched; the page comes out byte-identical, since nothing it depends on changed."""
     year_dir = work / "reports" / str(YEAR)
     profile = sorted((year_dir / "tilbud").glob("*.ipynb"))[0]
     before = snapshot(year_dir)
-    result = run(work, "--only", "tilbudsprofil", "--tilbud", profile.stem, "--no-render")
+    result = cli.run(work, "--only", "tilbudsprofil", "--tilbud", profile.stem, "--no-render")
     assert result.returncode == 0, result.stderr
     last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
     planned = len(list(year_dir.rglob("*.ipynb")))  # pages, profiles and plan pages
@@ -188,42 +119,63 @@ def test_only_re_executes_one_page_and_leaves_the_rest(work: Path) -> None:
     assert snapshot(year_dir) == before
 
 
-def test_one_facility_corrected_re_executes_its_page_and_the_year_pages_only(
-    work: Path, tmp_path: Path
-) -> None:
-    """A correction of one facility's occupancy: the year pages and that facility's profile are
-    executed again, the other profiles (whose content is unchanged) are not; and the result is
-    byte-identical to a clean run on the corrected data (incremental = from scratch)."""
-    data = SMALL_DATA[0]
-    original = (data / "noegletal.csv").read_bytes()
-    year_dir = work / "reports" / str(YEAR)
-    before = snapshot(year_dir / "tilbud")
-    lines = original.decode().splitlines()
+def _correct(text: str, file: str) -> tuple[str, str]:
+    """One facility's value in ``YEAR`` corrected: occupancy (noegletal) or sick days
+    (fravaer); the corrected text and the facility's id."""
+    lines = text.splitlines()
     header = lines[0].split(",")
     for i, line in enumerate(lines[1:], 1):
         cells = line.split(",")
-        if cells[header.index("aar")] == str(YEAR) and "belaegning" in line:
-            value = float(cells[header.index("vaerdi")])
-            cells[header.index("vaerdi")] = f"{value - 0.1:.1f}"
-            lines[i], changed = ",".join(cells), cells[header.index("tilbud_id")]
-            break
+        if file == "noegletal" and cells[1] == str(YEAR) and "belaegning" in line:
+            column, step = header.index("vaerdi"), -0.1
+        elif file == "fravaer" and cells[1] == f"{YEAR}-03":
+            column, step = header.index("sygefravaer_dagsvaerk"), 30.0
+        else:
+            continue
+        cells[column] = f"{float(cells[column]) + step:.2f}"
+        lines[i] = ",".join(cells)
+        return "\n".join(lines) + "\n", cells[0]
+    raise AssertionError(f"no value to correct in {file}.csv")
+
+
+def _year_pages_reading(file: str) -> int:
+    """How many of the year's pages (plan pages included) declare ``file`` as an input."""
+    stems = [stem for stem, _ in registry.titles()]
+    stems += [config.PLAN_NOTEBOOK] * len(planer.PLANER)
+    return sum(file in keys.declared_inputs(stem) for stem in stems)
+
+
+@pytest.mark.parametrize("file", ["noegletal", "fravaer"])
+def test_one_facility_corrected_re_executes_the_pages_that_read_it(
+    small_data: Path, cli, work: Path, tmp_path: Path, file: str
+) -> None:
+    """A correction of one facility's occupancy or sick days: the year pages that declare the
+    file and the profiles whose content changed are executed again, nothing else (a sick-day
+    correction leaves the inspection and follow-up pages); and the result is byte-identical to
+    a clean run on the corrected data (incremental = from scratch, so the declarations hold)."""
+    data = small_data
+    original = (data / f"{file}.csv").read_bytes()
+    year_dir = work / "reports" / str(YEAR)
+    before = snapshot(year_dir / "tilbud")
+    corrected, changed = _correct(original.decode(), file)
     try:
-        (data / "noegletal.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        result = run(work, "--no-render")
+        (data / f"{file}.csv").write_text(corrected, encoding="utf-8")
+        result = cli.run(work, "--no-render")
         assert result.returncode == 0, result.stderr
         after = snapshot(year_dir / "tilbud")
         notebooks = [k for k in before if k.endswith(".ipynb")]
         rerun = sorted(Path(k).stem for k in notebooks if before[k] != after[k])
-        assert changed in rerun and len(rerun) < 5, rerun  # 5 facilities
+        assert changed in rerun and len(rerun) <= 5, rerun  # 5 facilities
         last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
-        year_pages = len(registry.titles()) + len(planer.PLANER)
+        year_pages = _year_pages_reading(file)
+        assert 0 < year_pages < len(registry.titles()) + len(planer.PLANER)
         assert last["run"] == year_pages + len(rerun)
 
         clean = tmp_path / "clean"
-        fresh = run(clean, "--no-render")
+        fresh = cli.run(clean, "--no-render")
         assert fresh.returncode == 0, fresh.stderr
     finally:
-        (data / "noegletal.csv").write_bytes(original)
+        (data / f"{file}.csv").write_bytes(original)
     ours = {Path(k).relative_to(year_dir): v for k, v in snapshot(year_dir).items()}
     theirs = {
         Path(k).relative_to(clean / "reports" / str(YEAR)): v
@@ -235,8 +187,8 @@ def test_one_facility_corrected_re_executes_its_page_and_the_year_pages_only(
     ]
 
 
-def test_second_concurrent_run_is_refused_with_exit_5(work: Path) -> None:
-    first = start(work, "--force")
+def test_second_concurrent_run_is_refused_with_exit_5(cli, work: Path) -> None:
+    first = cli.start(work, "--force")
     lock = work / ".build" / "run.lock"
     deadline = time.time() + 60
     # The lock file stays between runs; the holder writes its PID once it holds the OS lock.
@@ -245,7 +197,7 @@ def test_second_concurrent_run_is_refused_with_exit_5(work: Path) -> None:
     ):
         time.sleep(0.1)
     assert lock.read_text().strip() == str(first.pid)
-    second = run(work)
+    second = cli.run(work)
     first.communicate(timeout=600)
     assert second.returncode == 5
     assert "anden kørsel" in second.stderr and str(first.pid) in second.stderr
@@ -253,9 +205,11 @@ def test_second_concurrent_run_is_refused_with_exit_5(work: Path) -> None:
     assert first.returncode == 0
 
 
-def test_killed_run_leaves_published_outputs_untouched_and_next_run_succeeds(work: Path) -> None:
+def test_killed_run_leaves_published_outputs_untouched_and_next_run_succeeds(
+    cli, work: Path
+) -> None:
     published = snapshot(work / "reports" / str(YEAR), work / "_site")
-    proc = start(work, "--force")
+    proc = cli.start(work, "--force")
     deadline = time.time() + 120
     staged: list[Path] = []
     while time.time() < deadline and not staged:
@@ -265,12 +219,12 @@ def test_killed_run_leaves_published_outputs_untouched_and_next_run_succeeds(wor
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert snapshot(work / "reports" / str(YEAR), work / "_site") == published
-    result = run(work)
+    result = cli.run(work)
     assert result.returncode == 0, result.stderr
 
 
 def test_failing_notebook_exits_3_names_it_and_keeps_previous_outputs(
-    work: Path, tmp_path: Path
+    cli, work: Path, tmp_path: Path
 ) -> None:
     notebooks = tmp_path / "notebooks"
     shutil.copytree(config.NOTEBOOKS_DIR, notebooks)
@@ -278,7 +232,7 @@ def test_failing_notebook_exits_3_names_it_and_keeps_previous_outputs(
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('planted failure')"))
     nbformat.write(nb, notebooks / "tilsyn.ipynb")
     before = snapshot(work / "reports" / str(YEAR), work / "_site")
-    result = run(work, env={"STATUSRAPPORT_NOTEBOOKS": str(notebooks)})
+    result = cli.run(work, env={"STATUSRAPPORT_NOTEBOOKS": str(notebooks)})
     assert result.returncode == 3
     assert "tilsyn.ipynb" in result.stderr
     assert f"celle {len(nb.cells)}" in result.stderr
@@ -290,14 +244,14 @@ def test_failing_notebook_exits_3_names_it_and_keeps_previous_outputs(
     assert "planted failure" in kept.read_text()
 
 
-def test_invalid_data_exits_1_and_touches_nothing(work: Path, small_data: Path) -> None:
+def test_invalid_data_exits_1_and_touches_nothing(cli, work: Path, small_data: Path) -> None:
     before = snapshot(work / "reports", work / "_site")
     shutil.copytree(small_data, work / "raw")
     path = work / "raw" / "tilsyn.csv"
     lines = path.read_text().splitlines()
     lines[3] = lines[3].rsplit(",", 1)[0] + ",7.5"  # a score outside 1–5
     path.write_text("\n".join(lines) + "\n")
-    result = run(work)
+    result = cli.run(work)
     assert result.returncode == 1
     assert "tilsyn.csv" in result.stderr and "score" in result.stderr
     assert "Traceback" not in result.stderr
@@ -305,7 +259,7 @@ def test_invalid_data_exits_1_and_touches_nothing(work: Path, small_data: Path) 
 
 
 def test_hanging_notebook_is_stopped_by_the_timeout_and_counted_as_failed(
-    work: Path, tmp_path: Path
+    cli, work: Path, tmp_path: Path
 ) -> None:
     notebooks = tmp_path / "notebooks"
     shutil.copytree(config.NOTEBOOKS_DIR, notebooks)
@@ -314,7 +268,7 @@ def test_hanging_notebook_is_stopped_by_the_timeout_and_counted_as_failed(
     nbformat.write(nb, notebooks / "bostedsundersoegelse.ipynb")
     before = snapshot(work / "reports" / str(YEAR), work / "_site")
     started = time.perf_counter()
-    result = run(work, "--timeout", "20", env={"STATUSRAPPORT_NOTEBOOKS": str(notebooks)})
+    result = cli.run(work, "--timeout", "20", env={"STATUSRAPPORT_NOTEBOOKS": str(notebooks)})
     assert time.perf_counter() - started < 300
     assert result.returncode == 3
     assert "bostedsundersoegelse.ipynb" in result.stderr and "timeout" in result.stderr

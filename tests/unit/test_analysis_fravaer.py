@@ -287,15 +287,6 @@ def test_seasonal_needs_two_years(many: data.Dataset, small: data.Dataset) -> No
     assert fravaer.seasonal(many, 2024) is None  # only 12 months up to 2024
 
 
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from statusrapport.demo import write_demo_data
-
-    folder = tmp_path_factory.mktemp("demo")
-    write_demo_data(folder, seed=2025, years=(2019, 2025), n_facilities=36)
-    return folder
-
-
 def test_funnel_explanation_counts_units_outside_unadjusted_limits() -> None:
     from statusrapport import stats
 

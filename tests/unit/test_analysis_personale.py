@@ -183,15 +183,6 @@ def test_funnel_uses_rate_kind_and_hides_suppressed(small: data.Dataset) -> None
     assert result.target == pytest.approx(20 / 100)
 
 
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from statusrapport.demo import write_demo_data
-
-    folder = tmp_path_factory.mktemp("demo")
-    write_demo_data(folder, seed=2025, years=(2019, 2025), n_facilities=36)
-    return folder
-
-
 def test_scatter_hides_the_same_facilities_as_the_tables(tmp_path: Path) -> None:
     # T0 has 3 leavers (hidden); one more autisme facility is hidden so that T0 cannot be
     # derived from the published target-group total. The scatter must hide both.

@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statusrapport import __version__, config, settings
+from statusrapport import __version__, config, pages, planer, settings
 from statusrapport.errors import NotebookError
 from statusrapport.execution import Task
 from statusrapport.hashing import sha
@@ -56,14 +56,75 @@ def site_fingerprint() -> str:
     return sha(_hash_files(files, root), str(bool(shutil.which("quarto"))), shown)
 
 
+#: Dataset fields (:class:`statusrapport.data.Dataset`) → the input files they are parsed from
+#: (``config.FILES`` names). Frames with facility columns are joined with ``tilbud``. ``years``
+#: (the years with data) is part of every year page's key by itself (:func:`page_inputs_hash`),
+#: ``demo`` too; ``data_dir`` is a parameter.
+FIELD_INPUTS: dict[str, tuple[str, ...]] = {
+    "tilbud": ("tilbud",),
+    "tilsyn": ("tilsyn", "tilbud"),
+    "paabud": ("paabud", "tilbud"),
+    "fravaer": ("fravaer", "tilbud"),
+    "personale": ("personale", "tilbud"),
+    "bostedsundersoegelse": ("bostedsundersoegelse",),
+    "noegletal": ("noegletal", "tilbud"),
+    "takster": ("takster", "tilbud"),
+    "takster_private": ("takster_private",),
+    "planer": tuple(p.fil for p in planer.PLANER),
+    "years": (),
+    "demo": (),
+    "data_dir": (),
+}
+
+
+def declared_inputs(page: str) -> tuple[str, ...]:
+    """The input files ``page`` reads, as the page registry (``pages.py``) declares them.
+
+    Checked by ``tests/notebooks/test_declared_inputs.py``, which executes each page while
+    recording what it touches. A page that shows the key figures (``noegletal.json``) or the
+    validation (``datakvalitet.json``) declares every input."""
+    try:
+        return pages.page(page).inputs
+    except KeyError:
+        return tuple(config.FILES)  # an undeclared page depends on everything
+
+
+def file_fingerprints(data_dir: Path) -> dict[str, str]:
+    """SHA-256 of each contract file's bytes (``<name>.csv`` or ``.xlsx``), by contract name."""
+    from statusrapport.validation.reading import input_path, read_bytes
+
+    found = {}
+    for name in config.FILES:
+        path = input_path(data_dir, name)
+        content, _problem = read_bytes(path, data_dir)
+        found[name] = sha(path.suffix, content if content is not None else b"<missing>")
+    return found
+
+
+def page_inputs_hash(page: str, files: dict[str, str], years: list[int], demo: bool) -> str:
+    """What a year page's content can depend on: its declared inputs, the years with data
+    (every page checks its year against them) and whether the data are fictive."""
+    declared = sorted(declared_inputs(page))
+    return sha(
+        *(f"{name}={files.get(name, '<ukendt>')}" for name in declared),
+        json.dumps(years),
+        "demo" if demo else "real",
+    )
+
+
 def assign_keys(
-    tasks: list[Task], input_hash: str, code_hash: str, pages: dict[str, str] | None = None
+    tasks: list[Task],
+    input_hash: str,
+    code_hash: str,
+    pages: dict[str, str] | None = None,
+    year_inputs: dict[str, str] | None = None,
 ) -> None:
     """A task's key changes when its notebook, parameters, inputs or the package change.
 
     ``pages`` (tilbud_id → :meth:`Profilside.fingerprint`) keys a facility's profile on what it
     shows instead of on every input: another facility's correction that leaves this page as it
-    was does not re-execute it.
+    was does not re-execute it. ``year_inputs`` (notebook stem → :func:`page_inputs_hash`) keys
+    a year page on the inputs it declares: a correction of absence leaves the inspection page.
     """
     source_hashes: dict[Path, str] = {}
     missing = sorted({str(t.source) for t in tasks if not t.source.exists()})
@@ -78,11 +139,18 @@ def assign_keys(
             source_hashes[task.source] = sha(task.source.read_bytes())
         facility = task.parameters.get("tilbud_id")
         shown = (pages or {}).get(facility) if isinstance(facility, str) else None
+        declared = None if facility is not None else (year_inputs or {}).get(task.source.stem)
+        if shown:
+            depends_on = f"side:{shown}"
+        elif declared:
+            depends_on = f"input:{declared}"
+        else:
+            depends_on = input_hash
         task.key = sha(
             source_hashes[task.source],
             json.dumps(task.parameters, sort_keys=True),
             json.dumps(task.front_matter, sort_keys=True, ensure_ascii=False),
-            f"side:{shown}" if shown else input_hash,
+            depends_on,
             code_hash,
         )
 

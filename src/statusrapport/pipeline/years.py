@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from statusrapport import kalender, preflight
+from statusrapport import config, kalender, preflight
 from statusrapport.errors import ExitCode, UsageError
 from statusrapport.execution import Task
 from statusrapport.hashing import sha
@@ -178,7 +178,14 @@ def prepare_year(
         run.pages = keys.profile_fingerprints(
             data_dir, year, basis, run.manifest, facilities, inputs
         )
-    keys.assign_keys(run.tasks, run.input_hash, run.code_hash, run.pages)
+    files = keys.file_fingerprints(data_dir)
+    demo = config.is_demo(data_dir)
+    year_inputs = {
+        t.source.stem: keys.page_inputs_hash(t.source.stem, files, available, demo)
+        for t in run.tasks
+        if "tilbud_id" not in t.parameters
+    }
+    keys.assign_keys(run.tasks, run.input_hash, run.code_hash, run.pages, year_inputs)
     old_keys: dict[str, str] = {} if options.force else run.manifest.get("tasks", {})
     run.changed = [
         t

@@ -1,0 +1,75 @@
+"""Task keys: a year page is keyed on the inputs it declares, a profile on what it shows."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from statusrapport import config, data, demo, pages
+from statusrapport.pipeline import keys
+from statusrapport.pipeline.tasks import active_facilities, year_tasks
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("keys") / "raw"
+    demo.write_demo_data(folder, n_facilities=3, years=(2024, 2025))
+    return folder
+
+
+def _keys(folder: Path) -> dict[str, str]:
+    year = 2025
+    tasks = year_tasks(folder, year, active_facilities(folder, year))
+    files = keys.file_fingerprints(folder)
+    year_inputs = {
+        t.source.stem: keys.page_inputs_hash(t.source.stem, files, [2024, 2025], True)
+        for t in tasks
+        if "tilbud_id" not in t.parameters
+    }
+    keys.assign_keys(tasks, "alle-input", "kode", None, year_inputs)
+    return {t.output: t.key for t in tasks}
+
+
+def test_an_absence_correction_changes_only_the_pages_that_declare_absence(small: Path) -> None:
+    before = _keys(small)
+    path = small / "fravaer.csv"
+    original = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(original + "\n", encoding="utf-8")  # any change of the bytes
+        after = _keys(small)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    changed = {Path(o).stem for o in before if before[o] != after[o] and "/tilbud/" not in o}
+    expected = {s for s, _ in pages.titles() if "fravaer" in keys.declared_inputs(s)}
+    assert changed == expected
+    assert {"sygefravaer", "resume", "datakvalitet"} <= changed and "tilsyn" not in changed
+
+
+def test_the_years_with_data_and_the_demo_flag_are_part_of_every_year_page_key() -> None:
+    files = {name: "x" for name in config.FILES}
+    base = keys.page_inputs_hash("tilsyn", files, [2024, 2025], True)
+    assert keys.page_inputs_hash("tilsyn", files, [2023, 2024, 2025], True) != base
+    assert keys.page_inputs_hash("tilsyn", files, [2024, 2025], False) != base
+    assert keys.page_inputs_hash("tilsyn", {**files, "fravaer": "y"}, [2024, 2025], True) == base
+
+
+def test_every_dataset_field_maps_to_the_files_it_is_parsed_from(small: Path) -> None:
+    """A frame joined with tilbud (it carries the facility's name) depends on tilbud.csv too."""
+    dataset = data.parse(small)
+    fields = {f.name for f in dataclasses.fields(data.Dataset) if not f.name.startswith("_")}
+    assert fields == set(keys.FIELD_INPUTS)
+    for name in fields:
+        value = getattr(dataset, name)
+        if name == "tilbud" or not hasattr(value, "columns"):
+            continue
+        joined = {"navn", "maalgruppe", "center"} <= set(value.columns)
+        assert ("tilbud" in keys.FIELD_INPUTS[name]) == joined, name
+        assert name in keys.FIELD_INPUTS[name]
+
+
+def test_a_page_without_a_declaration_depends_on_every_input() -> None:
+    assert keys.declared_inputs("ny_side") == tuple(config.FILES)
+    for page in pages.BY_ID:
+        assert set(keys.declared_inputs(page)) <= set(config.FILES)
