@@ -37,6 +37,15 @@ def _id_with_guess(value: object, guesses: dict[object, str | None]) -> str:
     return f'"{value}"' + (f" (mente du {guess}?)" if guess else "")
 
 
+def _ids_with_guesses(
+    guesses: dict[object, str | None],
+) -> Callable[[pd.DataFrame], pd.Series]:
+    def text(rows: pd.DataFrame) -> pd.Series:
+        return rows["tilbud_id"].map(lambda v: _id_with_guess(v, guesses))
+
+    return text
+
+
 def _unknown_id_hint(guesses: dict[object, str | None]) -> str:
     """Name the likely fixes first (an O for a 0 is the usual typo), then the general one."""
     likely = sorted((str(u), g) for u, g in guesses.items() if g)
@@ -74,11 +83,7 @@ def known_facilities(tables: dict[str, Table], year: int, today: date) -> list[C
                 "fejl",
                 n_bad == 0,
                 n_bad,
-                _lines_examples(
-                    frame,
-                    mask,
-                    lambda r, g=guesses: r["tilbud_id"].map(lambda v: _id_with_guess(v, g)),
-                ),
+                _lines_examples(frame, mask, _ids_with_guesses(guesses)),
                 _unknown_id_hint(guesses) if n_bad else None,
             )
         )
