@@ -45,7 +45,7 @@ def test_pre_commit_refuses_data_files_in_notebooks_and_src() -> None:
     hook = next(h for h in hooks if h["id"] == "ingen-datafiler")
     assert hook["language"] == "fail"
     pattern = re.compile(hook["files"])
-    for path in DATA_FILES[:-1] + ["notebooks/TABEL.CSV"]:
+    for path in [*DATA_FILES[:-1], "notebooks/TABEL.CSV"]:
         assert pattern.search(path), path
     for path in ["data/raw/fravaer.csv", "tests/fixtures/x.csv", "notebooks/resume.ipynb"]:
         assert not pattern.search(path), path
