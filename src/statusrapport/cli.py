@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from statusrapport import __version__, config
+from statusrapport import __version__, config, planer
 from statusrapport.errors import (
     DataError,
     ExitCode,
@@ -152,6 +152,10 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         args.out, seed=args.seed, years=args.years, n_facilities=args.facilities
     )
     print(f"Skrev {len(paths)} filer med fiktive demodata til {args.out} (frø {args.seed}).")
+    for plan in planer.PLANER:
+        reason = demo.plan_basis(plan)
+        if reason:
+            print(reason)
     return ExitCode.OK
 
 
@@ -198,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse exits 2 on usage errors and 0 on --help
         return int(exit_.code or 0)
     try:
+        planer.check()  # a broken planer.toml: its message, not a KeyError later
         return int(COMMANDS[args.command](args))
     except StatusrapportError as error:
         print(f"statusrapport: {error}", file=sys.stderr)

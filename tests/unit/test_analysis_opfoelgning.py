@@ -248,7 +248,9 @@ def test_rule_rejects_unknown_stage_early_year_and_unexplained_setback(tmp_path:
     table, findings = read_table(path, HANDICAP.fil, tmp_path)
     assert table is not None and not [f for f in findings if f.is_error]
     checks = {c.rule: c for c in plan_statuses({HANDICAP.fil: table}, 2020, datetime.date.today())}
-    assert not checks["planens_trin"].passed and checks["planens_trin"].examples == [(5, "færdig")]
+    assert not checks["planens_trin"].passed and checks["planens_trin"].examples == [
+        (5, '"færdig"')
+    ]
     assert not checks["efter_planens_start"].passed and checks["efter_planens_start"].n_bad == 1
     back = checks["tilbagegang_forklaret"]
     assert not back.passed and back.examples == [(3, "P1 2020: i gang → planlagt")]
@@ -295,7 +297,7 @@ def test_a_missing_plan_file_says_how_to_add_it_or_drop_the_plan(tmp_path: Path)
         if c.file == f"{HANDICAP.fil}.csv" and c.rule == "fil_findes"
     ]
     assert len(missing) == 1 and not missing[0].passed
-    assert "planer.py" in missing[0].hint and "'handicappolitik'" in missing[0].hint
+    assert "planer.toml" in missing[0].hint and "'handicappolitik'" in missing[0].hint
 
 
 def test_plan_without_any_status_yet_gives_none_and_says_so() -> None:

@@ -46,6 +46,20 @@ def _ids_with_guesses(
     return text
 
 
+def _stage_with_guess(stages: tuple[str, ...]) -> Callable[[pd.DataFrame], pd.Series]:
+    """A wrong stage quoted as written, with the stage it was probably meant to be."""
+    import difflib
+
+    def text(rows: pd.DataFrame) -> pd.Series:
+        def one(value: object) -> str:
+            guess = difflib.get_close_matches(str(value).strip().lower(), stages, n=1, cutoff=0.6)
+            return f'"{value}"' + (f" (mente du {guess[0]}?)" if guess else "")
+
+        return rows["status"].map(one)
+
+    return text
+
+
 def _unknown_id_hint(guesses: dict[object, str | None]) -> str:
     """Name the likely fixes first (an O for a 0 is the usual typo), then the general one."""
     likely = sorted((str(u), g) for u, g in guesses.items() if g)
@@ -368,9 +382,9 @@ def plan_statuses(tables: dict[str, Table], year: int, today: date) -> list[Chec
                 "fejl",
                 not bad.any(),
                 int(bad.sum()),
-                _lines_examples(frame, bad, lambda r: r["status"].astype(str)),
-                f"Ret stavningen, eller tilføj trinet til planen '{plan.id}' i "
-                "src/statusrapport/planer.py."
+                _lines_examples(frame, bad, _stage_with_guess(plan.trin)),
+                f"Ret stavningen, eller tilføj trinet til planen '{plan.id}' (feltet trin) i "
+                "planer.toml."
                 if bad.any()
                 else None,
             )
@@ -386,7 +400,7 @@ def plan_statuses(tables: dict[str, Table], year: int, today: date) -> list[Chec
                 not early.any(),
                 int(early.sum()),
                 _lines_examples(frame, early, lambda r: r["aar"].astype("Int64").astype(str)),
-                "Ret året, eller ret planens startår i src/statusrapport/planer.py."
+                f"Ret året, eller ret planens startår (id '{plan.id}') i planer.toml."
                 if early.any()
                 else None,
             )
