@@ -18,11 +18,12 @@ ifneq ($(wildcard $(QUARTO_KIT)/quarto),)
 export PATH := $(QUARTO_KIT):$(PATH)
 endif
 
-.PHONY: help venv lab demo-data validate report run render test test-fast lint format bench scheduled screenshots clean a11y
+.PHONY: help venv lab demo-data validate report run test test-fast lint format bench scheduled screenshots clean a11y
+.PHONY: page check-notebooks
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
-	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +59,16 @@ validate: $(STAMP) ## Validate the input data (Great Expectations)
 report: demo-data ## Set up, make demo data if none, run the pipeline for the latest year, render
 	$(BIN)/statusrapport run --data $(DATA) $(RUN_ARGS)
 
+run: $(STAMP) ## Run the pipeline on the data in DATA (no demo data): changed pages, render, publish
+	$(BIN)/statusrapport run --data $(DATA) $(RUN_ARGS)
+
+page: $(STAMP) ## One page again and the site: make page PAGE=sygefravaer [TILBUD=CLB07] [YEAR=…]
+	@test -n "$(PAGE)" || { echo "Skriv siden: make page PAGE=sygefravaer (eller PAGE=tilbudsprofil TILBUD=CLB07)"; exit 2; }
+	$(BIN)/statusrapport run --data $(DATA) --only $(PAGE) $(if $(TILBUD),--tilbud $(TILBUD)) $(RUN_ARGS)
+
+check-notebooks: $(STAMP) ## The notebooks' conventions in seconds (no kernel; also in test-fast)
+	$(BIN)/python -m pytest tests/unit/test_notebook_conventions.py -q -p no:cacheprovider
+
 test: $(STAMP) ## Run the whole test suite on both cores: the unit layer, then the slow layers file by file
 	@rc=0; \
 	 $(BIN)/python -m pytest tests/unit -n 2 --durations=15 || rc=$$?; \
@@ -86,8 +97,9 @@ scheduled: demo-data ## Quiet run for cron/systemd; appends to logs/scheduled.lo
 screenshots: $(STAMP) ## Screenshots of the built site at phone and desktop width
 	$(BIN)/python -m statusrapport.screenshots
 
-clean: ## Remove generated reports, site and caches (keeps data/raw and .venv)
-	rm -rf reports/[0-9]* reports/runs.jsonl _site _site.* .quarto .pytest_cache
+clean: ## Remove everything a run made: reports, site and their versions, staging, caches (keeps data and .venv)
+	find reports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf _site _site.* ._site.versions .build .quarto .pytest_cache interaktiv
 
 a11y: ## Accessibility check (axe-core in headless Chromium) of the built site in _site/
 	npm ci --silent

@@ -1,4 +1,7 @@
-"""Source notebooks follow the conventions, and the resumé and profile run on small data."""
+"""The resumé and profile run on small data; an interactive run writes nothing git sees.
+
+The notebooks' conventions (cheap, no kernel) are in tests/unit/test_notebook_conventions.py
+(``make check-notebooks``, part of ``make test-fast``)."""
 
 from __future__ import annotations
 
@@ -11,47 +14,6 @@ import papermill as pm
 import pytest
 
 from statusrapport import config, demo
-
-SOURCES = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
-PARAM_LINE = re.compile(r"^(\w+): (int|str|float|bool) = .+  # \S.*$")
-
-
-def test_every_page_has_a_source_notebook():
-    expected = {f"{stem}.ipynb" for stem, _ in config.REPORT_PAGES}
-    expected.add(f"{config.PROFILE_NOTEBOOK}.ipynb")
-    expected.add(f"{config.PLAN_NOTEBOOK}.ipynb")
-    assert expected <= {p.name for p in SOURCES}
-
-
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
-def test_source_is_committed_without_outputs(path: Path):
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [], f"{path.name}: a cell has outputs"
-            assert cell.execution_count is None
-        assert "execution" not in cell.metadata
-
-
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
-def test_first_code_cell_is_a_typed_commented_parameters_cell(path: Path):
-    nb = nbformat.read(path, as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code")
-    assert "parameters" in first.metadata.get("tags", [])
-    lines = [line for line in first.source.splitlines() if line.strip()]
-    assert lines, f"{path.name}: empty parameters cell"
-    for line in lines:
-        assert PARAM_LINE.match(line), f"{path.name}: '{line}' is not 'name: type = value  # text'"
-    names = {line.split(":")[0] for line in lines}
-    assert {"year", "data_dir"} <= names
-    # papermill must understand every parameter (a '=' in the comment breaks its parser)
-    assert set(pm.inspect_notebook(str(path))) == names
-
-
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
-def test_no_relative_data_paths_in_notebooks(path: Path):
-    text = path.read_text(encoding="utf-8")
-    assert "../data" not in text and "data/raw/" not in text.replace("(tom: data/raw)", "")
 
 
 @pytest.fixture(scope="module")
