@@ -117,5 +117,14 @@ PROFILE_NOTEBOOK = "tilbudsprofil"
 
 # --- Follow-up plans (one entry each in planer.toml): overview page and one page per plan ------
 
-#: Executed once per plan in ``planer.PLANER`` into reports/<year>/opfoelgning/<plan_id>.ipynb.
+#: Executed once per plan in ``planer.PLANER`` into reports/<year>/opfoelgning/<plan_id>.ipynb
+#: – except a plan that has its own year page (the bostedsundersøgelse: one page, not two).
 PLAN_NOTEBOOK = "opfoelgningsplan"
+
+
+def plan_page(plan_id: str) -> str:
+    """A plan's page, relative to the year folder: its own year page when one has the plan's id
+    (``bostedsundersoegelse.ipynb``, also in the committee PDF), else ``opfoelgning/<id>``."""
+    if plan_id in {stem for stem, _ in REPORT_PAGES}:
+        return f"{plan_id}.ipynb"
+    return f"opfoelgning/{plan_id}.ipynb"

@@ -24,8 +24,7 @@ MODULES: tuple[str, ...] = (
     "tilsyn",
     "fravaer",
     "personale",
-    "bosted",
-    "opfoelgning",
+    "opfoelgning",  # also the bostedsundersøgelse's bostedsundersoegelse.* (one plan model)
     "maal",
     "takster",
 )

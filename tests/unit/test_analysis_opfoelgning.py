@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from statusrapport import config, contract, demo, demo_handicapplan, planer
-from statusrapport.analysis import bosted, opfoelgning
+from statusrapport.analysis import opfoelgning
 from statusrapport.validation.reading import read_table
 from statusrapport.validation.rules import plan_statuses
 
@@ -106,29 +106,6 @@ def test_action_plan_in_its_start_year_has_no_change(handicap: pd.DataFrame) -> 
     assert list(f.without_status["Seneste status"]) == ["ingen"]
     assert f.setbacks.empty
     assert opfoelgning.fictive_note(handicap, 2019) == ""
-
-
-# --- the bostedsundersøgelse: the generic model agrees with the page it has had since 2008 ------
-
-
-@pytest.mark.parametrize("year", [2019, 2022, 2025])
-def test_bosted_through_the_generic_model_agrees_with_bosted(
-    bosted_raw: pd.DataFrame, year: int
-) -> None:
-    frame = opfoelgning.normalise(BOSTED, bosted_raw)
-    f = opfoelgning.follow_up(BOSTED, frame, year)
-    old = bosted.progress(bosted_raw, year)
-    assert (f.n, f.n_up, f.n_down, f.n_unchanged, f.n_top) == (
-        old.n,
-        old.n_up,
-        old.n_down,
-        old.n_unchanged,
-        old.n_met,
-    )
-    assert f.first_year == 2008 and f.n_themes == old.n_areas == 14
-    assert list(f.setbacks["punkt_id"]) == list(old.setbacks["anbefaling_id"])
-    assert list(f.setbacks["Begrundelse"]) == list(old.setbacks["Kommentar"])
-    assert f.n_without == 0
 
 
 # --- definitions, on small hand-made plans -------------------------------------------------------
