@@ -24,7 +24,8 @@ import sys
 import time
 from pathlib import Path
 
-from statusrapport import demo, pipeline
+from statusrapport import demo
+from statusrapport.pipeline.tasks import active_facilities, year_tasks
 
 QUARTO_ENV = {"STATUSRAPPORT_ENGINE": "quarto"}
 
@@ -69,7 +70,7 @@ def baseline_papermill(data: Path, work: Path, years: list[int], sample: int) ->
     """Seconds per notebook with the papermill CLI (a sample), and the notebooks of all years."""
     tasks = []
     for year in years:
-        tasks += pipeline.plan(data, year, pipeline.active_facilities(data, year))
+        tasks += year_tasks(data, year, active_facilities(data, year))
     papermill = str(Path(sys.executable).with_name("papermill"))
     chosen = tasks[:: max(1, len(tasks) // sample)][:sample]
     started = time.perf_counter()

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from statusrapport import config, demo, pipeline
+from statusrapport.pipeline.tasks import active_facilities, latest_year, year_tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,8 +63,8 @@ def _cli_rerun(data: Path, work: Path) -> float:
 
 def baseline(data: Path, work: Path) -> tuple[float, int]:
     """Sequential papermill CLI calls, one per notebook, as a shell loop would do."""
-    year = pipeline.latest_year(data)
-    tasks = pipeline.plan(data, year, pipeline.active_facilities(data, year))
+    year = latest_year(data)
+    tasks = year_tasks(data, year, active_facilities(data, year))
     papermill = str(Path(sys.executable).with_name("papermill"))
     started = time.perf_counter()
     for task in tasks:
@@ -123,9 +124,7 @@ def main() -> None:
             return
         data = work / "raw"
         demo.write_demo_data(data)
-        n_tasks = len(config.REPORT_PAGES) + len(
-            pipeline.active_facilities(data, pipeline.latest_year(data))
-        )
+        n_tasks = len(config.REPORT_PAGES) + len(active_facilities(data, latest_year(data)))
         print(f"== Pipeline på demodata ({n_tasks} notebooks, {args.jobs} kerner)")
         cold = _pipeline(data, work / "run", force=True, jobs=args.jobs)
         print(f"kold kørsel (alt køres):           {cold:7.1f} s")

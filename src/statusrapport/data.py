@@ -43,7 +43,7 @@ class Dataset:
     #: Rates per facility, year and paragraph, and the private providers' averages (issue 15).
     takster: pd.DataFrame
     takster_private: pd.DataFrame
-    #: Every follow-up plan (planer.PLANER) as the common frame (analysis.opfoelgning.normalise).
+    #: Every follow-up plan (planer.PLANER) as the common frame (planer.normalise).
     planer: dict[str, pd.DataFrame] = field(default_factory=dict)
     demo: bool = False
     years: list[int] = field(default_factory=list)
@@ -191,9 +191,7 @@ def parse(folder: Path, inputs: InputFolder | None = None) -> Dataset:
     _num(takster_private, ["aar", "antal_tilbud"], integer=True)
     takster_private["aar"] = takster_private["aar"].astype("int64")
     _num(takster_private, ["gns_takst_kr_pr_doegn"])
-    from statusrapport.analysis import opfoelgning
-
-    plans = {p.id: opfoelgning.normalise(p, frames[p.fil]) for p in planer.PLANER}
+    plans = {p.id: planer.normalise(p, frames[p.fil]) for p in planer.PLANER}
 
     years = kalender.years_with_data(fravaer["aar"], personale["aar"])
     return Dataset(

@@ -5,9 +5,9 @@
   releases the lock, and the CLI prints one Danish line and exits 143/130.
 * Worker processes and kernels ask Linux to kill them when their parent dies
   (``PR_SET_PDEATHSIG``), so a SIGKILLed run cannot leave them behind.
-* Every process a run starts inherits ``STATUSRAPPORT_RUN_ID``. A small watchdog process waits
-  on a pipe only the run holds; when the run dies without saying goodbye, the watchdog kills
-  whatever still carries the run's id (e.g. Quarto's deno), then removes the dead run's staging.
+* Every process a run starts inherits ``STATUSRAPPORT_RUN_ID``; the watchdog
+  (:mod:`statusrapport.watchdog`, above both this module and ``publish``) kills whatever still
+  carries the id of a run that died without saying goodbye, then removes its staging.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import contextlib
 import ctypes
 import os
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -137,59 +136,3 @@ def pause_point(name: str) -> None:
     Path(marker).write_text(f"{name} {os.getpid()}\n")
     while Path(marker).exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-
-
-# --- watchdog -------------------------------------------------------------------------------
-
-
-class Watchdog:
-    """A process outside the run's process group that cleans up if the run is SIGKILLed."""
-
-    def __init__(self, run_id: str, staging_root: Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "statusrapport.lifecycle", run_id, str(staging_root)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # survives a kill of the run's process group
-            close_fds=True,
-            # without the run's id, so the run's own sweep does not kill its watchdog
-            env={k: v for k, v in os.environ.items() if k != RUN_ID_ENV},
-        )
-
-    def close(self) -> None:
-        """The run ends normally: tell the watchdog, so it only sweeps leftovers and exits."""
-        assert self.proc.stdin is not None
-        with contextlib.suppress(OSError):
-            self.proc.stdin.write(b"done\n")
-            self.proc.stdin.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=10)
-
-    def __enter__(self) -> Watchdog:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-
-def _watch(run_id: str, staging_root: Path) -> None:
-    """Wait for the run to end; if it ended without 'done', kill its processes and clean up."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the run, which tells us
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    message = sys.stdin.buffer.read()  # EOF when the run ends, however it ends
-    kill_run_processes(run_id)
-    if b"done" in message:
-        return
-    from statusrapport import publish
-    from statusrapport.errors import LockedError
-    from statusrapport.lock import run_lock
-
-    # If a new run already took the lock, it recovers and cleans up itself.
-    with contextlib.suppress(LockedError, OSError), run_lock(staging_root / "run.lock"):
-        publish.recover(staging_root)
-        publish.clean_staging(staging_root)
-
-
-if __name__ == "__main__":  # pragma: no cover - runs as the watchdog process
-    _watch(sys.argv[1], Path(sys.argv[2]))

@@ -10,7 +10,10 @@ new plan's pages (and the overview) run (issue 24).
 
 A broken ``planer.toml`` does not stop the import (the contract is built from it at import
 time): :data:`LOAD_ERROR` holds the Danish message and :func:`check` raises it where a command
-starts. This module imports nothing from the package but :mod:`.root` and :mod:`.errors`.
+starts. This module imports nothing from the package but :mod:`.root` and :mod:`.errors`, so
+the contract can build the plans' files from it, and the reader (:mod:`statusrapport.data`)
+turns each plan's file into the common frame with :func:`normalise` without importing the
+analysis.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import re
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import pandas as pd
 
 from statusrapport.errors import UsageError
 from statusrapport.root import find_root
@@ -242,3 +247,29 @@ def check() -> None:
     """Raise the plan file's problem (:class:`PlanConfigError`) where a command starts."""
     if LOAD_ERROR:
         raise PlanConfigError(LOAD_ERROR)
+
+
+def _clean_text(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype(str).str.strip().replace({"nan": "", "<NA>": ""})
+
+
+def normalise(plan: Plan, raw: pd.DataFrame) -> pd.DataFrame:
+    """The plan's file as the common frame, rows in file order (the plan's own order).
+
+    ``fiktiv`` becomes a bool; empty texts become ``""``; ``_orden`` is the item's first row
+    in the file, so themes and items keep the plan's order rather than an alphabetical one.
+    """
+    out = pd.DataFrame(index=raw.index)
+    out["plan"] = plan.id
+    for column in KOLONNER:
+        source = plan.fil_kolonne(column)
+        if source is None or source not in raw:
+            out[column] = ""
+        elif column == "aar":
+            out[column] = pd.to_numeric(raw[source]).astype("int64")
+        else:
+            out[column] = _clean_text(raw[source].astype("object"))
+    out["fiktiv"] = out["fiktiv"].str.lower() == "ja"
+    out = out.reset_index(drop=True)
+    out["_orden"] = out.groupby("punkt_id", sort=False).ngroup()
+    return out

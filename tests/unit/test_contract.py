@@ -370,10 +370,10 @@ def test_year_without_data_exit_1_in_both(
 
 def test_validation_checks_the_year_the_run_plans(demo_copy: Path) -> None:
     """A stray future year in personale.csv does not move the report year (nor planning's)."""
-    from statusrapport import pipeline
+    from statusrapport.pipeline.tasks import latest_year
 
     _set_cell(demo_copy, "personale", 0, "aar", "2031")
     report = validate(demo_copy, today=TODAY)
     assert report.year == 2025
-    assert pipeline.latest_year(demo_copy) == 2025
+    assert latest_year(demo_copy) == 2025
     assert any(f.file == "personale.csv" and f.column == "aar" for f in report.errors)

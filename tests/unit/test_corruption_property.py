@@ -191,13 +191,14 @@ def _prepare_run(folder: Path, inputs: InputFolder) -> None:
 
     ``inputs`` is the folder as validated: the pipeline too reads once and hands it on.
     """
-    from statusrapport import data, keyfigures, pipeline
+    from statusrapport import data, keyfigures
+    from statusrapport.pipeline.tasks import year_tasks
 
     assert not inputs.read_errors
     year = kalender.report_year(None, available_years(inputs.tables, datetime.date.today()))
     assert year is not None
     facilities = kalender.active_facilities(inputs.tables["tilbud"].frame, year)
-    tasks = pipeline.plan(folder, year, facilities)
+    tasks = year_tasks(folder, year, facilities)
     assert all("/" not in f.tilbud_id and len(f.tilbud_id) <= 32 for f in facilities)
     assert len(tasks) >= len(facilities)
     dataset = data.parse(folder, inputs)

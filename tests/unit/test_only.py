@@ -1,4 +1,4 @@
-"""``statusrapport run --only <side> [--tilbud ID]``: a filter on the planned notebooks."""
+"""``statusrapport run --only <side> [--tilbud ID]``: a filter on the year's tasks."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from statusrapport import cli, config, pipeline
+from statusrapport import cli, config
 from statusrapport.errors import UsageError
 from statusrapport.execution import Task
+from statusrapport.pipeline import only
 
 
 def _tasks() -> list[Task]:
@@ -27,7 +28,7 @@ def _tasks() -> list[Task]:
 def test_only_one_page_is_executed_and_the_rest_keep_their_published_keys() -> None:
     tasks = _tasks()
     old = {t.output: f"gammel-{t.output}" for t in tasks}
-    chosen = pipeline.select_only(tasks, pipeline.Only("sygefravaer"), old)
+    chosen = only.select_only(tasks, only.Only("sygefravaer"), old)
     assert [t.output for t in chosen] == ["reports/2025/sygefravaer.ipynb"]
     assert chosen[0].key == "sygefravaer"  # its new key: published as current
     others = [t for t in tasks if t not in chosen]
@@ -36,24 +37,24 @@ def test_only_one_page_is_executed_and_the_rest_keep_their_published_keys() -> N
 
 def test_only_one_facility_profile() -> None:
     tasks = _tasks()
-    chosen = pipeline.select_only(tasks, pipeline.Only("tilbudsprofil", "CLB02"), {})
+    chosen = only.select_only(tasks, only.Only("tilbudsprofil", "CLB02"), {})
     assert [t.output for t in chosen] == ["reports/2025/tilbud/CLB02.ipynb"]
-    every = pipeline.select_only(_tasks(), pipeline.Only("tilbudsprofil"), {})
+    every = only.select_only(_tasks(), only.Only("tilbudsprofil"), {})
     assert len(every) == 2
 
 
 def test_unknown_facility_names_the_active_ones() -> None:
     with pytest.raises(UsageError, match=r"CLB09.*aktive: CLB01, CLB02"):
-        pipeline.select_only(_tasks(), pipeline.Only("tilbudsprofil", "CLB09"), {})
+        only.select_only(_tasks(), only.Only("tilbudsprofil", "CLB09"), {})
 
 
 def test_check_only() -> None:
-    assert pipeline.check_only(None, None) is None
-    assert pipeline.check_only(None, "CLB01") == pipeline.Only("tilbudsprofil", "CLB01")
+    assert only.check_only(None, None) is None
+    assert only.check_only(None, "CLB01") == only.Only("tilbudsprofil", "CLB01")
     with pytest.raises(UsageError, match=r"ukendt side.*sygefravaer"):
-        pipeline.check_only("sygefravær", None)
+        only.check_only("sygefravær", None)
     with pytest.raises(UsageError, match="--tilbud gælder kun tilbudsprofilen"):
-        pipeline.check_only("tilsyn", "CLB01")
+        only.check_only("tilsyn", "CLB01")
 
 
 def test_cli_refuses_an_unknown_page_before_any_work(

@@ -22,18 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, disclosure, fmt, stats
+from statusrapport import config, disclosure, fmt, rates, stats
 from statusrapport.analysis import common
 from statusrapport.data import Dataset
 from statusrapport.stats.change import Change
 
 #: Summed day counts; everything else is derived from these sums.
-DAYS: tuple[str, ...] = (
-    "mulige_dagsvaerk",
-    "sygefravaer_dagsvaerk",
-    "langtidssygefravaer_dagsvaerk",
-    "korttidssygefravaer_dagsvaerk",
-)
+DAYS: tuple[str, ...] = rates.DAYS
 #: Derived columns that disclosure control hides for too-small groups.
 RATE_COLUMNS: tuple[str, ...] = (
     "fravaersprocent",
@@ -99,52 +94,9 @@ def days_as_rate(days: float) -> float:
 # --- Core aggregation -----------------------------------------------------------------------
 
 
-def rows(data: Dataset, year: int | None = None, *, through: int | None = None) -> pd.DataFrame:
-    """Absence rows of one ``year`` (or all years up to ``through``), with the short-term days."""
-    frame = data.fravaer
-    if year is not None:
-        frame = frame.loc[frame["aar"] == year]
-    if through is not None:
-        frame = frame.loc[frame["aar"] <= through]
-    frame = frame.copy()
-    frame["korttidssygefravaer_dagsvaerk"] = (
-        frame["sygefravaer_dagsvaerk"] - frame["langtidssygefravaer_dagsvaerk"]
-    )
-    return frame
-
-
-def summarise(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
-    """Σ/Σ rates and days per FTE for each group in ``by`` (one row for no ``by``).
-
-    FTE is an average over the months the group has data: summed across the group's rows
-    within each month, then averaged over months. So days per FTE is an annual figure only when
-    ``maaneder`` is 12; a facility that opened in July gets the days of six months over its
-    average staffing in those months, and the page must say so.
-    """
-    keys = list(by)
-    work = frame.assign(_alle=1)
-    group_keys = keys or ["_alle"]
-    monthly = work.groupby([*group_keys, "maaned"], observed=True, sort=True)[
-        "fuldtidsstillinger"
-    ].sum()
-    fte = monthly.groupby(level=list(range(len(group_keys))), observed=True).agg(["mean", "size"])
-    fte.columns = ["fuldtidsstillinger", "maaneder"]
-    sums = work.groupby(group_keys, observed=True, sort=True)[list(DAYS)].sum()
-    out = sums.join(fte)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        possible = out["mulige_dagsvaerk"].where(out["mulige_dagsvaerk"] > 0)
-        out["fravaersprocent"] = out["sygefravaer_dagsvaerk"] / possible
-        out["langtid_procent"] = out["langtidssygefravaer_dagsvaerk"] / possible
-        out["korttid_procent"] = out["korttidssygefravaer_dagsvaerk"] / possible
-        sick = out["sygefravaer_dagsvaerk"].where(out["sygefravaer_dagsvaerk"] > 0)
-        out["andel_langtid"] = out["langtidssygefravaer_dagsvaerk"] / sick
-        staff = out["fuldtidsstillinger"].where(out["fuldtidsstillinger"] > 0)
-        out["dage_pr_fuldtid"] = out["sygefravaer_dagsvaerk"] / staff
-    out["maaneder"] = out["maaneder"].astype("int64")
-    out = out.reset_index()
-    if not keys:
-        out = out.drop(columns="_alle")
-    return out
+#: The rows and their Σ/Σ sums live below analysis and disclosure (:mod:`statusrapport.rates`).
+rows = rates.absence_rows
+summarise = rates.absence_summary
 
 
 def total(data: Dataset, year: int) -> pd.Series:

@@ -1,7 +1,8 @@
 """Follow-up of any plan: where each item stands, progress since the plan's start, setbacks.
 
 One model for every plan in :data:`statusrapport.planer.PLANER` (the 2008 bostedsundersøgelse,
-the handicap policy's action plan, …). :func:`normalise` turns a plan's input file into the
+the handicap policy's action plan, …). :func:`~statusrapport.planer.normalise` (kept next to
+the plan definitions, below both ``data`` and this module) turns a plan's input file into the
 common frame (columns :data:`COLUMNS`); everything else works on that frame and the
 :class:`~statusrapport.planer.Plan`.
 
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from statusrapport import fmt, planer
-from statusrapport.planer import KOLONNER, Plan
+from statusrapport.planer import KOLONNER, Plan, normalise
 
 if TYPE_CHECKING:
     from statusrapport.data import Dataset
@@ -50,32 +51,6 @@ __all__ = [
     "status_year",
     "year_note",
 ]
-
-
-def _text(values: pd.Series) -> pd.Series:
-    return values.fillna("").astype(str).str.strip().replace({"nan": "", "<NA>": ""})
-
-
-def normalise(plan: Plan, raw: pd.DataFrame) -> pd.DataFrame:
-    """The plan's file as the common frame, rows in file order (the plan's own order).
-
-    ``fiktiv`` becomes a bool; empty texts become ``""``; ``_orden`` is the item's first row
-    in the file, so themes and items keep the plan's order rather than an alphabetical one.
-    """
-    out = pd.DataFrame(index=raw.index)
-    out["plan"] = plan.id
-    for column in KOLONNER:
-        source = plan.fil_kolonne(column)
-        if source is None or source not in raw:
-            out[column] = ""
-        elif column == "aar":
-            out[column] = pd.to_numeric(raw[source]).astype("int64")
-        else:
-            out[column] = _text(raw[source].astype("object"))
-    out["fiktiv"] = out["fiktiv"].str.lower() == "ja"
-    out = out.reset_index(drop=True)
-    out["_orden"] = out.groupby("punkt_id", sort=False).ngroup()
-    return out
 
 
 def status_year(frame: pd.DataFrame, year: int) -> int:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, disclosure, fmt, stats
+from statusrapport import config, disclosure, fmt, rates, stats
 from statusrapport.analysis import common, fravaer
 from statusrapport.data import Dataset
 from statusrapport.stats.change import Change
@@ -59,19 +59,8 @@ def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 # --- Rates ------------------------------------------------------------------------------------
 
 
-def rows(data: Dataset, year: int | None = None, *, through: int | None = None) -> pd.DataFrame:
-    """Facility-years of ``year`` (or all years up to ``through``) with the turnover rate."""
-    frame = data.personale
-    if year is not None:
-        frame = frame.loc[frame["aar"] == year]
-    if through is not None:
-        frame = frame.loc[frame["aar"] <= through]
-    frame = frame.copy()
-    for column in ("fratraadte", "nyansatte"):
-        frame[column] = frame[column].astype("float64")
-    staff = frame["gns_ansatte"].where(frame["gns_ansatte"] > 0)
-    frame["omsaetning"] = frame["fratraadte"] / staff
-    return frame.reset_index(drop=True)
+#: The rows live below analysis and disclosure (:mod:`statusrapport.rates`).
+rows = rates.turnover_rows
 
 
 def summarise(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:

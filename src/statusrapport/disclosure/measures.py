@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from statusrapport import config
+from statusrapport import config, rates
 from statusrapport.data import Dataset
 from statusrapport.disclosure.protect import EMPTY, Protection, Quantity, protect
 
@@ -61,9 +61,7 @@ def turnover(data: Dataset, year: int) -> Protection:
     """Hidden facilities and target groups for turnover in ``year`` (computed once per run)."""
 
     def compute() -> Protection:
-        from statusrapport.analysis import personale
-
-        frame = personale.rows(data, year)
+        frame = rates.turnover_rows(data, year)
         if frame.empty:
             return EMPTY
         frame = frame.assign(maalgruppe=frame["maalgruppe"].astype(str))
@@ -76,12 +74,10 @@ def absence(data: Dataset, year: int) -> Protection:
     """Hidden facilities and target groups for sickness absence in ``year``."""
 
     def compute() -> Protection:
-        from statusrapport.analysis import fravaer
-
-        rows = fravaer.rows(data, year)
+        rows = rates.absence_rows(data, year)
         if rows.empty:
             return EMPTY
-        frame = fravaer.summarise(rows, ["tilbud_id"])
+        frame = rates.absence_summary(rows, ["tilbud_id"])
         groups = data.tilbud.set_index("tilbud_id")["maalgruppe"].astype(str)
         frame["maalgruppe"] = frame["tilbud_id"].map(groups).fillna("ukendt")
         return protect(frame, quantities=absence_quantities(), small=absence_small)

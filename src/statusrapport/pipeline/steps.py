@@ -1,0 +1,281 @@
+"""The steps of a run, in order: check → validate → stage → execute → audit → render → publish.
+
+Each step takes the :class:`~statusrapport.pipeline.years.YearRun` it works on and the run log;
+a step that must end the run logs its Danish message and raises
+:class:`~statusrapport.pipeline.runlog.RunEnded` with the exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from statusrapport import config, lifecycle, paths, preflight, publish
+from statusrapport.errors import (
+    DisclosureError,
+    DiskFullError,
+    ExitCode,
+    RenderError,
+    mentions_disk_full,
+)
+from statusrapport.execution import TaskResult, disk_full
+from statusrapport.pipeline import keys
+from statusrapport.pipeline.runlog import RUN_LOG, Log, RunEnded, RunRecord
+from statusrapport.pipeline.years import YearRun
+from statusrapport.pool import WarmPool
+
+
+def check_environment(run: YearRun) -> None:
+    """Pre-flight: writable targets, free space for staging and the new versions."""
+    options = run.options
+    targets = [options.reports_dir, options.staging_root]
+    if options.render:
+        targets.append(options.site_dir.parent)
+    preflight.check_writable(*targets)
+    published = [run.published_year] + ([options.site_dir] if options.render else [])
+    preflight.check_free_space(preflight.estimate_bytes(options.reports_dir, published), *targets)
+
+
+@contextlib.contextmanager
+def staging(staging_root: Path) -> Iterator[Path]:
+    """The run's private build folder next to ``reports/`` (same file system), always removed."""
+    build = staging_root / f"run-{os.getpid()}-{int(time.time())}"
+    build.mkdir(parents=True)
+    try:
+        yield build
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def validate(run: YearRun, log: Log) -> None:
+    """Validate the inputs (skipped when exactly these inputs and rules were validated)."""
+    lifecycle.pause_point("validate")
+    if (
+        run.manifest.get("validation") == run.validation_key
+        and (run.published_year / "datakvalitet.json").exists()
+    ):
+        log.info("Inputdata er uændrede og allerede valideret.")
+        return
+    log.info(f"Validerer inputdata i {run.options.data_dir} …")
+    from statusrapport import validation
+
+    report = validation.validate(run.options.data_dir, year=run.year, inputs=run.inputs)
+    if not report.ok:
+        log.error(
+            "inputdata er ugyldige – intet er kørt eller publiceret.\n" + report.summary_text()
+        )
+        raise RunEnded(ExitCode.INVALID_DATA, write_log=False)
+    for warning in report.warnings:
+        log.warn(str(warning))
+    run.quality = report
+
+
+def stage(run: YearRun, log: Log) -> None:
+    """The published reports of every year in staging, the quality report and key figures."""
+    build, build_year = run.build, run.build_year
+    reports_dir = run.options.reports_dir
+    (build / "reports").mkdir(exist_ok=True)  # a backfill stages year after year
+    if reports_dir.exists():
+        for child in sorted(reports_dir.iterdir()):
+            target = build / "reports" / child.name
+            if child.is_dir() and child.name.isdigit() and not target.exists():
+                publish.copy_tree(child, target)
+    build_year.mkdir(parents=True, exist_ok=True)
+    expected = {t.output for t in run.tasks}
+    for stale in build_year.rglob("*.ipynb"):
+        if str(stale.relative_to(build)) not in expected:
+            stale.unlink()  # e.g. a facility that closed
+    if run.quality is not None:
+        run.quality.write_json(build_year / "datakvalitet.json")
+    # Key figures as data, before the notebooks: the resumé page shows exactly these.
+    if run.changed or not (build_year / "noegletal.json").exists():
+        from statusrapport import keyfigures
+        from statusrapport.data import load
+
+        log.info("Beregner nøgletal …")
+        keyfigures.write(
+            keyfigures.compute(load(run.options.data_dir, run.inputs), run.year), build_year
+        )
+
+
+def execute(run: YearRun, pool: WarmPool | None, record: RunRecord, log: Log) -> None:
+    """Run the changed notebooks; any failure ends the run with exit 3 (kept in failed/)."""
+    record.skipped = len(run.tasks) - len(run.changed)
+    if record.skipped:
+        log.info(f"{record.skipped} notebooks er uændrede og springes over.")
+    if pool is None or not run.changed:
+        return
+    lifecycle.pause_point("execute")
+    tasks = run.changed
+    log.info(f"Kører {len(tasks)} notebooks med {pool.workers} parallelle kerner …")
+    log.start_progress(len(tasks))
+    started = time.perf_counter()
+    done = 0
+
+    def on_result(result: TaskResult) -> None:
+        nonlocal done
+        done += 1
+        log.progress(done, len(tasks), result, started)
+        if disk_full(result):  # stop at once: every further notebook would fail the same way
+            log.stop_progress()
+            raise DiskFullError(
+                f"Disken blev fuld, mens notebooks kørte ({result.output}: {result.error}). "
+                "Intet er publiceret, og mellemfilerne er fjernet. Frigør plads, og kør igen."
+            )
+
+    results = pool.run(tasks, run.options.timeout, on_result)
+    log.stop_progress()
+    record.run = [r.output for r in results]
+    record.retried = [r.output for r in results if r.extra.get("retried")]
+    for output in record.retried:
+        log.warn(f"{output}: kernen døde og blev genstartet; notebooken blev kørt igen.")
+    failed = [r for r in results if not r.ok]
+    if not failed:
+        return
+    record.failed = [
+        {"notebook": r.output, "cell": r.cell, "error": r.error, "timeout": r.timed_out}
+        for r in failed
+    ]
+    kept = keep_failed(run.build, run.options.reports_dir, run.year, failed)
+    lines = [
+        f"  {r.output}" + (f", celle {r.cell}" if r.cell is not None else "") + f": {r.error}"
+        for r in failed
+    ]
+    log.error(
+        f"{len(failed)} notebook(s) fejlede – intet er publiceret; "
+        f"de sidst publicerede rapporter er urørte.\n"
+        + "\n".join(lines)
+        + f"\nDe fejlede notebooks (med den fejlende celle) ligger i {kept}"
+    )
+    raise RunEnded(ExitCode.NOTEBOOK_FAILED)
+
+
+def keep_failed(build: Path, reports_dir: Path, year: int, failed: list[TaskResult]) -> Path:
+    """Copy failed executed notebooks (with the failing cell) to ``reports/failed/<year>/``.
+
+    In a backfill a failure may belong to another year than ``year``: each notebook goes to
+    the folder of its own year; the returned folder is ``failed/`` itself then.
+    """
+    target_root = reports_dir / "failed" / str(year)
+    years = {Path(r.output).parts[1] for r in failed if len(Path(r.output).parts) > 2}
+    for result in failed:
+        source = build / result.output
+        relative = Path(result.output).relative_to("reports")
+        target = reports_dir / "failed" / relative
+        if (
+            source.exists()
+            and paths.is_inside(build, source)
+            and paths.is_inside(reports_dir / "failed", target)
+        ):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return target_root if years <= {str(year)} else reports_dir / "failed"
+
+
+def audit_build(run: YearRun, log: Log) -> None:
+    """Play the attacker on what would be published (issue 9); a leak ends the run, exit 6."""
+    from statusrapport.disclosure import audit
+
+    try:
+        audit.check(run.build)
+    except DisclosureError as error:
+        log.error(str(error))
+        raise RunEnded(ExitCode.DISCLOSURE) from None
+
+
+def render_site(run: YearRun, record: RunRecord, log: Log) -> None:
+    """Render the site from every year's executed notebooks (in staging)."""
+    build, options = run.build, run.options
+    if (options.reports_dir / RUN_LOG).exists():
+        shutil.copy2(options.reports_dir / RUN_LOG, build / "reports" / RUN_LOG)
+    if not options.render:
+        return
+    lifecycle.pause_point("render")
+    from statusrapport import site
+
+    years = sorted(int(p.name) for p in (build / "reports").iterdir() if p.name.isdigit())
+    first_year = min(run.available_years) if run.available_years else None
+    run_info = {
+        "data_period": f"{first_year}–{run.year}" if first_year else str(run.year),
+        "run_date": date.today().isoformat(),
+        "input_hash": run.input_hash,
+    }
+    try:
+        result = site.build(
+            build,
+            years=years,
+            demo=config.is_demo(options.data_dir),
+            run_info=run_info,
+            quiet=log.quiet,
+            # the published site: Quarto renders only what changed since it was rendered
+            previous_site=options.site_dir if options.site_dir.is_dir() else None,
+        )
+    except RenderError as error:
+        if mentions_disk_full(str(error)):  # Quarto (deno) hit a full disk: the machine's fault
+            raise DiskFullError(
+                "Disken blev fuld under rendering af sitet. Intet er publiceret, og "
+                "mellemfilerne er fjernet. Frigør plads, og kør igen."
+            ) from None
+        log.error(f"rendering fejlede – intet er publiceret: {error}")
+        raise RunEnded(ExitCode.RENDER_FAILED) from None
+    record.render = result.engine
+    record.rendered = None if result.rendered is None else len(result.rendered)
+    record.render_seconds = {k: round(v, 1) for k, v in result.seconds.items()} or None
+
+
+def write_manifest(run: YearRun) -> None:
+    """The keys this year is published with (compared by the next run)."""
+    keys.write_manifest(
+        run.build_year,
+        {
+            "tasks": {t.output: t.key for t in run.tasks},
+            "validation": run.validation_key,
+            "site": run.site_hash if run.options.render else run.manifest.get("site"),
+            "input_hash": run.input_hash,
+            "profiles": {
+                "basis": keys.profile_basis(run.input_hash, run.code_hash, run.year),
+                "pages": run.pages,
+            },
+        },
+    )
+
+
+def years_text(runs: list[YearRun]) -> str:
+    years = [r.year for r in runs]
+    return str(years[0]) if len(years) == 1 else f"{min(years)}–{max(years)}"
+
+
+def publish_run(
+    run: YearRun, record: RunRecord, log: Log, others: list[YearRun] | None = None
+) -> None:
+    """Write the manifests, then publish the site and the years' reports (the manifests last).
+
+    ``others`` are the further years of a backfill: published in the same step as ``run``.
+    """
+    # The disclosure audit of what is about to be published belongs here, before any flip.
+    options = run.options
+    years = [*(others or []), run]
+    for r in years:
+        write_manifest(r)
+    record.staging_bytes = preflight.tree_bytes(run.build)
+    # Site first, reports last: the reports' manifest says the site is current only once it is.
+    pairs = [(run.build / "_site", options.site_dir)] if options.render else []
+    pairs += [(r.build_year, r.published_year) for r in years]
+    lifecycle.pause_point("publish")
+    publish.publish(pairs, run.build)
+    record.published = True
+    for r in years:
+        failed_dir = options.reports_dir / "failed" / str(r.year)
+        if failed_dir.exists():
+            shutil.rmtree(failed_dir)  # the failures were fixed
+    where = str(run.published_year) if len(years) == 1 else f"{options.reports_dir}/<år>"
+    log.info(
+        f"Færdig: rapporterne for {years_text(years)} ligger i {where}"
+        + (f", sitet i {options.site_dir}" if options.render else "")
+        + "."
+    )
