@@ -196,13 +196,15 @@ def cmd_datamappe(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    # one data folder per published site: the site's unless --data … --ny-data says otherwise
-    requested = datafolder.requested_folder(args.data)
-    args.data = datafolder.choose(args.reports, requested, args.new_data)
-    _require_data_dir(args.data)
     from statusrapport import lifecycle, pipeline
 
+    # one data folder per published site: the site's unless --data … --ny-data says otherwise
+    requested = datafolder.requested_folder(args.data)
+    if requested is not None:
+        _require_data_dir(requested)
     only = pipeline.check_only(args.only, args.tilbud)
+    args.data = datafolder.choose(args.reports, requested, args.new_data)
+    _require_data_dir(args.data)
     with lifecycle.stop_on_signals():  # SIGTERM/SIGINT → RunStopped → clean stop, 143/130
         return pipeline.run(
             data_dir=args.data,

@@ -54,6 +54,19 @@ def file_hashes(folder: Path) -> dict[str, str]:
     return out
 
 
+_HASHES: dict[tuple[Path, str], dict[str, str]] = {}
+
+
+def file_hashes_cached(folder: Path, input_hash: str) -> dict[str, str]:
+    """:func:`file_hashes`, once per folder and content (``input_hash`` covers every file):
+    a backfill's years share them."""
+    key = (Path(folder).resolve(), input_hash)
+    if key not in _HASHES:
+        _HASHES.clear()
+        _HASHES[key] = file_hashes(folder)
+    return dict(_HASHES[key])
+
+
 def published(reports_dir: Path) -> Published | None:
     """What the newest published year was built from (``None``: nothing published yet, or
     published before the data folder was recorded)."""

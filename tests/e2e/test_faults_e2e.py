@@ -75,6 +75,8 @@ class Run:
             "--reports", str(work / "reports"),
             "--site", str(work / "_site"),
             "--jobs", "2",
+            # a test's own copy of the data is another folder than the published site's
+            *(["--ny-data"] if DATA[:1] != [data] else []),
             *args,
         ]  # fmt: skip
         self.proc = subprocess.Popen(

@@ -55,14 +55,22 @@ def site_fingerprint() -> str:
 
 
 def assign_keys(
-    tasks: list[Task], input_hash: str, code_hash: str, pages: dict[str, str] | None = None
-) -> None:
+    tasks: list[Task],
+    input_hash: str,
+    code_hash: str,
+    pages: dict[str, str] | None = None,
+    bases: dict[str, str] | None = None,
+) -> dict[str, dict[str, str]]:
     """A task's key changes when its notebook, parameters, inputs or the package change.
 
     ``pages`` (tilbud_id → :meth:`Profilside.fingerprint`) keys a facility's profile on what it
     shows instead of on every input: another facility's correction that leaves this page as it
-    was does not re-execute it.
+    was does not re-execute it. ``bases`` (output → hash of the inputs the page reads,
+    :func:`statusrapport.pipeline.changes.input_bases`) keys a follow-up plan's page on its
+    own file and entry, and the other pages on every input but the plans'. Returns each task's
+    key components (what the next run compares to say why a page runs again).
     """
+    components: dict[str, dict[str, str]] = {}
     source_hashes: dict[Path, str] = {}
     missing = sorted({str(t.source) for t in tasks if not t.source.exists()})
     if missing:
@@ -76,13 +84,19 @@ def assign_keys(
             source_hashes[task.source] = sha(task.source.read_bytes())
         facility = task.parameters.get("tilbud_id")
         shown = (pages or {}).get(facility) if isinstance(facility, str) else None
-        task.key = sha(
-            source_hashes[task.source],
+        parameters = sha(
             json.dumps(task.parameters, sort_keys=True),
             json.dumps(task.front_matter, sort_keys=True, ensure_ascii=False),
-            f"side:{shown}" if shown else input_hash,
-            code_hash,
         )
+        basis = f"side:{shown}" if shown else (bases or {}).get(task.output, input_hash)
+        task.key = sha(source_hashes[task.source], parameters, basis, code_hash)
+        components[task.output] = {
+            "notebook": source_hashes[task.source],
+            "parametre": parameters,
+            "input": basis,
+            "kode": code_hash,
+        }
+    return components
 
 
 def profile_basis(input_hash: str, code_hash: str, year: int) -> str:
