@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from statusrapport import demo, planer
+from statusrapport import config, demo, planer
 from statusrapport.validation.reading import read_table
 from statusrapport.validation.rules import plan_statuses
 
@@ -33,15 +33,16 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_the_committed_plan_file_holds_the_two_plans() -> None:
     assert planer.LOAD_ERROR is None
-    assert [p.id for p in planer.PLANER] == ["bostedsundersoegelse", "handicappolitik"]
-    bosted, handicap = planer.PLANER
+    committed = planer.load(config.PROJECT_ROOT / "planer.toml")
+    assert [p.id for p in committed] == ["bostedsundersoegelse", "handicappolitik"]
+    bosted, handicap = committed
     assert bosted.trin == planer.BOSTED_TRIN and not bosted.egen_kontrakt
     assert bosted.fil_kolonne("punkt_id") == "anbefaling_id"
     assert handicap.trin == planer.INDSATS_TRIN and handicap.egen_kontrakt
 
 
 def test_a_new_entry_is_read_with_its_defaults(tmp_path: Path) -> None:
-    committed = (planer.plan_file()).read_text(encoding="utf-8")
+    committed = (config.PROJECT_ROOT / "planer.toml").read_text(encoding="utf-8")
     plans = planer.load(_write(tmp_path, committed + NEW))
     new = plans[-1]
     assert (new.id, new.fil, new.startaar) == ("trivsel", "opfoelgning_trivsel", 2021)

@@ -37,12 +37,12 @@ def test_nearest_id(value: str, known: set[str], expected: str | None) -> None:
         (
             "03/18/2025",
             "dato",
-            "måned 18 – amerikansk datoformat (MM/DD/ÅÅÅÅ)? mente du 18-03-2025?",
+            "måned 18 – amerikansk datoformat? mente du 18-03-2025?",
         ),
         (
             "2025-18-03",
             "dato",
-            "måned 18 – dag og måned byttet om (ÅÅÅÅ-DD-MM)? mente du 2025-03-18?",
+            "måned 18 – dag og måned byttet om? mente du 2025-03-18?",
         ),
         ("30-02-2025", "dato", "30. i måned 2 findes ikke i kalenderen"),
         ("2025-02-30", "dato", "dag 30 findes ikke i måned 2"),
@@ -63,7 +63,7 @@ def test_american_date_is_quoted_as_written_with_what_it_looks_like(tmp_path: Pa
     error = next(f for f in findings if f.rule == "type_dato")
     assert not error.passed and error.column == "tilsynsdato"
     assert error.examples == [
-        (3, '"03/18/2025" (måned 18 – amerikansk datoformat (MM/DD/ÅÅÅÅ)? mente du 18-03-2025?)')
+        (3, '"03/18/2025" (måned 18 – amerikansk datoformat? mente du 18-03-2025?)')
     ]
     assert "2025-18-03" not in error.text()
     assert "amerikansk" in (error.hint or "")

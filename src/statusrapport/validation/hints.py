@@ -67,7 +67,7 @@ def nearest_id(value: str, known: Iterable[str]) -> str | None:
 def date_look(value: str, kind: str = "dato") -> str | None:
     """What an unreadable date (``kind="dato"``) or month (``"maaned"``) looks like, in Danish.
 
-    ``date_look("03/18/2025") == "måned 18 – amerikansk datoformat (MM/DD/ÅÅÅÅ)? mente du
+    ``date_look("03/18/2025") == "måned 18 – amerikansk datoformat? mente du
     18-03-2025?"``. ``None`` when the value does not look like a date at all.
     """
     text = value.strip()
@@ -90,7 +90,7 @@ def date_look(value: str, kind: str = "dato") -> str | None:
             return None  # a valid day-first date: a format question, not a wrong value
         if second > 12 and 1 <= first <= 12 and second <= 31:
             return (
-                f"måned {second} – amerikansk datoformat (MM{sep}DD{sep}ÅÅÅÅ)? "
+                f"måned {second} – amerikansk datoformat? "
                 f"mente du {second:02d}-{first:02d}-{year}?"
             )
         if second > 12:
@@ -105,7 +105,7 @@ def date_look(value: str, kind: str = "dato") -> str | None:
             return None
         if month > 12 and 1 <= day <= 12:
             return (
-                f"måned {month} – dag og måned byttet om (ÅÅÅÅ-DD-MM)? "
+                f"måned {month} – dag og måned byttet om? "
                 f"mente du {year}-{day:02d}-{month:02d}?"
             )
         if month > 12 or month == 0:
