@@ -80,18 +80,12 @@ def date_look(value: str, kind: str = "dato") -> str | None:
         return found
     match = _SEP_DATE.match(text)
     if match:
-        first, sep, second, year = (
-            int(match.group(1)),
-            match.group(2),
-            int(match.group(3)),
-            match.group(4),
-        )
+        first, second, year = int(match.group(1)), int(match.group(3)), match.group(4)
         if _exists(int(year), second, first):
             return None  # a valid day-first date: a format question, not a wrong value
         if second > 12 and 1 <= first <= 12 and second <= 31:
             return (
-                f"måned {second} – amerikansk datoformat? "
-                f"mente du {second:02d}-{first:02d}-{year}?"
+                f"måned {second} – amerikansk datoformat? mente du {second:02d}-{first:02d}-{year}?"
             )
         if second > 12:
             return f"måned {second} findes ikke"
@@ -104,10 +98,7 @@ def date_look(value: str, kind: str = "dato") -> str | None:
         if _exists(int(year), month, day):
             return None
         if month > 12 and 1 <= day <= 12:
-            return (
-                f"måned {month} – dag og måned byttet om? "
-                f"mente du {year}-{day:02d}-{month:02d}?"
-            )
+            return f"måned {month} – dag og måned byttet om? mente du {year}-{day:02d}-{month:02d}?"
         if month > 12 or month == 0:
             return f"måned {month} findes ikke"
         return f"dag {day} findes ikke i måned {month}"
