@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from statusrapport import config, datafolder, kalender, planer
+from statusrapport.errors import DisclosureError
 from statusrapport.execution import Task
 from statusrapport.pipeline import changes, keys
 from statusrapport.pipeline.tasks import year_tasks
@@ -112,3 +113,39 @@ def test_reasons_for_code_notebook_and_first_run() -> None:
         "notebooken tilsyn.ipynb er ændret: 1 side"
     ]
     assert changes.reasons([task], new, {}, {}, {})[0] == ["året er ikke publiceret før: 1 side"]
+
+
+def test_pages_kept_on_old_inputs_are_named_as_the_cause_of_a_disclosure_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--only after a data change keeps the other pages as published: the build mixes two data
+    sets, and the disclosure message must say so (not "ret koden")."""
+    from statusrapport.disclosure import audit
+    from statusrapport.pipeline import steps
+    from statusrapport.pipeline.years import RunOptions, YearRun
+
+    pages = [_task(f"reports/{YEAR}/{stem}.ipynb") for stem in ("sygefravaer", "tilsyn")]
+    old = keys.assign_keys(pages, "gamle-data", "kode")
+    new = keys.assign_keys(pages, "nye-data", "kode")
+    options = RunOptions(tmp_path, tmp_path, tmp_path, tmp_path, 1, False, 60, False)
+    run = YearRun(options, YEAR, tasks=pages, changed=pages[:1], components=new)
+    run.manifest = {"komponenter": old}
+    mixed = steps.mixed_inputs(run)
+    assert mixed and mixed.startswith("1 sider er beholdt") and "tilsyn.ipynb" in mixed
+    run.changed = pages
+    assert steps.mixed_inputs(run) is None
+
+    class Leak:
+        ok = False
+
+        def summary(self) -> str:
+            return "  2025 · tabel x · celle y"
+
+    monkeypatch.setattr(audit, "audit", lambda build: Leak())
+    with pytest.raises(DisclosureError) as error:
+        audit.check(tmp_path, mixed_inputs=mixed)
+    assert "ikke er bygget fra de samme inputdata" in str(error.value)
+    assert "ret statusrapport.disclosure" not in str(error.value)
+    with pytest.raises(DisclosureError) as error:
+        audit.check(tmp_path)
+    assert "ret statusrapport.disclosure" in str(error.value)
