@@ -113,8 +113,12 @@ def shown_averages(
     return out
 
 
-def _moved(before: dict[str, str], now: dict[str, str]) -> list[str]:
-    return [f"{k} {before[k]} → {now[k]}" for k in now if k in before and before[k] != now[k]]
+def _moved(before: dict[str, str], now: dict[str, str], shown: int = 3) -> list[str]:
+    """The figures that moved, ``old → new``; the first ``shown`` and how many more."""
+    moved = [f"{k} {before[k]} → {now[k]}" for k in now if k in before and before[k] != now[k]]
+    if len(moved) > shown:
+        return [*moved[:shown], f"og {len(moved) - shown} til"]
+    return moved
 
 
 def reasons(
