@@ -11,6 +11,7 @@ The small dataset (2 facilities × 4 staff groups × 12 months, 2024 and 2025):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -305,7 +306,10 @@ def test_funnel_explanation_counts_units_outside_unadjusted_limits() -> None:
     )
     result = stats.funnel_table(frame, "syg", "mulige", label="tilbud_id", kind="proportion")
     assert result.adjusted
-    expected = int((abs(result.overdispersion.z) > 3.090232).sum())
+    # "Uden tillægget" means the exact binomial 99.8 % limits (the unadjusted funnel).
+    exact = stats.funnel_limits(result.target, frame["mulige"], kind="proportion")
+    rate = frame["syg"] / frame["mulige"]
+    expected = int(((rate > exact["upper_998"]) | (rate < exact["lower_998"])).sum())
     assert expected > 0
     text = common.funnel_explanation(result)
     assert f"Uden tillægget ville {expected} af 10 tilbud" in text
@@ -370,3 +374,23 @@ def test_change_sentence_shows_the_interval_in_danish() -> None:
     )
     few = common.change_sentence("Omsætningen", _change(-10.2, None, None, n=3), 2025)
     assert "steg" not in few and "faldt" not in few and "3 tilbud" in few
+
+
+@pytest.mark.parametrize(("sigma_z", "word"), [(1.4, "udvidet"), (0.9, "indsnævret")])
+def test_p_chart_text_says_widened_or_narrowed_as_sigma_z_says(sigma_z: float, word: str) -> None:
+    chart = stats.p_chart([10.0, 12, 9], [100.0, 100, 100], laney=True)
+    text = fravaer.p_chart_text(stats.ControlChart(chart.table, sigma_z, chart.laney, chart.anhoej))
+    assert f"Grænserne er {word}" in text
+    other = "indsnævret" if word == "udvidet" else "udvidet"
+    assert other not in text
+
+
+def test_centre_p_chart_leaves_a_month_without_data_as_a_gap(demo_dir: Path) -> None:
+    dataset = data.load(demo_dir)
+    full = fravaer.centre_p_chart(dataset, 2025)
+    gone = dataset.fravaer.loc[dataset.fravaer["maaned"].astype(str) != "2022-06"]
+    holed = fravaer.centre_p_chart(dataclasses.replace(dataset, fravaer=gone), 2025)
+    assert len(holed.table) == len(full.table)
+    row = holed.table.loc[holed.table["dato"] == pd.Timestamp("2022-06-01")]
+    assert len(row) == 1 and np.isnan(row["value"].iloc[0])
+    assert holed.sigma_z != pytest.approx(full.sigma_z)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import write_contract
 
-from statusrapport import data
+from statusrapport import data, fmt
 from statusrapport.analysis import personale
 
 
@@ -217,3 +217,16 @@ def test_scatter_hides_the_same_facilities_as_the_tables(tmp_path: Path) -> None
         personale.by_facility(ds, 2025).query("undertrykt")["tilbud_id"]
     )
     assert personale.association(ds, 2025) is not None  # all four still enter the line
+
+
+@pytest.mark.parametrize(
+    ("ratio", "expected"),
+    [
+        (1.10, f"relativt 10{fmt.NBSP}% højere end resten af centret"),
+        (0.85, f"relativt 15{fmt.NBSP}% lavere end resten af centret"),
+        (2.1, "2,1 gange så høj som resten af centret"),
+        (1.002, "på niveau med resten af centret"),
+    ],
+)
+def test_ratio_words_say_relative_not_percentage_points(ratio: float, expected: str) -> None:
+    assert personale._ratio_words(ratio, "resten af centret") == expected

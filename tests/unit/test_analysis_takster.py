@@ -22,6 +22,8 @@ from statusrapport.analysis import maal, profil, resume, takster
 
 YEAR = 2024
 RATE_COLUMNS = ("tilbud_id", "aar", "paragraf", "takst_kr_pr_doegn", "pladser")
+#: Private rates include VAT, municipal ones do not: the private side is divided by this.
+VAT = 1 + takster.MOMS_FORSKEL
 
 
 def _rows(b_rate: float = 3000.0, private: bool = True) -> dict[str, list[dict[str, object]]]:
@@ -97,10 +99,11 @@ def test_facility_weighted_by_its_own_places(ds: data.Dataset) -> None:
     assert list(table.index) == ["A", "B", "C"]  # D (§ 105/§ 85) has no rate
     # A: (2000·10 + 1800·10) / 20 against (2600·10 + 1700·10) / 20
     assert table.loc["A", "takst"] == pytest.approx(1900.0)
-    assert table.loc["A", "privat"] == pytest.approx(2150.0)
-    assert table.loc["A", "forskel"] == pytest.approx(1900 / 2150 - 1)
+    assert table.loc["A", "privat_med_moms"] == pytest.approx(2150.0)
+    assert table.loc["A", "privat"] == pytest.approx(2150.0 / VAT)
+    assert table.loc["A", "forskel"] == pytest.approx(1900 * VAT / 2150 - 1)
     assert table.loc["A", "status"] == takster.OPFYLDT
-    assert table.loc["B", "forskel"] == pytest.approx(3000 / 2600 - 1)
+    assert table.loc["B", "forskel"] == pytest.approx(3000 * VAT / 2600 - 1)
     assert table.loc["B", "status"] == takster.IKKE_OPFYLDT
     assert pd.isna(table.loc["C", "privat"]) and table.loc["C", "status"] == takster.INGEN_DATA
     assert table.loc["C", "takst"] == pytest.approx(2500.0)
@@ -114,13 +117,13 @@ def test_group_and_centre_weighted_by_places_not_met(ds: data.Dataset) -> None:
     assert list(table.index) == ["socialpsykiatri", "autisme", takster.CENTER]
     autisme = table.loc["autisme"]
     assert autisme["takst_sammenlignet"] == pytest.approx((20000 + 18000 + 90000) / 50)
-    assert autisme["privat"] == pytest.approx((26000 + 17000 + 78000) / 50)
-    assert autisme["forskel"] == pytest.approx(2560 / 2420 - 1)
+    assert autisme["privat"] == pytest.approx((26000 + 17000 + 78000) / 50 / VAT)
+    assert autisme["forskel"] == pytest.approx(2560 * VAT / 2420 - 1)
     assert autisme["status"] == takster.IKKE_OPFYLDT
     assert autisme["antal_private"] == 7
     centre = table.loc[takster.CENTER]
     assert centre["status"] == takster.IKKE_OPFYLDT
-    assert centre["forskel"] == pytest.approx(2560 / 2420 - 1)  # C has no comparison
+    assert centre["forskel"] == pytest.approx(2560 * VAT / 2420 - 1)  # C has no comparison
     assert (centre["pladser"], centre["pladser_sammenlignet"]) == (70, 50)
     assert centre["takst"] == pytest.approx((128000 + 50000) / 70)  # all places with a rate
     assert table.loc["socialpsykiatri", "status"] == takster.INGEN_DATA
@@ -165,14 +168,14 @@ def test_history_over_the_years(ds: data.Dataset) -> None:
     history = takster.history(ds, YEAR)
     centre = history.loc[history["maalgruppe"] == takster.CENTER].set_index("aar")
     assert list(centre.index) == [YEAR - 1, YEAR]
-    assert centre.loc[YEAR - 1, "forskel"] == pytest.approx(2000 / 1900 - 1)
+    assert centre.loc[YEAR - 1, "forskel"] == pytest.approx(2000 * VAT / 1900 - 1)
     assert centre.loc[YEAR - 1, "status"] == takster.IKKE_OPFYLDT
 
 
 def test_seventh_target_on_the_scoreboard(ds: data.Dataset) -> None:
     assert len(maal.TARGET_KEYS) == 7 and "takster" in maal.FACILITY_KEYS
     values = maal.values(ds, YEAR).set_index("tilbud_id")["takster"]
-    assert values["A"] == pytest.approx((1900 / 2150 - 1) * 100)
+    assert values["A"] == pytest.approx((1900 * VAT / 2150 - 1) * 100)
     assert pd.isna(values["D"])
     statuses = maal.status_matrix(ds, YEAR).set_index("tilbud_id")["takster"]
     assert statuses.to_dict() == {
@@ -190,20 +193,20 @@ def test_profile_rows(ds: data.Dataset) -> None:
     rows = profil.comparison(ds, YEAR, "A").set_index("noegle")
     assert rows.loc["takst_kr", profil.TILBUD] == pytest.approx(1900.0)
     assert rows.loc["takst_kr", profil.GRUPPE] == pytest.approx((20000 + 18000 + 90000) / 50)
-    assert rows.loc["takster", profil.TILBUD] == pytest.approx((1900 / 2150 - 1) * 100)
+    assert rows.loc["takster", profil.TILBUD] == pytest.approx((1900 * VAT / 2150 - 1) * 100)
     assert rows.loc["takster", "Status"] == maal.OPFYLDT
     assert rows.loc["takst_kr", "Status"] == "–"
     shown = profil.display(profil.comparison(ds, YEAR, "A")).set_index("Nøgletal")
-    assert shown.iloc[-1][profil.TILBUD] == f"{fmt.MINUS}11,6{fmt.NBSP}%"
+    assert shown.iloc[-1][profil.TILBUD] == f"{fmt.MINUS}6,3{fmt.NBSP}%"
     assert shown.iloc[-2][profil.TILBUD] == f"1.900{fmt.NBSP}kr."
 
 
 def test_key_figures_rounded_as_shown(ds: data.Dataset) -> None:
     cleaned = keyfigures._clean(takster.key_figures(ds, YEAR))
     assert cleaned["takster.center_takst_kr"] == 2560
-    assert cleaned["takster.center_forskel_procent"] == round(2560 / 2420 - 1, 3)
+    assert cleaned["takster.center_forskel_procent"] == round(2560 * VAT / 2420 - 1, 3)
     assert cleaned["takster.forskel_procent_pr_maalgruppe"] == {
-        "autisme": round(2560 / 2420 - 1, 3),
+        "autisme": round(2560 * VAT / 2420 - 1, 3),
         "socialpsykiatri": None,
     }
 
@@ -264,8 +267,86 @@ def test_demo_rates_are_calibrated_and_fictive(demo_dir: Path) -> None:
         "Fiktive tal (demodata); rigtige tal fra Tilbudsportalen"
     }
     centre = takster.history(ds, 2025).query("maalgruppe == @takster.CENTER").set_index("aar")
-    assert centre.loc[2019, "forskel"] > 0 > centre.loc[2025, "forskel"]
+    # VAT-inclusive the demo centre moves from above to below the private average; on the same
+    # VAT basis it is still above in 2025 (issue 21: the old "Målet er opfyldt" at −2,0 %).
+    with_vat = centre["takst_sammenlignet"] / centre["privat_med_moms"] - 1
+    assert with_vat[2019] > 0 > with_vat[2025]
+    assert centre.loc[2019, "forskel"] > centre.loc[2025, "forskel"] > takster.SAMMENLIGNINGSMARGIN
+    assert centre.loc[2025, "status"] == takster.IKKE_OPFYLDT
     assert set(takster.facility_table(ds, 2025)["status"]) == {
         takster.OPFYLDT,
         takster.IKKE_OPFYLDT,
+        takster.KAN_IKKE_AFGOERES,
     }
+
+
+@pytest.mark.parametrize(
+    ("difference", "expected"),
+    [
+        (-0.0201, takster.OPFYLDT),
+        (-0.02, takster.KAN_IKKE_AFGOERES),
+        (-0.005, takster.KAN_IKKE_AFGOERES),
+        (0.0, takster.KAN_IKKE_AFGOERES),
+        (0.02, takster.KAN_IKKE_AFGOERES),
+        (0.0201, takster.IKKE_OPFYLDT),
+        (float("nan"), takster.INGEN_DATA),
+    ],
+)
+def test_status_inside_the_comparability_margin_cannot_be_decided(
+    difference: float, expected: str
+) -> None:
+    assert takster.SAMMENLIGNINGSMARGIN == 0.02
+    assert takster.status(difference) == expected
+
+
+def test_resume_verdict_is_like_for_like(tmp_path: Path) -> None:
+    """Issue 21: 2,0 % below the private rates *with* VAT is 3,9 % above them without VAT; the
+    resumé must not say "Målet er opfyldt"."""
+    rows = _rows(b_rate=2000.0)
+    # Centre 1.960 kr. on 50 places; private rates with VAT set so the centre is 2,0 % below.
+    private_vat = 1960 / 0.98
+    rows["takster_private"] = [
+        {**r, "gns_takst_kr_pr_doegn": private_vat} if r["aar"] == YEAR else r
+        for r in rows["takster_private"]
+    ]
+    ds = write_contract(tmp_path / "data", rows)
+    centre = takster.summary(ds, YEAR).iloc[-1]
+    assert centre["takst_sammenlignet"] / centre["privat_med_moms"] - 1 == pytest.approx(-0.02)
+    assert centre["forskel"] == pytest.approx(1960 * VAT / private_vat - 1)
+    assert centre["forskel"] == pytest.approx(0.0388, abs=1e-4)
+    assert centre["status"] == takster.IKKE_OPFYLDT
+    figures = keyfigures._clean(takster.key_figures(ds, YEAR))
+    assert figures["takster.maal_opfyldt"] is False
+    assert figures["takster.vurdering"] == takster.IKKE_OPFYLDT
+    headline = resume.rates(figures, YEAR)
+    assert headline is not None
+    assert "Målet er ikke opfyldt." in headline.text and "uden moms" in headline.text
+    assert f"relativt 3,9{fmt.NBSP}% over" in headline.text
+    page = takster.verdict_text(centre, YEAR)
+    assert "uden moms" in page and "relativt" in page and "målet er ikke opfyldt" in page
+
+
+def test_a_difference_inside_the_margin_is_undecided_everywhere(tmp_path: Path) -> None:
+    rows = _rows(b_rate=2000.0)
+    private_vat = 1960 * VAT / 0.99  # 1 % below on the same VAT basis
+    rows["takster_private"] = [
+        {**r, "gns_takst_kr_pr_doegn": private_vat} if r["aar"] == YEAR else r
+        for r in rows["takster_private"]
+    ]
+    ds = write_contract(tmp_path / "data", rows)
+    centre = takster.summary(ds, YEAR).iloc[-1]
+    assert centre["forskel"] == pytest.approx(-0.01)
+    assert centre["status"] == takster.KAN_IKKE_AFGOERES
+    figures = keyfigures._clean(takster.key_figures(ds, YEAR))
+    assert figures["takster.maal_opfyldt"] is None
+    headline = resume.rates(figures, YEAR)
+    assert headline is not None
+    assert "kan ikke afgøres" in headline.text and "Målet er" not in headline.text
+    assert "kan ikke afgøres" in takster.verdict_text(centre, YEAR)
+    # Per facility: A 1.900 kr. is 4,0 % below, B 2.000 kr. 1,0 % above (inside the margin).
+    matrix = maal.status_matrix(ds, YEAR).set_index("tilbud_id")
+    assert matrix.loc["A", "takster"] == maal.OPFYLDT
+    assert matrix.loc["B", "takster"] == maal.KAN_IKKE_AFGOERES
+    totals = maal.totals(ds, YEAR).set_index("maal")
+    assert totals.loc["takster", "Kan ikke afgøres"] == 1
+    assert totals.loc["takster", "Opfyldt af"] == "1 af 1"

@@ -13,15 +13,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from statusrapport import disclosure, fmt, stats
 from statusrapport.stats.change import (
     MIN_CLUSTERS,
     Change,
-    bootstrap_change,
     change_dispersion,
     facility_change,
+    pooled_change,
 )
 from statusrapport.stats.funnel import FunnelResult, Kind
 
@@ -77,7 +76,7 @@ def year_change(
     cluster: str = "tilbud_id",
     year_column: str = "aar",
 ) -> Change | None:
-    """Change of Σnumerator/Σdenominator from ``year − 1`` to ``year``, bootstrapped by facility.
+    """Change of Σnumerator/Σdenominator from ``year − 1`` to ``year``, cluster-robust by facility.
 
     ``frame`` holds rows of both years (any finer rows are summed per facility and year). None
     when either year has no denominator.
@@ -87,7 +86,7 @@ def year_change(
         return None
     if wide[(denominator, year)].sum() <= 0:
         return None
-    return bootstrap_change(*_four(wide, year, numerator, denominator))
+    return pooled_change(*_four(wide, year, numerator, denominator))
 
 
 def _wide(
@@ -259,8 +258,7 @@ def funnel_explanation(result: FunnelResult) -> str:
         if share > 0.8
         else "Grænserne er stadig bredest for de små tilbud."
     )
-    z998 = float(norm.ppf(1 - 0.001))
-    n_out = int(np.sum(np.abs(od.z) > z998))
+    n_out = result.n_outside_exact(0.998)  # the exact limits the page calls "uden tillægget"
     return (
         "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Grænserne er derfor "
         "gjort bredere med et tillæg for den ekstra forskel mellem tilbud (additiv justering "

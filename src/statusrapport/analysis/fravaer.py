@@ -173,7 +173,7 @@ def by_group(data: Dataset, year: int, column: str) -> pd.DataFrame:
 def change(
     frame: pd.DataFrame, year: int, numerator: str = "sygefravaer_dagsvaerk"
 ) -> Change | None:
-    """Change in the Σ/Σ rate from ``year − 1`` to ``year`` with a facility-bootstrap interval.
+    """Change in the Σ/Σ rate from ``year − 1`` to ``year`` with a cluster-robust interval.
 
     ``numerator`` is ``sygefravaer_dagsvaerk`` (absence) or ``langtidssygefravaer_dagsvaerk``
     (long-term absence); the denominator is always the possible working days.
@@ -452,16 +452,42 @@ def centre_p_chart(data: Dataset, year: int) -> stats.ControlChart:
 
     Laney-adjusted because the denominators are tens of thousands of working days: plain
     binomial limits would be so narrow that almost every month 'signals' (absence is
-    overdispersed). The table has the columns of stats.p_chart plus ``dato``.
+    overdispersed). The table has the columns of stats.p_chart plus ``dato``. A month without
+    data is a missing point (NaN), so no moving range bridges it (as qicharts2).
     """
-    series = monthly_series(data, year)
+    series = monthly_series(data, year).set_index("dato")
+    if len(series):
+        months = pd.date_range(series.index.min(), series.index.max(), freq="MS", name="dato")
+        series = series.reindex(months)
     chart = stats.p_chart(
-        series["sygefravaer_dagsvaerk"].set_axis(series["dato"]),
-        series["mulige_dagsvaerk"].set_axis(series["dato"]),
+        series["sygefravaer_dagsvaerk"],
+        series["mulige_dagsvaerk"],
         laney=True,
     )
     table = chart.table.rename_axis("dato").reset_index()
     return stats.ControlChart(table, chart.sigma_z, chart.laney, chart.anhoej)
+
+
+def p_chart_text(chart: stats.ControlChart) -> str:
+    """The sentence on how the P′ chart's limits were made: widened or narrowed as σz says."""
+    intro = (
+        "Kontrolkortet viser centrets samlede sygefravær måned for måned for hele perioden med "
+        "grænser for den variation, man må forvente af tilfældige årsager. "
+    )
+    if not chart.laney:
+        return intro
+    if chart.sigma_z > 1:
+        return intro + (
+            "Grænserne er udvidet (Laneys P′-kort), fordi sygefraværet varierer mere fra måned "
+            "til måned, end almindelig tilfældighed kan forklare, når det måles i tusindvis af "
+            "arbejdsdage. "
+        )
+    if chart.sigma_z < 1:
+        return intro + (
+            "Grænserne er indsnævret (Laneys P′-kort), fordi sygefraværet varierer mindre fra "
+            "måned til måned, end almindelig tilfældighed giver. "
+        )
+    return intro + "Grænserne er de almindelige (Laneys P′-kort gav ingen justering). "
 
 
 # --- Key figures ------------------------------------------------------------------------------

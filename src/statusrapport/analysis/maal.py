@@ -27,7 +27,9 @@ from statusrapport.data import Dataset
 OPFYLDT = "opfyldt"
 IKKE_OPFYLDT = "ikke opfyldt"
 INGEN_DATA = "ingen data"
-STATUSSER: tuple[str, ...] = (OPFYLDT, IKKE_OPFYLDT, INGEN_DATA)
+#: The rate target only: the VAT-adjusted difference lies inside the comparability margin.
+KAN_IKKE_AFGOERES = takster.KAN_IKKE_AFGOERES
+STATUSSER: tuple[str, ...] = (OPFYLDT, IKKE_OPFYLDT, KAN_IKKE_AFGOERES, INGEN_DATA)
 
 #: Target keys in the framework paper's order.
 TARGET_KEYS: tuple[str, ...] = (
@@ -105,8 +107,9 @@ TARGET_DESCRIPTIONS: dict[str, str] = {
     "belaegning": "belægningsprocent i året",
     "budget": "afvigelse fra budgettet i procent, over eller under",
     "takster": "døgntaksten (vægtet med pladser pr. paragraf) i forhold til gennemsnittet for "
-    "private tilbud med samme målgruppe og paragraf (§ 107/§ 108), i procent; under 0 er "
-    "billigere. Tilbud efter § 105/§ 85 har ingen døgntakst",
+    "private tilbud med samme målgruppe og paragraf (§ 107/§ 108), begge uden moms, relativt i "
+    "procent; under 0 er billigere, og inden for ±2 % kan det ikke afgøres. Tilbud efter "
+    "§ 105/§ 85 har ingen døgntakst",
 }
 
 _CHECKS: dict[str, Callable[[float], bool]] = {
@@ -116,14 +119,16 @@ _CHECKS: dict[str, Callable[[float], bool]] = {
     "lederevaluering": lambda v: v >= config.TARGETS.lederevaluering_min - _EPS,
     "belaegning": lambda v: v >= config.TARGETS.belaegning_min - _EPS,
     "budget": lambda v: abs(v) <= config.TARGETS.budget_max_abs + _EPS,
-    "takster": lambda v: v < -config.TARGETS.takster_under_pct,  # strictly below private
 }
 
 
 def assess(key: str, value: float | None) -> str:
-    """'opfyldt', 'ikke opfyldt' or 'ingen data' for one target value."""
+    """'opfyldt', 'ikke opfyldt' or 'ingen data' for one target value; for the rates also
+    'kan ikke afgøres' (inside the comparability margin, see analysis.takster)."""
     if value is None or pd.isna(value):
         return INGEN_DATA
+    if key == "takster":  # per cent, VAT-adjusted: the verdict is takster's, margin included
+        return takster.status(float(value) / 100)
     return OPFYLDT if _CHECKS[key](float(value)) else IKKE_OPFYLDT
 
 
@@ -166,7 +171,8 @@ def status_matrix(data: Dataset, year: int) -> pd.DataFrame:
         out[key] = [assess(key, v) for v in vals[key]]
     status = out[list(FACILITY_KEYS)]
     out["antal_opfyldt"] = (status == OPFYLDT).sum(axis=1).astype("int64")
-    out["antal_med_data"] = (status != INGEN_DATA).sum(axis=1).astype("int64")
+    # Targets with a verdict: "kan ikke afgøres" is neither met nor missed.
+    out["antal_med_data"] = status.isin([OPFYLDT, IKKE_OPFYLDT]).sum(axis=1).astype("int64")
     return out
 
 
@@ -202,6 +208,7 @@ def totals(data: Dataset, year: int) -> pd.DataFrame:
                 "Mål": TARGET_LABELS[key],
                 "Opfyldt": met,
                 "Ikke opfyldt": not_met,
+                "Kan ikke afgøres": int(counts.get(KAN_IKKE_AFGOERES, 0)),
                 "Ingen data": int(counts.get(INGEN_DATA, 0)),
                 "Andel opfyldt": met / with_data if with_data else float("nan"),
                 "Opfyldt af": f"{met} af {with_data}",

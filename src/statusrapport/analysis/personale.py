@@ -135,7 +135,7 @@ def by_target_group(data: Dataset, year: int) -> pd.DataFrame:
 
 
 def change(frame: pd.DataFrame, year: int) -> Change | None:
-    """Change in Σ leavers / Σ staff from ``year − 1`` to ``year``, bootstrapped by facility."""
+    """Change in Σ leavers / Σ staff from ``year − 1`` to ``year`` (cluster-robust interval)."""
     return common.year_change(frame, year, "fratraadte", "gns_ansatte")
 
 
@@ -187,13 +187,14 @@ def outside_limits(result: Funnel) -> pd.DataFrame:
 
 
 def _ratio_words(ratio: float, comparison: str = "") -> str:
-    """1.23 → '23 % højere end X', 0.85 → '15 % lavere end X', 2.1 → '2,1 gange så høj som X'."""
+    """1.23 → 'relativt 23 % højere end X', 0.85 → 'relativt 15 % lavere end X', 2.1 → '2,1
+    gange så høj som X'. "relativt": a ratio of rates, not percentage points (issue 21)."""
     change = ratio - 1
     if abs(change) < 0.005:
         return f"på niveau med {comparison}" if comparison else "uændret"
     if ratio >= 1.5:
         return f"{fmt.tal(ratio, 1)} gange så høj som {comparison}".strip()
-    words = f"{fmt.pct(abs(change), 0)} {'højere' if change > 0 else 'lavere'}"
+    words = f"relativt {fmt.pct(abs(change), 0)} {'højere' if change > 0 else 'lavere'}"
     return f"{words} end {comparison}" if comparison else words
 
 

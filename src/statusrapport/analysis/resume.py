@@ -181,16 +181,26 @@ def rates(figures: Mapping[str, Any], year: int) -> Headline | None:
     difference = figures.get("takster.center_forskel_procent")
     if centre is None or private is None or difference is None:
         return None
+    # Like for like (issue 21): ``private`` and ``difference`` are without VAT on both sides.
     word = "under" if difference < 0 else "over" if difference > 0 else "på niveau med"
-    amount = f"{fmt.pct(abs(difference))} " if difference else ""
+    amount = f"relativt {fmt.pct(abs(difference))} " if difference else ""
     text = (
         f"Centrets gennemsnitlige døgntakst i {year}, vægtet med pladser, var "
         f"{fmt.heltal(centre)}{fmt.NBSP}kr., {amount}{word} gennemsnittet for sammenlignelige "
-        f"private tilbud med samme målgruppe og paragraf ({fmt.heltal(private)}{fmt.NBSP}kr.). "
+        f"private tilbud med samme målgruppe og paragraf, regnet uden moms som de kommunale "
+        f"takster ({fmt.heltal(private)}{fmt.NBSP}kr.). "
     )
-    met = figures.get("takster.maal_opfyldt")
-    text += "Målet er opfyldt." if met else "Målet er ikke opfyldt."
-    text += " Private takster er med moms; se forbeholdene på siden Målopfyldelse."
+    verdict = figures.get("takster.vurdering")
+    if verdict == "kan ikke afgøres":
+        text += (
+            "Forskellen ligger inden for sammenlignelighedsmarginen, så om målet er opfyldt, "
+            "kan ikke afgøres (momsomregningen og forskelle i, hvad taksten dækker, kan alene "
+            "flytte så meget)."
+        )
+    else:
+        met = figures.get("takster.maal_opfyldt")
+        text += "Målet er opfyldt." if met else "Målet er ikke opfyldt."
+    text += " Se forbeholdene på siden Målopfyldelse."
     return Headline("takster", "Takster", text)
 
 

@@ -1,13 +1,14 @@
 """The statistics behind the report pages, one module per method.
 
 - :mod:`.funnel`: funnel plots with exact limits and overdispersion (Spiegelhalter 2005;
-  FunnelPlotR's additive random-effects rule);
+  FunnelPlotR's φ and τ², limits never narrower than the exact ones);
 - :mod:`.spc`: run charts with Anhøj's rules and Laney P′ charts (as qicharts2);
 - :mod:`.seasonal`: seasonal pattern and seasonal adjustment (STL);
 - :mod:`.models`: turnover model with facility-clustered errors (GEE), inspection-score trend,
   straight-line association;
-- :mod:`.change`: year-over-year change of a pooled rate with a cluster-bootstrap interval, and of
-  one facility's rate with a quasi-Poisson interval (dispersion estimated across facilities).
+- :mod:`.change`: year-over-year change of a pooled rate with a cluster-robust interval (CR2,
+  t with G − 1 degrees of freedom), and of one facility's rate with a quasi-Poisson interval
+  (dispersion estimated across facilities).
 
 Everything here is a pure computation returning dataclasses or DataFrames. Results carry
 numbers, not reader prose: the sentences for the pages are written in ``analysis``.
@@ -16,9 +17,10 @@ numbers, not reader prose: the sentences for the pages are written in ``analysis
 from statusrapport.stats.change import (
     Change,
     Dispersion,
-    bootstrap_change,
     change_dispersion,
+    cluster_variance,
     facility_change,
+    pooled_change,
 )
 from statusrapport.stats.funnel import (
     PLACERINGER,
@@ -61,15 +63,16 @@ __all__ = [
     "TurnoverModel",
     "anhoej_rules",
     "association",
-    "bootstrap_change",
     "chance_signal_rate",
     "change_dispersion",
+    "cluster_variance",
     "facility_change",
     "funnel_curve",
     "funnel_limits",
     "funnel_table",
     "overdispersion",
     "p_chart",
+    "pooled_change",
     "score_trend",
     "seasonal_amplitude",
     "seasonal_by_month",

@@ -1,18 +1,30 @@
-"""Funnel plots: control limits by unit size, with FunnelPlotR's overdispersion rule.
+"""Funnel plots: control limits by unit size, never narrower than the exact limits.
 
 Limits (Spiegelhalter 2005, Stat Med 24:1185–1202, and 2005 QSHC 14:347–351):
 
-- without overdispersion (τ² = 0) the limits are the *exact* binomial (proportions) or Poisson
-  (rates) quantiles around the target, with Spiegelhalter's interpolation between the discrete
+- without overdispersion the limits are the *exact* binomial (proportions) or Poisson (rates)
+  quantiles around the target, with Spiegelhalter's interpolation between the discrete
   quantiles: r_p = the p-quantile of the count, α = (F(r_p) − p) / (F(r_p) − F(r_p − 1)),
   limit = (r_p − α) / n. No normal approximation: at 23 staff and 18 % turnover the exact 99.8 %
-  upper limit is far above the normal one.
-- with overdispersion, the additive random-effects limits of NHS-R FunnelPlotR
-  (Spiegelhalter 2005, section 6): on the variance-stabilising scale (arcsine-square-root for
-  proportions, square root for rates) z-scores are winsorised at 10 % in each tail,
-  φ = mean(z_w²), and τ² = (nφ − (n − 1)) / (Σw − Σw²/Σw), w = 1/s², is added whenever
-  nφ > n − 1 (no significance test first, as FunnelPlotR). Limits are the back-transformed
-  θ ± z_p·sqrt(s² + τ²).
+  upper limit is far above the normal one. (FunnelPlotR draws normal-approximation limits on
+  the transformed scale for proportions and ratios of counts, and for standardised ratios exact
+  χ² *confidence* limits around an observed count equal to E (Garwood), which sit above these
+  *prediction* limits of the count given the target. We differ on purpose: facilities of 5–30
+  staff are far from normal, and a funnel asks where a count may fall given the target.)
+- overdispersion is estimated as FunnelPlotR does (Spiegelhalter 2005, section 6): on the
+  variance-stabilising scale (arcsine-square-root for proportions, square root for rates)
+  z-scores are winsorised at 10 % in each tail, φ = mean(z_w²), and
+  τ² = (nφ − (n − 1)) / (Σw − Σw²/Σw), w = 1/s² (``tau_func``: 0 when nφ < n − 1). As
+  FunnelPlotR's ``funnel_plot`` (R/funnel_plot.R: ``phi <= 1`` → ``draw_adjusted <- FALSE``),
+  the limits are widened only when φ > 1; with φ ≤ 1 they stay unadjusted, even if nφ > n − 1
+  gives τ² > 0.
+- widened limits are the back-transformed θ ± z_p·sqrt(s² + τ²) (FunnelPlotR's additive
+  random-effects limits), **but never narrower than the exact limits**: on each side the wider
+  of the exact and the additive limit is used. Where we differ from FunnelPlotR: for small
+  units and small τ² the normal approximation's lower limit lies above the exact one (18 %
+  turnover, 10 staff: exact 95 % lower limit 0, additive 0.013), which would call a facility
+  with no leavers – 17 % likely by chance – "under 95 %-grænsen". An adjustment for *extra*
+  variation must not make a limit narrower than chance alone allows.
 
 Placement compares each unit's rate with its limits, so the table always agrees with the drawn
 funnel. Results are dataclasses; sentences for readers are written in ``analysis``.
@@ -76,7 +88,7 @@ class Overdispersion:
     z: np.ndarray  # unadjusted z on the transformed scale
     z_winsorised: np.ndarray
     phi: float
-    tau2: float  # on the transformed scale; > 0 exactly when nφ > n − 1
+    tau2: float  # on the transformed scale, FunnelPlotR's tau_func: > 0 when nφ > n − 1
     n: int
     kind: Kind
     winsorise: float
@@ -84,7 +96,13 @@ class Overdispersion:
 
     @property
     def adjusted(self) -> bool:
-        return self.tau2 > 0
+        """Limits are widened only when φ > 1 and τ² > 0 (FunnelPlotR's ``phi <= 1`` rule)."""
+        return self.phi > 1.0 and self.tau2 > 0
+
+    @property
+    def tau2_used(self) -> float:
+        """τ² the limits are widened by: τ² when :attr:`adjusted`, otherwise 0."""
+        return self.tau2 if self.adjusted else 0.0
 
 
 def overdispersion(
@@ -101,6 +119,7 @@ def overdispersion(
     y_i = g(rate_i), θ = g(target), s_i² = 1/(4 n_i), z_i = (y_i − θ)/s_i; z winsorised at the
     ``winsorise`` and ``1 − winsorise`` quantiles (numpy's linear = R type 7); φ = mean(z_w²);
     τ² = max(0, (nφ − (n−1)) / (Σw − Σw²/Σw)), w = 1/s². Fewer than 3 units: τ² = 0.
+    Whether the limits use τ² is :attr:`Overdispersion.adjusted` (φ > 1 as well).
     """
     num = _as_float_array(numerators, "numerators")
     den = _as_float_array(denominators, "denominators")
@@ -148,7 +167,8 @@ def funnel_limits(
     tau2: float = 0.0,
     levels: Sequence[float] = LEVELS,
 ) -> pd.DataFrame:
-    """Two-sided limits at each size: exact when τ² = 0, additive random effects otherwise."""
+    """Two-sided limits at each size: exact when τ² = 0; otherwise on each side the wider of the
+    exact and the additive random-effects limit (never narrower than the exact limits)."""
     size = _as_float_array(sizes, "sizes")
     if np.any(size <= 0):
         raise ValueError("Alle størrelser skal være > 0.")
@@ -156,15 +176,15 @@ def funnel_limits(
     theta_t = float(_transform(np.array([target]), kind)[0])
     for level in levels:
         zp = _z_for_level(level)
+        tail = (1.0 - level) / 2.0
+        lower = _exact_limit(target, size, tail, kind)
+        upper = _exact_limit(target, size, 1.0 - tail, kind)
         if tau2 > 0:
             sd = np.sqrt(_s2(size) + tau2)
-            lower, upper = _back(theta_t - zp * sd, kind), _back(theta_t + zp * sd, kind)
+            add_lower, add_upper = _back(theta_t - zp * sd, kind), _back(theta_t + zp * sd, kind)
             if kind == "rate":  # a negative lower bound on the root scale means 0
-                lower = np.where(theta_t - zp * sd < 0, 0.0, lower)
-        else:
-            tail = (1.0 - level) / 2.0
-            lower = _exact_limit(target, size, tail, kind)
-            upper = _exact_limit(target, size, 1.0 - tail, kind)
+                add_lower = np.where(theta_t - zp * sd < 0, 0.0, add_lower)
+            lower, upper = np.minimum(lower, add_lower), np.maximum(upper, add_upper)
         suffix = _level_suffix(level)
         out[f"lower_{suffix}"] = lower
         out[f"upper_{suffix}"] = upper
@@ -195,13 +215,23 @@ class FunnelResult:
     table: pd.DataFrame
     overdispersion: Overdispersion
     target: float
-    tau2: float
+    tau2: float  # τ² the limits use (0 when not adjusted)
     kind: Kind
+    sizes: np.ndarray = field(default_factory=lambda: np.array([]), repr=False)
 
     @property
     def adjusted(self) -> bool:
-        """True when τ² > 0 widened the limits (FunnelPlotR's rule nφ > n − 1)."""
+        """True when τ² widened the limits (φ > 1 and nφ > n − 1, as FunnelPlotR)."""
         return self.tau2 > 0
+
+    def n_outside_exact(self, level: float = 0.998) -> int:
+        """Units outside the exact (unadjusted) limits at ``level``: how many would be flagged
+        without the overdispersion adjustment."""
+        exact = funnel_limits(self.target, self.sizes, kind=self.kind, levels=(level,))
+        suffix = _level_suffix(level)
+        rate = self.table["rate"].to_numpy(float)
+        low, high = exact[f"lower_{suffix}"].to_numpy(), exact[f"upper_{suffix}"].to_numpy()
+        return int(np.sum((rate < low) | (rate > high)))
 
     def curve(
         self, max_size: float, *, min_size: float | None = None, n_points: int = 200
@@ -258,7 +288,8 @@ def funnel_table(
     """Rates, limits at each unit's size and a Danish placement (see the module docstring).
 
     ``z`` is on the transformed scale, including τ² when the limits are widened, and
-    ``z_unadjusted`` without it.
+    ``z_unadjusted`` without it. Placement uses the limits (exact, or the wider of exact and
+    additive), not ``z``.
     """
     od = overdispersion(
         df[numerator],
@@ -269,9 +300,10 @@ def funnel_table(
         labels=df[label],
     )
     rate = df[numerator].to_numpy(float) / df[denominator].to_numpy(float)
-    limits = funnel_limits(od.target, df[denominator], kind=kind, tau2=od.tau2)
+    tau2 = od.tau2_used
+    limits = funnel_limits(od.target, df[denominator], kind=kind, tau2=tau2)
     theta_t = float(_transform(np.array([od.target]), kind)[0])
-    z = (_transform(rate, kind) - theta_t) / np.sqrt(od.s2 + od.tau2)
+    z = (_transform(rate, kind) - theta_t) / np.sqrt(od.s2 + tau2)
     out = pd.DataFrame(
         {
             label: df[label].to_numpy(),
@@ -286,4 +318,11 @@ def funnel_table(
     for col in ("lower_95", "upper_95", "lower_998", "upper_998"):
         out[col] = limits[col].to_numpy()
     out["placering"] = _placering(rate, limits)
-    return FunnelResult(table=out, overdispersion=od, target=od.target, tau2=od.tau2, kind=kind)
+    return FunnelResult(
+        table=out,
+        overdispersion=od,
+        target=od.target,
+        tau2=tau2,
+        kind=kind,
+        sizes=df[denominator].to_numpy(float),
+    )

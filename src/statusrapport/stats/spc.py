@@ -82,7 +82,7 @@ class ControlChart:
     """A control chart: one row per point (value, centre, limits, signal) and how it was made."""
 
     table: pd.DataFrame
-    sigma_z: float  # Laney's widening factor (1.0 for a plain chart)
+    sigma_z: float  # Laney's factor (1.0 for a plain chart): > 1 widens, < 1 narrows the limits
     laney: bool
     anhoej: AnhoejResult  # Anhøj's rules around the centre line
 
@@ -110,8 +110,10 @@ def _control_chart(
         sigma = np.sqrt(_null_variance(centre, np.where(ok, d, np.nan), kind))
         sigma_z = 1.0
         if laney:
-            z = (value - centre) / sigma
-            mr = np.abs(np.diff(z[ok]))
+            z = (value - centre) / sigma  # NaN for a missing month
+            # As qicharts2's qic.pp: abs(diff(z_i)) over the whole series, then mean(na.rm):
+            # a range next to a missing month is NaN and dropped, never bridged across the gap.
+            mr = np.abs(np.diff(z))
             mr = mr[np.isfinite(mr)]
             sigma_z = float(mr.mean() / D2) if len(mr) else 1.0
     lcl = np.maximum(centre - sigmas * sigma * sigma_z, 0.0)
@@ -145,8 +147,11 @@ def p_chart(
     Centre p̄ = Σnum/Σden; sigma_i = sqrt(p̄(1−p̄)/n_i); limits p̄ ± 3·sigma_i clipped to [0, 1].
     ``laney=True`` multiplies sigma_i by sigma_z = mean(|MR of z_i|)/1.128 (Laney 2002), because
     with large denominators (working days) binomial limits are far too narrow for absence, which
-    is overdispersed. ``.anhoej`` holds Anhøj's rules around the centre line.
-    Missing points (NaN) stay in the output without limits and never signal.
+    is overdispersed. σz < 1 narrows the limits (less variation than binomial). Moving ranges
+    are those of consecutive points only: the two ranges next to a missing month are dropped,
+    as qicharts2 (``qic.pp``: ``mean(abs(diff(z_i)), na.rm = TRUE)``). ``.anhoej`` holds
+    Anhøj's rules around the centre line. Missing points (NaN) stay in the output without
+    limits and never signal.
     """
     return _control_chart(numerators, denominators, kind="proportion", laney=laney, sigmas=sigmas)
 
