@@ -313,11 +313,9 @@ def final_line(run: YearRun) -> str:
 
     options = run.options
     annex = run.published_year / committee_pdf_name(run.year)
-    site = (
-        f"Sitet: {options.site_dir / 'index.html'}"
-        if options.render
-        else "Sitet er ikke bygget (--no-render)"
-    )
+    if not options.render:
+        return "Sitet og udvalgsbilaget er ikke bygget denne gang (--no-render)."
+    site = f"Sitet: {options.site_dir / 'index.html'}"
     if annex.exists():
         return f"{site} · bilaget til udvalget: {annex}"
     return f"{site} · intet udvalgsbilag (PDF'erne laves kun, når Quarto er installeret)"
