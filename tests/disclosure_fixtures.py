@@ -92,15 +92,22 @@ def plant(folder: Path, year: int) -> None:
 
 @contextlib.contextmanager
 def _inside(folder: Path) -> Iterator[None]:
-    """Work in ``folder`` (report.table writes tabeller/ relative to it), output silenced."""
+    """Work in ``folder`` as a pipeline kernel would (report.table writes tabeller/ relative to
+    it, not to the interactive folder), output silenced."""
     folder.mkdir(parents=True, exist_ok=True)
     before = os.getcwd()
+    build = os.environ.get("STATUSRAPPORT_BUILD")
     os.chdir(folder)
+    os.environ["STATUSRAPPORT_BUILD"] = str(folder)
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             yield
     finally:
         os.chdir(before)
+        if build is None:
+            os.environ.pop("STATUSRAPPORT_BUILD", None)
+        else:
+            os.environ["STATUSRAPPORT_BUILD"] = build
 
 
 def _front_matter(folder: Path, data: Dataset, year: int) -> None:

@@ -117,7 +117,9 @@ class Cli:
 
     def command(self, work: Path, *args: str) -> list[str]:
         data = work / "raw" if (work / "raw").exists() else self.data
-        return cli_command(data, work, *args)
+        # a test's own copy of the data is another folder than the published site's
+        moved = ["--ny-data"] if data != self.data and "--ny-data" not in args else []
+        return cli_command(data, work, *moved, *args)
 
     def start(self, work: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         return subprocess.Popen(

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from statusrapport import __version__, config
+from statusrapport import __version__, config, datafolder, planer
 from statusrapport.errors import (
     DataError,
     ExitCode,
@@ -22,6 +22,11 @@ from statusrapport.errors import (
     from_os_error,
 )
 from statusrapport.lifecycle import RunStopped
+
+DATA_HELP = (
+    "inputmappe (standard: den mappe, sitet er bygget fra; ellers data/raw eller "
+    "STATUSRAPPORT_DATA)"
+)
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -90,11 +95,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="overskriv eksisterende CSV-filer")
 
     validate = sub.add_parser("validate", help="validér inputdata mod datakontrakten")
-    validate.add_argument("--data", type=Path, default=config.RAW_DIR, help="inputmappe")
+    validate.add_argument("--data", type=Path, default=None, help=DATA_HELP)
     validate.add_argument("--year", type=_year, default=None, help="rapportår (standard: seneste)")
+    validate.add_argument(
+        "--reports", type=Path, default=config.REPORTS_DIR, help=argparse.SUPPRESS
+    )
+
+    folder = sub.add_parser("datamappe", help="skriv den datamappe, sitet er bygget fra")
+    folder.add_argument("--reports", type=Path, default=config.REPORTS_DIR, help=argparse.SUPPRESS)
 
     run = sub.add_parser("run", help="validér → kør notebooks → nøgletal → byg sitet")
-    run.add_argument("--data", type=Path, default=config.RAW_DIR, help="inputmappe")
+    run.add_argument("--data", type=Path, default=None, help=DATA_HELP)
+    run.add_argument(
+        datafolder.NEW_DATA_FLAG,
+        dest="new_data",
+        action="store_true",
+        help="byg sitet fra en anden datamappe end den, det er bygget fra (med --data)",
+    )
     which = run.add_mutually_exclusive_group()
     which.add_argument("--year", type=_year, default=None, help="rapportår (standard: seneste)")
     which.add_argument(
@@ -166,10 +183,16 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         args.out, seed=args.seed, years=args.years, n_facilities=args.facilities
     )
     print(f"Skrev {len(paths)} filer med fiktive demodata til {args.out} (frø {args.seed}).")
+    for plan in planer.PLANER:
+        reason = demo.plan_basis(plan)
+        if reason:
+            print(reason)
     return ExitCode.OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    # validation only reads: another folder than the site's is fine, and said
+    args.data = datafolder.choose(args.reports, datafolder.requested_folder(args.data), True)
     _require_data_dir(args.data)
     from statusrapport import validation
 
@@ -181,11 +204,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return ExitCode.INVALID_DATA
 
 
+def cmd_datamappe(args: argparse.Namespace) -> int:
+    print(datafolder.choose(args.reports, datafolder.requested_folder(None)))
+    return ExitCode.OK
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    _require_data_dir(args.data)
     from statusrapport import lifecycle, pipeline
 
+    # one data folder per published site: the site's unless --data … --ny-data says otherwise
+    requested = datafolder.requested_folder(args.data)
+    if requested is not None:
+        _require_data_dir(requested)
     only = pipeline.check_only(args.only, args.tilbud)
+    args.data = datafolder.choose(args.reports, requested, args.new_data)
+    _require_data_dir(args.data)
     with lifecycle.stop_on_signals():  # SIGTERM/SIGINT → RunStopped → clean stop, 143/130
         return pipeline.run(
             data_dir=args.data,
@@ -218,6 +251,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 COMMANDS = {
     "demo-data": cmd_demo_data,
     "validate": cmd_validate,
+    "datamappe": cmd_datamappe,
     "run": cmd_run,
     "deploy": cmd_deploy,
 }
@@ -230,6 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse exits 2 on usage errors and 0 on --help
         return int(exit_.code or 0)
     try:
+        planer.check()  # a broken planer.toml: its message, not a KeyError later
         return int(COMMANDS[args.command](args))
     except StatusrapportError as error:
         print(f"statusrapport: {error}", file=sys.stderr)

@@ -23,6 +23,7 @@ from statusrapport.contract import (
     TEMAER,
     column_names,
 )
+from statusrapport.root import find_root
 
 __all__ = [
     "FAGGRUPPER",
@@ -38,13 +39,7 @@ __all__ = [
 
 def _find_root() -> Path:
     """The project root: the env override, else the nearest folder above with ``_quarto.yml``."""
-    override = os.environ.get("STATUSRAPPORT_ROOT")
-    if override:
-        return Path(override).resolve()
-    for parent in [Path.cwd(), *Path.cwd().parents, *Path(__file__).resolve().parents]:
-        if (parent / "_quarto.yml").exists() and (parent / "pyproject.toml").exists():
-            return parent
-    return Path.cwd().resolve()
+    return find_root()
 
 
 PROJECT_ROOT: Path = _find_root()
@@ -110,7 +105,8 @@ def is_demo(data_dir: Path | str | None = None) -> bool:
 #: Executed once per active facility into reports/<year>/tilbud/<tilbud_id>.ipynb.
 PROFILE_NOTEBOOK = "tilbudsprofil"
 
-# --- Follow-up plans (one line each in planer.py): overview page and one page per plan ------
+# --- Follow-up plans (one entry each in planer.toml): overview page and one page per plan ------
 
-#: Executed once per plan in ``planer.PLANER`` into reports/<year>/opfoelgning/<plan_id>.ipynb.
+#: Executed once per plan in ``planer.PLANER`` into reports/<year>/opfoelgning/<plan_id>.ipynb
+#: – except a plan that has its own year page (the bostedsundersøgelse: one page, not two).
 PLAN_NOTEBOOK = "opfoelgningsplan"

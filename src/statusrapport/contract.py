@@ -45,7 +45,7 @@ TEMAER: tuple[str, ...] = (
     "Kompetencer",
     "Fysiske rammer",
 )
-#: Follow-up statuses of the bostedsundersøgelse, lowest stage first (see planer.py).
+#: Follow-up statuses of the bostedsundersøgelse, lowest stage first (see planer.toml).
 STATUSSER: tuple[str, ...] = planer.BOSTED_TRIN
 MYNDIGHEDER: tuple[str, ...] = (
     "Socialtilsynet",
@@ -540,7 +540,7 @@ def _plan_file(plan: planer.Plan) -> InputFile:
             ),
         ),
         key=("punkt_id", "aar"),
-        notes=f"Planens linje står i `src/statusrapport/planer.py` (id `{plan.id}`). "
+        notes=f"Planen står i `planer.toml` (id `{plan.id}`). "
         'Et punkt uden række i et statusår vises som "uden status".',
         suite="opfoelgning",
     )
@@ -652,8 +652,9 @@ teksten ikke siger noget om status); statusserne for de følgende år er opdigte
 
 ## Sådan tilføjes en plan til opfølgningen
 
-1. Tilføj én linje i `PLANER` i `src/statusrapport/planer.py`: id, titel, filnavn, startår og
-   planens statustrin (laveste først; tom, hvis planen kun har statustekster).
+1. Tilføj en `[[plan]]`-blok i `planer.toml` (i projektets rod): id, titel, fil, startaar,
+   trin (laveste først; `[]`, hvis planen kun har statustekster) og gerne temaer og en note.
+   Ingen kodeændring: kun planens egne sider og oversigten køres igen.
 2. Læg planens CSV i datamappen med kolonnerne `tema`, `punkt_id`, `punkt`, `formaal`, `aar`,
    `status`, `statustekst`, `fiktiv` (som `opfoelgning_handicappolitik.csv` ovenfor).
 3. Kør `python -m statusrapport.contract > data/raw/README.md` og `make validate`. Planen får sin

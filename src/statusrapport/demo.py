@@ -1094,6 +1094,79 @@ def _handicapplan(years: tuple[int, int], seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(planer.KOLONNER))
 
 
+# --- Any other configured plan: fictive items in its themes, fictive statuses --------------
+
+#: Items the demo makes per theme of a plan it knows nothing else about.
+_ITEMS_PER_THEME = 3
+_PLAN_TEKST = {
+    "start": "Fiktiv status: planens udgangspunkt",
+    "op": "Fiktiv status: punktet er rykket et trin frem",
+    "samme": "Fiktiv status: punktet forløber planmæssigt",
+    "tilbage": "Fiktiv status: punktet er gået tilbage, fordi ressourcerne blev flyttet",
+}
+
+#: Plans with a generator built on the plan's own documents (facts for the start year).
+_PLAN_GENERATORS = {demo_handicapplan.PLAN_ID: lambda plan, years, seed: _handicapplan(years, seed)}
+
+
+def plan_basis(plan: planer.Plan) -> str | None:
+    """Why the demo cannot make a file for ``plan`` (``None`` when it can)."""
+    if not plan.egen_kontrakt or plan.id in _PLAN_GENERATORS or plan.temaer:
+        return None
+    return (
+        f"Planen '{plan.id}' ({plan.fil}.csv) har ingen temaer i planer.toml, så demodata laver "
+        "ingen fil for den; læg planens egen CSV i datamappen, eller skriv temaer = [...] i "
+        "planens blok."
+    )
+
+
+def _fictive_plan(plan: planer.Plan, years: tuple[int, int], seed: int) -> pd.DataFrame:
+    """A plan from ``planer.toml`` the demo has no documents for: three fictive items per theme,
+    the start-year status, then yearly statuses that mostly move forward (one setback with its
+    reason, one item without a status in the latest year). Every row is marked fictive."""
+    rng = _rng(seed, f"plan:{plan.id}")
+    prefix = (plan.id.replace("-", "").replace("_", "")[:3] or "P").upper()
+    items = [
+        (tema, f"{prefix}{n + 1:02d}", f"Fiktiv {plan.punkt_navn[0]} {j + 1} under {tema}")
+        for n, (tema, j) in enumerate((t, j) for t in plan.temaer for j in range(_ITEMS_PER_THEME))
+    ]
+    later = list(range(max(plan.startaar + 1, years[0]), years[1] + 1))
+    n, top = len(items), max(len(plan.trin) - 1, 0)
+    stage = rng.integers(0, min(2, top + 1), size=n) if plan.trin else np.zeros(n, dtype=int)
+    setback = (int(rng.integers(0, n)), int(rng.integers(0, len(later)))) if later else None
+    missing = int(rng.integers(0, n)) if later else -1
+    rows: list[tuple[object, ...]] = []
+    for r, (tema, punkt_id, punkt) in enumerate(items):
+        status = plan.trin[stage[r]] if plan.trin else ""
+        rows.append((tema, punkt_id, punkt, "", plan.startaar, status, _PLAN_TEKST["start"], "ja"))
+        current = int(stage[r])
+        for t, year in enumerate(later):
+            if r == missing and t == len(later) - 1:
+                continue  # no status this year: shown as "uden status"
+            before = current
+            if setback == (r, t) and current > 0:
+                current -= 1
+            elif rng.random() < 0.3:
+                current = min(current + 1, top)
+            text = _PLAN_TEKST[
+                "tilbage" if current < before else "op" if current > before else "samme"
+            ]
+            status = plan.trin[current] if plan.trin else ""
+            rows.append((tema, punkt_id, punkt, "", year, status, text, "ja"))
+    return pd.DataFrame(rows, columns=list(planer.KOLONNER))
+
+
+def _plans(years: tuple[int, int], seed: int) -> dict[str, pd.DataFrame]:
+    """A file for every configured plan with the common columns that the demo has a basis for."""
+    frames: dict[str, pd.DataFrame] = {}
+    for plan in planer.PLANER:
+        if not plan.egen_kontrakt or plan_basis(plan):
+            continue
+        make = _PLAN_GENERATORS.get(plan.id, _fictive_plan)
+        frames[plan.fil] = make(plan, years, seed)
+    return frames
+
+
 # --- Public API ---------------------------------------------------------------------------
 
 
@@ -1113,9 +1186,14 @@ def generate(
         "noegletal": _noegletal(fac, years, seed),
         "takster": _takster(fac, years, seed),
         "takster_private": _takster_private(years, seed),
-        "opfoelgning_handicappolitik": _handicapplan(years, seed),
+        **_plans(years, seed),
     }
-    return {spec.name: frames[spec.name][list(spec.column_names)] for spec in contract.FILES}
+    # a plan without a basis (plan_basis) has no frame: left out, and demo-data says so
+    return {
+        spec.name: frames[spec.name][list(spec.column_names)]
+        for spec in contract.FILES
+        if spec.name in frames
+    }
 
 
 def write_demo_data(

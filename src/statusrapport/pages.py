@@ -22,16 +22,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from statusrapport import disclosure
+from statusrapport import config, disclosure, planer
 from statusrapport.analysis import (
-    bosted,
+    maalopfyldelse as maal,
+)
+from statusrapport.analysis import (
     opfoelgning,
     resume,
     takster,
     tilsyn,
-)
-from statusrapport.analysis import (
-    maalopfyldelse as maal,
 )
 from statusrapport.analysis import (
     personaleomsaetning as personale,
@@ -289,18 +288,15 @@ _SYGEDAGE = Column(
 
 # --- The pages ----------------------------------------------------------------------------------
 
-_ALL_INPUTS: tuple[str, ...] = (
-    "tilbud",
-    "tilsyn",
-    "paabud",
-    "fravaer",
-    "personale",
-    "bostedsundersoegelse",
-    "noegletal",
-    "takster",
-    "takster_private",
-    "opfoelgning_handicappolitik",
-)
+#: ``inputs`` of a page that reads every input file (the key figures, the validation): the
+#: contract's files and every configured plan's file, resolved when asked (:func:`declared_inputs`)
+#: so a plan added to planer.toml is an input of these pages too.
+ALLE_INPUT = "*"
+#: ``inputs`` of a page that reads every configured follow-up plan's file (the dataset parses
+#: every plan), resolved when asked.
+ALLE_PLANER = "planer"
+_ALL_INPUTS: tuple[str, ...] = (ALLE_INPUT,)
+_PLAN_INPUTS: tuple[str, ...] = (ALLE_PLANER,)
 
 _KEY_FIGURES_TILSYN = (tilsyn.key_figures,)
 
@@ -629,9 +625,8 @@ YEAR_PAGES: tuple[Page, ...] = (
     Page(
         id="bostedsundersoegelse",
         title="Opfølgning på bostedsundersøgelsen",
-        module=bosted,
+        module=opfoelgning,  # one follow-up model: the 2008 survey is a plan in planer.toml
         inputs=("bostedsundersoegelse",),
-        key_figures=(bosted.key_figures,),
         tables=(
             Table("fig-status-pr-omraade", "anbefalinger pr. område og status", figure=True),
             Table("fig-status-foer-nu", "anbefalinger pr. status, første år og nu", figure=True),
@@ -644,8 +639,8 @@ YEAR_PAGES: tuple[Page, ...] = (
         id="opfoelgning",
         title="Opfølgning på planer",
         module=opfoelgning,
-        inputs=("bostedsundersoegelse", "opfoelgning_handicappolitik"),
-        key_figures=(opfoelgning.key_figures,),
+        inputs=_PLAN_INPUTS,
+        key_figures=(opfoelgning.key_figures,),  # bostedsundersoegelse.* too (LEGACY_KEYS)
         tables=(Table("opfoelgning-oversigt", "planerne og deres seneste status"),),
     ),
     Page(
@@ -746,7 +741,7 @@ PLAN = Page(
     id="opfoelgningsplan",
     title="Opfølgningsplan",
     module=opfoelgning,
-    inputs=("bostedsundersoegelse", "opfoelgning_handicappolitik"),
+    inputs=_PLAN_INPUTS,
     params=("year", "plan"),
     tables=(
         Table("{plan}-status-pr-tema", "punkter pr. tema og status"),
@@ -770,14 +765,32 @@ def page(page_id: str) -> Page:
         ) from None
 
 
+def plan_page(plan_id: str) -> str:
+    """A plan's page, relative to the year folder: its own year page when one has the plan's id
+    (``bostedsundersoegelse.ipynb``, also in the committee PDF), else ``opfoelgning/<id>``."""
+    if plan_id in BY_ID and BY_ID[plan_id] in YEAR_PAGES:
+        return f"{plan_id}.ipynb"
+    return f"opfoelgning/{plan_id}.ipynb"
+
+
 def titles() -> tuple[tuple[str, str], ...]:
-    """(id, title) of the year pages in menu order (config.REPORT_PAGES before the registry)."""
+    """(id, title) of the year pages in menu order."""
     return tuple((p.id, p.title) for p in YEAR_PAGES)
 
 
 def declared_inputs(page_id: str) -> tuple[str, ...]:
-    """The input datasets ``page_id`` reads (the incremental keys depend on these only)."""
-    return page(page_id).inputs
+    """The input files ``page_id`` reads (the incremental keys depend on these only), with
+    "every input" and "every plan" resolved against today's contract and planer.toml."""
+    plans = tuple(p.fil for p in planer.PLANER)
+    found: list[str] = []
+    for name in page(page_id).inputs:
+        if name == ALLE_INPUT:
+            found += [*config.FILES, *plans]
+        elif name == ALLE_PLANER:
+            found += plans
+        else:
+            found.append(name)
+    return tuple(dict.fromkeys(found))
 
 
 def key_figure_functions() -> tuple[Callable[[Dataset, int], dict[str, Any]], ...]:

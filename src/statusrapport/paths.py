@@ -76,3 +76,30 @@ def build_root() -> Path:
 def output(path: str | Path) -> Path:
     """``path`` (relative to the current folder) checked to stay inside :func:`build_root`."""
     return inside(build_root(), Path.cwd() / path)
+
+
+#: Where an interactive session (JupyterLab, papermill by hand) writes its tables: a folder
+#: of the project that git ignores, never next to the notebook (issue 24: ``notebooks/tabeller``
+#: with real data was one ``git add -A`` away from a commit). ``make clean`` removes it.
+INTERACTIVE_DIR = "interaktiv"
+
+
+def in_pipeline() -> bool:
+    """True in a kernel the pipeline started (it sets ``STATUSRAPPORT_BUILD``)."""
+    return bool(os.environ.get("STATUSRAPPORT_BUILD"))
+
+
+def interactive_root(project_root: str | Path) -> Path:
+    """The ignored folder for an interactive session's outputs (``STATUSRAPPORT_INTERAKTIV``
+    overrides it; default ``<project>/interaktiv``)."""
+    override = os.environ.get("STATUSRAPPORT_INTERAKTIV")
+    return Path(override) if override else Path(project_root) / INTERACTIVE_DIR
+
+
+def table_output(name: str, folder: str, project_root: str | Path) -> Path:
+    """Where a page's table CSV ``name`` goes: ``<folder>/<name>`` beside the executed notebook
+    in a pipeline run; ``interaktiv/<folder>/<name>`` in the project in an interactive one."""
+    if in_pipeline():
+        return output(Path(folder) / name)
+    root = interactive_root(project_root)
+    return inside(root, Path(folder) / name)

@@ -195,15 +195,21 @@ def table(
         sortable=len(frame) > 15 if sortable is None else sortable,
     )
     if download:
-        path = paths.output(Path(TABLES_DIR) / f"{slug(name)}.csv")
+        path = paths.table_output(f"{slug(name)}.csv", TABLES_DIR, config.PROJECT_ROOT)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Rounded to the precision the page shows: the download must not say more (issue 9).
         shown = shown_precision(frame, formats or {}, _default_formatter)
         csv_frame(shown).to_csv(path, index=False, lineterminator="\n")
-        markup += (
-            f'<p class="download-link"><a href="{TABLES_DIR}/{path.name}" download>'
-            f"Hent tallene som CSV-fil ({html.escape(path.name)})</a></p>"
-        )
+        if paths.in_pipeline():
+            markup += (
+                f'<p class="download-link"><a href="{TABLES_DIR}/{path.name}" download>'
+                f"Hent tallene som CSV-fil ({html.escape(path.name)})</a></p>"
+            )
+        else:  # an interactive session: say where the file went (an ignored folder)
+            markup += (
+                f'<p class="download-link">Tallene er gemt i {html.escape(str(path))} '
+                "(interaktiv kørsel; mappen er udeladt fra git).</p>"
+            )
     _display_html(
         markup,
         markdown=markdown_table(frame, caption=caption, formats=formats),

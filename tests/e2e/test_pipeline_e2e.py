@@ -25,6 +25,9 @@ from statusrapport.pipeline import keys
 pytestmark = pytest.mark.slow
 
 YEAR = 2025
+PAGE_STEMS = {stem for stem, _ in registry.titles()}
+#: Follow-up pages under opfoelgning/ (a plan with its own year page has that one only).
+N_PLAN_PAGES = len([p for p in planer.PLANER if p.id not in PAGE_STEMS])
 
 
 def test_first_run_publishes_reports_key_figures_and_site(published: Path) -> None:
@@ -34,7 +37,9 @@ def test_first_run_publishes_reports_key_figures_and_site(published: Path) -> No
         assert nb.cells[0].cell_type == "raw" and "title:" in nb.cells[0].source
     assert len(list((year_dir / "tilbud").glob("*.ipynb"))) == 5
     plans = sorted(p.stem for p in (year_dir / "opfoelgning").glob("*.ipynb"))
-    assert plans == sorted(p.id for p in planer.PLANER)
+    assert plans == sorted(p.id for p in planer.PLANER if p.id not in PAGE_STEMS)
+    # the bostedsundersøgelse has one page: its year page (one follow-up model)
+    assert (year_dir / "bostedsundersoegelse.ipynb").exists()
     figures = json.loads((year_dir / "noegletal.json").read_text())
     assert figures["aar"] == YEAR and figures["fiktive_data"] is True
     assert (published / "_site" / "index.html").exists()
@@ -56,7 +61,7 @@ def test_no_change_rerun_skips_every_notebook(cli, work: Path) -> None:
     assert "Intet er ændret" in result.stdout
     assert snapshot(work / "reports" / str(YEAR), work / "_site") == before
     last = json.loads((work / "reports" / "runs.jsonl").read_text().splitlines()[-1])
-    assert last["run"] == 0 and last["skipped"] == 5 + len(registry.titles()) + len(planer.PLANER)
+    assert last["run"] == 0 and last["skipped"] == 5 + len(registry.titles()) + N_PLAN_PAGES
     assert elapsed < 60  # generous: a sanity bound, the real figure comes from `make bench`
 
 
@@ -141,7 +146,7 @@ def _correct(text: str, file: str) -> tuple[str, str]:
 def _year_pages_reading(file: str) -> int:
     """How many of the year's pages (plan pages included) declare ``file`` as an input."""
     stems = [stem for stem, _ in registry.titles()]
-    stems += [config.PLAN_NOTEBOOK] * len(planer.PLANER)
+    stems += [config.PLAN_NOTEBOOK] * N_PLAN_PAGES
     return sum(file in keys.declared_inputs(stem) for stem in stems)
 
 
@@ -170,6 +175,7 @@ def test_one_facility_corrected_re_executes_the_pages_that_read_it(
         year_pages = _year_pages_reading(file)
         assert 0 < year_pages < len(registry.titles()) + len(planer.PLANER)
         assert last["run"] == year_pages + len(rerun)
+        assert any(f"{file}.csv er ændret" in r for r in last["reasons"]), last["reasons"]
 
         clean = tmp_path / "clean"
         fresh = cli.run(clean, "--no-render")

@@ -125,7 +125,8 @@ def test_the_recorder_sees_a_read_that_is_not_declared(small_demo: Path, tmp_pat
             metadata={"tags": ["parameters"]},
         ),
         nbformat.v4.new_code_cell(
-            "from statusrapport import report\nfrom statusrapport.analysis import fravaer\n"
+            "from statusrapport import report\n"
+            "from statusrapport.analysis import sygefravaer as fravaer\n"
             "data = report.setup(data_dir, year)\nfravaer.total(data, year)"
         ),
     ]

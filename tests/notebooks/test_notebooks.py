@@ -1,11 +1,13 @@
-"""The pages run: the resumé and profile on small data, every page on the full demo.
+"""The pages run: the resumé and profile on small data, every page on the full demo; an
+interactive run writes nothing git sees.
 
-The cheap conventions of the source notebooks are checked in
-``tests/unit/test_notebook_conventions.py`` (part of ``make test-fast``)."""
+The notebooks' conventions (cheap, no kernel) are in tests/unit/test_notebook_conventions.py
+(``make check-notebooks``, part of ``make test-fast``)."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -21,6 +23,14 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("nb") / "raw"
     demo.write_demo_data(folder, n_facilities=6, years=(2023, 2025))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _interactive_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notebook run by hand writes its tables to the ignored folder ``interaktiv/``; here
+    to the test's own folder (the kernel inherits the environment)."""
+    monkeypatch.setenv("STATUSRAPPORT_INTERAKTIV", str(tmp_path / "interaktiv"))
+    monkeypatch.delenv("STATUSRAPPORT_BUILD", raising=False)
 
 
 def _run(source: str, out_dir: Path, **parameters) -> nbformat.NotebookNode:
@@ -105,7 +115,7 @@ def test_resume_runs_and_says_fictive(small_demo: Path, tmp_path: Path):
     assert "Traceback" not in text and "Warning" not in text
     assert _warnings(nb) == []
     assert "tilbud opfylder alle de mål" in text
-    assert (tmp_path / "tabeller" / "maalopfyldelse-resume.csv").exists()
+    assert (tmp_path / "interaktiv" / "tabeller" / "maalopfyldelse-resume.csv").exists()
 
 
 @pytest.mark.slow
@@ -117,7 +127,7 @@ def test_profile_runs_for_a_facility(small_demo: Path, tmp_path: Path):
     assert "Hele centret" in text
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) >= 2
-    assert (tmp_path / "tabeller" / "noegletal-clb02.csv").exists()
+    assert (tmp_path / "interaktiv" / "tabeller" / "noegletal-clb02.csv").exists()
     # The facility's change from last year is worded by its interval, with the interval.
     assert "Ændring fra 2024 til 2025" in text and "sikkerhedsinterval" in text
 
@@ -139,3 +149,46 @@ def test_plan_page_runs_for_the_action_plan(full_demo_run: dict):
     assert len(images) == 1
     tables = {p.name for p in folder.rglob("tabeller/*.csv")}
     assert {"handicappolitik-tilbageskridt.csv", "handicappolitik-uden-status.csv"} <= tables
+
+
+def _git_status(root: Path) -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+@pytest.mark.slow
+def test_interactive_run_writes_nothing_git_sees(
+    small_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """As ``make lab`` runs a notebook (kernel in notebooks/, data from STATUSRAPPORT_DATA, no
+    pipeline): its tables go to the ignored ``interaktiv/`` folder, and ``git status`` is what
+    it was before (issue 24: ``notebooks/tabeller/*.csv`` appeared in the working tree)."""
+    root = config.PROJECT_ROOT
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    monkeypatch.delenv("STATUSRAPPORT_INTERAKTIV")
+    monkeypatch.setenv("STATUSRAPPORT_ROOT", str(root))
+    monkeypatch.setenv("STATUSRAPPORT_DATA", str(small_demo))
+    target = root / "interaktiv" / "tabeller" / "maalopfyldelse-resume.csv"
+    existed = target.exists()
+    before = _git_status(root)
+    try:
+        pm.execute_notebook(
+            str(config.NOTEBOOKS_DIR / "resume.ipynb"),
+            str(tmp_path / "resume.ipynb"),
+            parameters={"year": 2025},
+            cwd=str(config.NOTEBOOKS_DIR),
+            kernel_name="python3",
+            progress_bar=False,
+        )
+        assert target.is_file()
+        assert not (config.NOTEBOOKS_DIR / "tabeller").exists()
+        assert _git_status(root) == before
+    finally:
+        if not existed:
+            target.unlink(missing_ok=True)

@@ -114,6 +114,7 @@ def test_csv_download_neutralises_formulas_and_keeps_numbers(
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("STATUSRAPPORT_BUILD", raising=False)
+    monkeypatch.setenv("STATUSRAPPORT_INTERAKTIV", str(tmp_path / "interaktiv"))
     monkeypatch.setattr(report, "_display_html", lambda markup, **_: None)
     frame = pd.DataFrame(
         {
@@ -124,7 +125,7 @@ def test_csv_download_neutralises_formulas_and_keeps_numbers(
         }
     )
     report.table(frame, name="Formler", caption="Formler")
-    back = pd.read_csv(tmp_path / "tabeller" / "formler.csv")
+    back = pd.read_csv(tmp_path / "interaktiv" / "tabeller" / "formler.csv")
     assert back["Tilbud"].tolist()[:5] == [
         '\'=HYPERLINK("http://x")',
         "'+45",

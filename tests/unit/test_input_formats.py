@@ -22,6 +22,7 @@ import pytest
 
 from statusrapport import config, contract, data, demo, keyfigures
 from statusrapport.validation import formats
+from statusrapport.validation.formats import WRITTEN_SUFFIX as WRITTEN
 from statusrapport.validation.reading import (
     LINE,
     TEXT_SUFFIX,
@@ -127,7 +128,7 @@ def test_danish_dates_and_months(tmp_path: Path) -> None:
     assert table is not None
     values = table.frame["maaned"].tolist()
     assert values[:5] == [202503, 202504, 202505, 202506, 202507]
-    assert _failed(findings)["type_maaned"].examples == [(7, '"32-2025"')]
+    assert _failed(findings)["type_maaned"].examples == [(7, '"32-2025" (måned 32 findes ikke)')]
 
 
 def test_comma_separated_files_stay_strict(tmp_path: Path) -> None:
@@ -295,7 +296,7 @@ def test_three_formats_give_identical_key_figures(tmp_path: Path) -> None:
         inputs = read_folder(folder)
         assert not inputs.read_errors, [str(f) for f in inputs.read_errors]
         typed[fmt] = {
-            name: table.frame[[c for c in table.frame if not c.endswith(TEXT_SUFFIX)]]
+            name: table.frame[[c for c in table.frame if not c.endswith((TEXT_SUFFIX, WRITTEN))]]
             for name, table in inputs.tables.items()
         }
         dataset = data.parse(folder, inputs)

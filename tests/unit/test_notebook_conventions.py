@@ -1,7 +1,10 @@
-"""Source notebooks follow the house conventions (cheap: no notebook is executed).
+"""Source notebooks follow the house conventions – checked without a kernel, in seconds
+(``make check-notebooks``, also part of ``make test-fast``).
 
-Thin notebooks: a typed, commented ``parameters`` cell first; committed without outputs; no
-relative data paths. Part of ``make test-fast``; executing the pages is in ``tests/notebooks``.
+Thin notebooks: a typed, commented ``parameters`` cell papermill understands, committed without
+outputs, no relative data paths, and no file written by the notebook itself (tables go through
+``report.table``, which writes beside the executed page in a run and to the ignored
+``interaktiv/`` folder otherwise).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from statusrapport import config, pages
 
 SOURCES = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 PARAM_LINE = re.compile(r"^(\w+): (int|str|float|bool) = .+  # \S.*$")
+#: Calls that write a file from a notebook's own code (outputs belong to the package).
+WRITES = re.compile(r"\.(to_csv|to_excel|to_parquet|to_json|savefig|write_text|write_bytes)\(")
 
 
 def test_every_page_has_a_source_notebook():
@@ -55,3 +60,15 @@ def test_first_code_cell_is_a_typed_commented_parameters_cell(path: Path):
 def test_no_relative_data_paths_in_notebooks(path: Path):
     text = path.read_text(encoding="utf-8")
     assert "../data" not in text and "data/raw/" not in text.replace("(tom: data/raw)", "")
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_notebook_writes_no_file_itself(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            found = WRITES.search(cell.source)
+            assert not found, (
+                f"{path.name}: '{found.group(0)}' skriver en fil fra notebooken; brug "
+                "report.table (den skriver ved siden af siden i en kørsel og i interaktiv/ ellers)"
+            )

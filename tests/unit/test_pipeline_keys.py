@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from statusrapport import config, data, demo, pages
-from statusrapport.pipeline import keys
+from statusrapport import config, data, datafolder, demo, pages
+from statusrapport.pipeline import changes, keys
 from statusrapport.pipeline.tasks import active_facilities, year_tasks
 
 
@@ -22,13 +22,9 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _keys(folder: Path) -> dict[str, str]:
     year = 2025
     tasks = year_tasks(folder, year, active_facilities(folder, year))
-    files = keys.file_fingerprints(folder)
-    year_inputs = {
-        t.source.stem: keys.page_inputs_hash(t.source.stem, files, [2024, 2025], True)
-        for t in tasks
-        if "tilbud_id" not in t.parameters
-    }
-    keys.assign_keys(tasks, "alle-input", "kode", None, year_inputs)
+    files = datafolder.file_hashes(folder)
+    bases = changes.input_bases(tasks, files, "alle-input", True, [2024, 2025])
+    keys.assign_keys(tasks, "alle-input", "kode", None, bases)
     return {t.output: t.key for t in tasks}
 
 
@@ -47,12 +43,20 @@ def test_an_absence_correction_changes_only_the_pages_that_declare_absence(small
     assert {"sygefravaer", "resume", "datakvalitet"} <= changed and "tilsyn" not in changed
 
 
-def test_the_years_with_data_and_the_demo_flag_are_part_of_every_year_page_key() -> None:
-    files = {name: "x" for name in config.FILES}
-    base = keys.page_inputs_hash("tilsyn", files, [2024, 2025], True)
-    assert keys.page_inputs_hash("tilsyn", files, [2023, 2024, 2025], True) != base
-    assert keys.page_inputs_hash("tilsyn", files, [2024, 2025], False) != base
-    assert keys.page_inputs_hash("tilsyn", {**files, "fravaer": "y"}, [2024, 2025], True) == base
+def test_the_years_with_data_and_the_demo_flag_are_part_of_every_year_page_key(
+    small: Path,
+) -> None:
+    tasks = [t for t in year_tasks(small, 2025, []) if t.source.stem == "tilsyn"]
+    files = {f"{name}.csv": "x" for name in config.FILES}
+
+    def basis(files: dict[str, str], years: list[int], demo: bool) -> str:
+        return changes.input_bases(tasks, files, "alle", demo, years)[tasks[0].output]
+
+    base = basis(files, [2024, 2025], True)
+    assert basis(files, [2023, 2024, 2025], True) != base
+    assert basis(files, [2024, 2025], False) != base
+    assert basis({**files, "fravaer.csv": "y"}, [2024, 2025], True) == base
+    assert basis({**files, "tilsyn.csv": "y"}, [2024, 2025], True) != base
 
 
 def test_every_dataset_field_maps_to_the_files_it_is_parsed_from(small: Path) -> None:

@@ -702,7 +702,9 @@ def test_reader_value_spanning_lines(tmp_path: Path) -> None:
     table, findings = read_table(path, "paabud")
     assert table is not None
     assert table.frame["linje"].tolist() == [2, 4]
-    assert _failed(findings)["type_dato"].examples == [(4, '"2024-13-02"')]
+    assert _failed(findings)["type_dato"].examples == [
+        (4, '"2024-13-02" (måned 13 – dag og måned byttet om? mente du 2024-02-13?)')
+    ]
 
 
 @pytest.mark.slow

@@ -44,8 +44,10 @@ __all__ = [
     "follow_up",
     "follow_up_or_none",
     "key_figures",
+    "legacy_key_figures",
     "normalise",
     "overview",
+    "stage_counts",
     "status_year",
     "year_note",
 ]
@@ -348,4 +350,58 @@ def key_figures(data: Dataset, year: int) -> dict[str, Any]:
         }
         for _, row in table.iterrows()
     }
-    return {"opfoelgning.pr_plan": per_plan}
+    figures: dict[str, Any] = {"opfoelgning.pr_plan": per_plan}
+    for plan_id, prefix in LEGACY_KEYS.items():
+        if plan_id in planer.BY_ID and plan_id in data.planer:
+            figures.update(
+                legacy_key_figures(planer.BY_ID[plan_id], data.planer[plan_id], year, prefix)
+            )
+    return figures
+
+
+#: Plans whose headline numbers keep the names they had before the one follow-up model
+#: (``bostedsundersoegelse.*``, read by the resumé and the committee PDF; reports/README.md).
+LEGACY_KEYS: dict[str, str] = {"bostedsundersoegelse": "bostedsundersoegelse"}
+
+
+def stage_counts(plan: Plan, frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Items per stage (rows, lowest first) in the plan's first status year and in the status
+    year for ``year`` (columns named by the years); an item without a status counts in neither.
+    Empty for a plan without stages."""
+    f = follow_up(plan, frame, year)
+    if not plan.trin:
+        return pd.DataFrame(columns=["Status"])
+    first = frame[(frame["aar"] == f.first_year) & frame["status"].isin(plan.trin)]
+    now = f.table[f"Status {f.year}"]
+    columns = {str(f.first_year): first["status"].value_counts(), str(f.year): now.value_counts()}
+    out = pd.DataFrame({"Status": list(plan.trin)})
+    for name, counts in columns.items():
+        out[name] = [int(counts.get(s, 0)) for s in plan.trin]
+    return out
+
+
+def legacy_key_figures(plan: Plan, frame: pd.DataFrame, year: int, prefix: str) -> dict[str, Any]:
+    """The plan's headline numbers under their old names (same definitions as before):
+    ``antal_pr_status`` (items per stage in the status year), ``antal_anbefalinger`` (items),
+    ``antal_rykket_op_siden_2008`` (stage now above the item's first stage), ``antal_tilbageskridt``
+    (steps back up to the status year), ``andel_imoedekommet`` (share at the top stage),
+    ``statusaar``."""
+    f = follow_up_or_none(plan, frame, year)
+    if f is None:
+        return {
+            f"{prefix}.antal_pr_status": {s: 0 for s in plan.trin},
+            f"{prefix}.antal_anbefalinger": 0,
+            f"{prefix}.antal_rykket_op_siden_2008": None,
+            f"{prefix}.antal_tilbageskridt": None,
+            f"{prefix}.andel_imoedekommet": None,
+            f"{prefix}.statusaar": None,
+        }
+    now = f.table[f"Status {f.year}"] if plan.trin else pd.Series(dtype="object")
+    return {
+        f"{prefix}.antal_pr_status": {s: int((now == s).sum()) for s in plan.trin},
+        f"{prefix}.antal_anbefalinger": f.n,
+        f"{prefix}.antal_rykket_op_siden_2008": f.n_up,
+        f"{prefix}.antal_tilbageskridt": len(f.setbacks),
+        f"{prefix}.andel_imoedekommet": f.share_top if f.n else None,
+        f"{prefix}.statusaar": f.year,
+    }

@@ -484,8 +484,12 @@ def audit(build: Path) -> AuditResult:
     )
 
 
-def check(build: Path) -> AuditResult:
-    """Run :func:`audit`; raise :class:`DisclosureError` (exit 6) with a Danish message."""
+def check(build: Path, mixed_inputs: str | None = None) -> AuditResult:
+    """Run :func:`audit`; raise :class:`DisclosureError` (exit 6) with a Danish message.
+
+    ``mixed_inputs`` (from the pipeline) says that the pages come from different inputs: then
+    the message points there – tables from two data sets do not add up – not at the code.
+    """
     result = audit(build)
     if result.undeclared:
         raise DisclosureError(
@@ -497,15 +501,25 @@ def check(build: Path) -> AuditResult:
             "src/statusrapport/pages.py, eller fjern den fra notebooken."
         )
     if not result.ok:
+        if mixed_inputs:
+            cause = (
+                "\nÅrsagen er sandsynligvis, at siderne ikke er bygget fra de samme inputdata: "
+                + mixed_inputs
+                + ". Tal fra to datasæt passer ikke sammen, og så kan et skjult tal regnes ud. "
+                "Kør hele året på de samme data (statusrapport run uden --only), så bygges "
+                "alle sider igen."
+            )
+        else:
+            cause = (
+                "\nSiderne er bygget fra de samme inputdata, så det er en fejl i "
+                "undertrykkelsen: ret statusrapport.disclosure, eller skjul tabellen, der "
+                "afslører tallet. Ligger tabellen i et år, der blev publiceret med en ældre "
+                "version, så kør det år igen med den nye (statusrapport run --year <år> --force)."
+            )
         raise DisclosureError(
             "diskretionskontrollen stoppede kørslen – intet er publiceret. Ud fra de filer, der "
             "skulle publiceres, kan et skjult tal regnes ud (det skal ligge i et spænd på mindst "
-            "beskyttelsesintervallet, se metodesiden):\n"
-            + result.summary()
-            + "\nDet er en fejl i undertrykkelsen, ikke i inputdata: ret "
-            "statusrapport.disclosure, eller skjul tabellen, der afslører tallet. Ligger "
-            "tabellen i et år, der blev publiceret med en ældre version, så kør det år igen "
-            "med den nye (statusrapport run --year <år> --force)."
+            "beskyttelsesintervallet, se metodesiden):\n" + result.summary() + cause
         )
     return result
 

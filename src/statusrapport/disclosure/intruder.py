@@ -250,7 +250,7 @@ def publication(
     needed = INPUT[measure]
     out: dict[tuple[str, str], Any] = {}
     for page in pages.PAGES:
-        if needed not in page.inputs:
+        if needed not in pages.declared_inputs(page.id):
             continue
         for fn in page.key_figures:
             for key, value in keyfigures._clean(fn(data, year)).items():

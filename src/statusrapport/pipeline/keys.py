@@ -84,32 +84,9 @@ def declared_inputs(page: str) -> tuple[str, ...]:
     recording what it touches. A page that shows the key figures (``noegletal.json``) or the
     validation (``datakvalitet.json``) declares every input."""
     try:
-        return pages.page(page).inputs
-    except KeyError:
-        return tuple(config.FILES)  # an undeclared page depends on everything
-
-
-def file_fingerprints(data_dir: Path) -> dict[str, str]:
-    """SHA-256 of each contract file's bytes (``<name>.csv`` or ``.xlsx``), by contract name."""
-    from statusrapport.validation.reading import input_path, read_bytes
-
-    found = {}
-    for name in config.FILES:
-        path = input_path(data_dir, name)
-        content, _problem = read_bytes(path, data_dir)
-        found[name] = sha(path.suffix, content if content is not None else b"<missing>")
-    return found
-
-
-def page_inputs_hash(page: str, files: dict[str, str], years: list[int], demo: bool) -> str:
-    """What a year page's content can depend on: its declared inputs, the years with data
-    (every page checks its year against them) and whether the data are fictive."""
-    declared = sorted(declared_inputs(page))
-    return sha(
-        *(f"{name}={files.get(name, '<ukendt>')}" for name in declared),
-        json.dumps(years),
-        "demo" if demo else "real",
-    )
+        return pages.declared_inputs(page)
+    except KeyError:  # an undeclared page depends on everything
+        return tuple(dict.fromkeys([*config.FILES, *(p.fil for p in planer.PLANER)]))
 
 
 def assign_keys(
@@ -117,15 +94,18 @@ def assign_keys(
     input_hash: str,
     code_hash: str,
     pages: dict[str, str] | None = None,
-    year_inputs: dict[str, str] | None = None,
-) -> None:
+    bases: dict[str, str] | None = None,
+) -> dict[str, dict[str, str]]:
     """A task's key changes when its notebook, parameters, inputs or the package change.
 
     ``pages`` (tilbud_id → :meth:`Profilside.fingerprint`) keys a facility's profile on what it
     shows instead of on every input: another facility's correction that leaves this page as it
-    was does not re-execute it. ``year_inputs`` (notebook stem → :func:`page_inputs_hash`) keys
-    a year page on the inputs it declares: a correction of absence leaves the inspection page.
+    was does not re-execute it. ``bases`` (output → hash of the inputs the page reads,
+    :func:`statusrapport.pipeline.changes.input_bases`) keys a follow-up plan's page on its
+    own file and entry, and the other pages on every input but the plans'. Returns each task's
+    key components (what the next run compares to say why a page runs again).
     """
+    components: dict[str, dict[str, str]] = {}
     source_hashes: dict[Path, str] = {}
     missing = sorted({str(t.source) for t in tasks if not t.source.exists()})
     if missing:
@@ -139,20 +119,19 @@ def assign_keys(
             source_hashes[task.source] = sha(task.source.read_bytes())
         facility = task.parameters.get("tilbud_id")
         shown = (pages or {}).get(facility) if isinstance(facility, str) else None
-        declared = None if facility is not None else (year_inputs or {}).get(task.source.stem)
-        if shown:
-            depends_on = f"side:{shown}"
-        elif declared:
-            depends_on = f"input:{declared}"
-        else:
-            depends_on = input_hash
-        task.key = sha(
-            source_hashes[task.source],
+        parameters = sha(
             json.dumps(task.parameters, sort_keys=True),
             json.dumps(task.front_matter, sort_keys=True, ensure_ascii=False),
-            depends_on,
-            code_hash,
         )
+        basis = f"side:{shown}" if shown else (bases or {}).get(task.output, input_hash)
+        task.key = sha(source_hashes[task.source], parameters, basis, code_hash)
+        components[task.output] = {
+            "notebook": source_hashes[task.source],
+            "parametre": parameters,
+            "input": basis,
+            "kode": code_hash,
+        }
+    return components
 
 
 def profile_basis(input_hash: str, code_hash: str, year: int) -> str:

@@ -72,13 +72,18 @@ class Log:
         self.stop_progress()
         self._log(logging.ERROR, message)
 
-    def start_progress(self, total: int) -> None:
+    def start_progress(self, total: int, why: str = "") -> None:
+        """``why``: the main reason the pages run again (shown on the progress bar)."""
         if self.tty:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="notebook", desc="Kører notebooks", leave=True)
+            desc = "Kører notebooks" + (f" ({why})" if why else "")
+            self.bar = tqdm(total=total, unit="notebook", desc=desc, leave=True)
 
-    def progress(self, done: int, total: int, result: TaskResult, started: float) -> None:
+    def progress(
+        self, done: int, total: int, result: TaskResult, started: float, why: str = ""
+    ) -> None:
+        """One line per finished page; ``why`` names the change that made this page run."""
         name = result.output.split("/", 2)[-1]
         status = "OK" if result.ok else "FEJL"
         if self.bar is not None:
@@ -91,7 +96,7 @@ class Log:
             self._log(
                 logging.INFO,
                 f"[{done}/{total}] {name} {status} ({result.seconds:.1f} s; "
-                f"ca. {left:.0f} s tilbage)",
+                f"ca. {left:.0f} s tilbage)" + (f" – {why}" if why else ""),
             )
 
     def stop_progress(self) -> None:
@@ -115,6 +120,8 @@ class RunRecord:
     retried: list[str] = field(default_factory=list)
     skipped: int = 0
     failed: list[dict[str, Any]] = field(default_factory=list)
+    #: Why pages ran again ("personale.csv er ændret: 12 sider"), most pages first.
+    reasons: list[str] = field(default_factory=list)
     render: str | None = None
     rendered: int | None = None  # pages Quarto rendered (None: the whole site or no Quarto)
     render_seconds: dict[str, float] | None = None

@@ -156,4 +156,6 @@ def _combined(runs: list[YearRun]) -> YearRun:
         runs[-1],
         tasks=[t for r in runs for t in r.tasks],
         changed=[t for r in runs for t in r.changed],
+        reasons=[line for r in runs for line in r.reasons],
+        page_reasons={k: v for r in runs for k, v in r.page_reasons.items()},
     )

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from statusrapport import config, lifecycle, paths, preflight, publish
+from statusrapport import config, datafolder, lifecycle, paths, planer, preflight, publish
 from statusrapport.errors import (
     DisclosureError,
     DiskFullError,
@@ -25,7 +25,7 @@ from statusrapport.errors import (
     mentions_disk_full,
 )
 from statusrapport.execution import TaskResult, disk_full
-from statusrapport.pipeline import keys
+from statusrapport.pipeline import changes, keys
 from statusrapport.pipeline.runlog import RUN_LOG, Log, RunEnded, RunRecord
 from statusrapport.pipeline.years import YearRun
 from statusrapport.pool import WarmPool
@@ -113,15 +113,17 @@ def execute(run: YearRun, pool: WarmPool | None, record: RunRecord, log: Log) ->
         return
     lifecycle.pause_point("execute")
     tasks = run.changed
-    log.info(f"Kører {len(tasks)} notebooks med {pool.workers} parallelle kerner …")
-    log.start_progress(len(tasks))
+    record.reasons = list(run.reasons)
+    why = (" – " + "; ".join(run.reasons)) if run.reasons else ""
+    log.info(f"Kører {len(tasks)} notebooks med {pool.workers} parallelle kerner{why} …")
+    log.start_progress(len(tasks), run.reasons[0] if run.reasons else "")
     started = time.perf_counter()
     done = 0
 
     def on_result(result: TaskResult) -> None:
         nonlocal done
         done += 1
-        log.progress(done, len(tasks), result, started)
+        log.progress(done, len(tasks), result, started, run.page_reasons.get(result.output, ""))
         if disk_full(result):  # stop at once: every further notebook would fail the same way
             log.stop_progress()
             raise DiskFullError(
@@ -183,7 +185,7 @@ def audit_build(run: YearRun, log: Log) -> None:
     from statusrapport.disclosure import audit
 
     try:
-        audit.check(run.build)
+        audit.check(run.build, mixed_inputs=mixed_inputs(run))
     except DisclosureError as error:
         log.error(str(error))
         raise RunEnded(ExitCode.DISCLOSURE) from None
@@ -205,6 +207,26 @@ def intruder_test(runs: list[YearRun], log: Log) -> None:
             log.error(str(error))
             raise RunEnded(ExitCode.DISCLOSURE) from None
         log.info(result.log_line(r.year))
+
+
+def mixed_inputs(run: YearRun) -> str | None:
+    """Why the pages about to be published may come from different inputs (``None``: they do
+    not): pages kept as published although what they read has changed since (``--only``)."""
+    old = run.manifest.get("komponenter") or {}
+    changed = {t.output for t in run.changed}
+    stale = [
+        t.output
+        for t in run.tasks
+        if t.output not in changed
+        and t.output in old
+        and old[t.output].get("input") != run.components.get(t.output, {}).get("input")
+    ]
+    if not stale:
+        return None
+    return (
+        f"{len(stale)} sider er beholdt, som de blev publiceret, men inputdata er ændret siden "
+        f"(fx {stale[0].split('/', 2)[-1]}); den side, der kørte nu, er bygget på de nye data"
+    )
 
 
 def render_site(run: YearRun, record: RunRecord, log: Log) -> None:
@@ -261,6 +283,13 @@ def write_manifest(run: YearRun) -> None:
                 "basis": keys.profile_basis(run.input_hash, run.code_hash, run.year),
                 "pages": run.pages,
             },
+            # one data folder per published site (datafolder.py), and why pages run again
+            # (changes.py): the folder, its files, the plans and each page's key components
+            datafolder.DATA_DIR_KEY: str(run.options.data_dir),
+            datafolder.FILES_KEY: run.files,
+            "planer": {p.id: p.fingerprint() for p in planer.PLANER},
+            "komponenter": run.components,
+            changes.AVERAGES_KEY: run.averages,
         },
     )
 
@@ -294,8 +323,19 @@ def publish_run(
         if failed_dir.exists():
             shutil.rmtree(failed_dir)  # the failures were fixed
     where = str(run.published_year) if len(years) == 1 else f"{options.reports_dir}/<år>"
-    log.info(
-        f"Færdig: rapporterne for {years_text(years)} ligger i {where}"
-        + (f", sitet i {options.site_dir}" if options.render else "")
-        + "."
-    )
+    log.info(f"Færdig: rapporterne for {years_text(years)} ligger i {where}.")
+    log.info(final_line(run))
+
+
+def final_line(run: YearRun) -> str:
+    """The run's last line: where the site and the committee annex are (or why there is none)."""
+    from statusrapport.site.sources import committee_pdf_name
+
+    options = run.options
+    annex = run.published_year / committee_pdf_name(run.year)
+    if not options.render:
+        return "Sitet og udvalgsbilaget er ikke bygget denne gang (--no-render)."
+    site = f"Sitet: {options.site_dir / 'index.html'}"
+    if annex.exists():
+        return f"{site} · bilaget til udvalget: {annex}"
+    return f"{site} · intet udvalgsbilag (PDF'erne laves kun, når Quarto er installeret)"

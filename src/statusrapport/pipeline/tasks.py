@@ -46,8 +46,11 @@ def year_tasks(data_dir: Path, year: int, facilities: list[ActiveFacility]) -> l
         )
         for stem, title in registry.titles()
     ]
-    # One follow-up page per plan (planer.PLANER), linked from the overview page "opfoelgning".
+    # One follow-up page per plan (planer.toml), linked from the overview page "opfoelgning";
+    # a plan with its own year page (the bostedsundersøgelse) has that page only.
     for item in planer.PLANER:
+        if not registry.plan_page(item.id).startswith("opfoelgning/"):
+            continue
         tasks.append(
             Task(
                 source=config.NOTEBOOKS_DIR / f"{config.PLAN_NOTEBOOK}.ipynb",

@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from statusrapport import config, kalender, preflight
+from statusrapport import config, datafolder, kalender, planer, preflight
 from statusrapport.errors import ExitCode, UsageError
 from statusrapport.execution import Task
 from statusrapport.hashing import sha
-from statusrapport.pipeline import keys
+from statusrapport.pipeline import changes, keys
 from statusrapport.pipeline.only import Only, select_only
 from statusrapport.pipeline.runlog import Log, RunEnded
 from statusrapport.pipeline.tasks import year_tasks
@@ -62,6 +62,15 @@ class YearRun:
     available_years: list[int] = field(default_factory=list)
     history: bool = False  # an earlier year already published: frozen unless --force
     pages: dict[str, str] = field(default_factory=dict)  # tilbud_id → profile fingerprint
+    #: Each input file's hash (the manifest records them with the data folder).
+    files: dict[str, str] = field(default_factory=dict)
+    #: Each task's key components (notebook, parametre, input, kode), for the next run's reasons.
+    components: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The centre's and the target groups' figures as the profiles show them.
+    averages: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Why the changed pages run again: summary lines, and each page's cause.
+    reasons: list[str] = field(default_factory=list)
+    page_reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def published_year(self) -> Path:
@@ -178,14 +187,11 @@ def prepare_year(
         run.pages = keys.profile_fingerprints(
             data_dir, year, basis, run.manifest, facilities, inputs
         )
-    files = keys.file_fingerprints(data_dir)
-    demo = config.is_demo(data_dir)
-    year_inputs = {
-        t.source.stem: keys.page_inputs_hash(t.source.stem, files, available, demo)
-        for t in run.tasks
-        if "tilbud_id" not in t.parameters
-    }
-    keys.assign_keys(run.tasks, run.input_hash, run.code_hash, run.pages, year_inputs)
+    run.files = datafolder.file_hashes_cached(data_dir, run.input_hash)
+    bases = changes.input_bases(
+        run.tasks, run.files, run.input_hash, config.is_demo(data_dir), available
+    )
+    run.components = keys.assign_keys(run.tasks, run.input_hash, run.code_hash, run.pages, bases)
     old_keys: dict[str, str] = {} if options.force else run.manifest.get("tasks", {})
     run.changed = [
         t
@@ -197,7 +203,25 @@ def prepare_year(
     if options.only is not None:
         run.changed = select_only(run.tasks, options.only, old_keys)
     run.site_hash = sha(keys.site_fingerprint(), *(t.key for t in run.tasks), str(options.render))
-    run.validation_key = sha(run.input_hash, run.code_hash, str(year))
+    # the plan entries are read by the validation rules (stages, start year)
+    plans = sha(*(p.fingerprint() for p in planer.PLANER))
+    run.validation_key = sha(run.input_hash, run.code_hash, str(year), plans)
+    if options.force or not run.history:
+        stored = run.manifest.get("profiles") or {}
+        basis = keys.profile_basis(run.input_hash, run.code_hash, year)
+        run.averages = (
+            dict(run.manifest.get(changes.AVERAGES_KEY) or {})
+            if stored.get("basis") == basis and run.manifest.get(changes.AVERAGES_KEY)
+            else changes.shown_averages(data_dir, year, facilities, inputs)
+            if run.changed
+            else {}
+        )
+    if run.changed and options.only is None:
+        run.reasons, run.page_reasons = changes.reasons(
+            run.changed, run.components, run.manifest, run.files, run.averages
+        )
+    elif options.only is not None:
+        run.reasons = [f"--only {options.only.page}: {len(run.changed)} sider"]
     return run
 
 

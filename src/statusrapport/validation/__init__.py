@@ -63,15 +63,15 @@ def expectation_parameters(today: datetime.date) -> dict[str, Any]:
 
 
 def _plan_hint(check: Check) -> Check:
-    """A follow-up plan's missing file: say that the plan can also be taken out of planer.py."""
+    """A follow-up plan's missing file: say that the plan can also be taken out of planer.toml."""
     plan = next((p for p in planer.PLANER if f"{p.fil}.csv" == check.file), None)
     if plan is None or check.rule != "fil_findes" or check.passed:
         return check
     return dataclasses.replace(
         check,
         hint=f"Læg {check.file} (opfølgningen på {plan.titel}) i datamappen med kolonnerne "
-        f"{', '.join(planer.KOLONNER)} – eller fjern planens linje (id '{plan.id}') i "
-        "src/statusrapport/planer.py, hvis planen ikke skal følges.",
+        f"{', '.join(planer.KOLONNER)} – eller fjern planens [[plan]]-blok (id '{plan.id}') i "
+        "planer.toml, hvis planen ikke skal følges.",
     )
 
 

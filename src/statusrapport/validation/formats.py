@@ -128,6 +128,7 @@ def normalise_danish(frame: pd.DataFrame, kinds: dict[str, Kind], line: str) -> 
                 return result
             rewrite = (comma[column] | grouped[column]).to_numpy(dtype=bool)
             if rewrite.any():
+                keep_written(frame, column)
                 text = frame.loc[rewrite, column].astype(str).str.strip()
                 frame.loc[rewrite, column] = text.str.replace(".", "", regex=False).str.replace(
                     ",", ".", regex=False
@@ -152,12 +153,24 @@ def normalise_danish(frame: pd.DataFrame, kinds: dict[str, Kind], line: str) -> 
     return result
 
 
+#: Suffix of the column that keeps a rewritten column's values as written in the file, so a
+#: message quotes ``31-02-2025`` and not the ``2025-02-31`` it was rewritten to.
+WRITTEN_SUFFIX = "__skrevet"
+
+
+def keep_written(frame: pd.DataFrame, column: str) -> None:
+    """Keep ``column`` as written (once, before the first rewrite) for the messages."""
+    if column + WRITTEN_SUFFIX not in frame:
+        frame[column + WRITTEN_SUFFIX] = frame[column].copy()
+
+
 def _rewrite(frame: pd.DataFrame, column: str, parse: Callable[[pd.Series], pd.Series]) -> int:
     """Replace the values ``parse`` understands; the rest stay as written (type checks judge)."""
     text = frame[column].astype("string").str.strip()
     new = parse(text)
     changed = (new.notna() & (new != text)).fillna(False).to_numpy(dtype=bool)
     if changed.any():
+        keep_written(frame, column)
         frame.loc[changed, column] = new[changed].astype(str).to_numpy()
     return int(changed.sum())
 
@@ -166,7 +179,13 @@ def _dates(text: pd.Series) -> pd.Series:
     """Day-first Danish dates (31-03-2025, 31.3.2025, 31/03/2025) and ISO with a midnight time."""
     out = pd.Series(pd.NA, index=text.index, dtype="string")
     parts = text.str.extract(f"^{_DK_DATE}$")
-    hit = parts[0].notna()
+    # only a day 1–31 and a month 1–12 are rewritten: 03/18/2025 (an American date) stays as
+    # written, so the type check quotes what is in the file and says what it looks like
+    hit = (
+        parts[0].notna()
+        & parts[0].astype("Int64").between(1, 31).fillna(False)
+        & parts[1].astype("Int64").between(1, 12).fillna(False)
+    ).astype(bool)
     out[hit] = parts[2][hit] + "-" + parts[1][hit].str.zfill(2) + "-" + parts[0][hit].str.zfill(2)
     iso = text.str.extract(f"^{_ISO_DATE_TIME}$")[0]
     out = out.fillna(iso)
@@ -180,7 +199,9 @@ def _months(text: pd.Series) -> pd.Series:
     hit = parts[0].notna() & parts[0].astype("Int64").between(1, 12).fillna(False)
     out[hit] = parts[1][hit] + "-" + parts[0][hit].str.zfill(2)
     parts = text.str.extract(f"^{_MONTH_AS_DATE}$")
-    hit = parts[0].notna() & out.isna()
+    hit = (
+        parts[0].notna() & parts[0].astype("Int64").between(1, 12).fillna(False) & out.isna()
+    ).astype(bool)
     out[hit] = parts[1][hit] + "-" + parts[0][hit].str.zfill(2)
     parts = text.str.lower().str.extract(f"^{_NAMED_MONTH}$")
     number = parts[0].map({name: f"{i:02d}" for i, name in enumerate(MONTH_NAMES, start=1)})

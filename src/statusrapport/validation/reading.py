@@ -33,7 +33,7 @@ import pandas as pd
 
 from statusrapport import contract, escaping
 from statusrapport.contract import Kind
-from statusrapport.validation import formats
+from statusrapport.validation import formats, hints
 from statusrapport.validation.report import FORMAT_RULE, Check
 
 #: The type of every contract column, from :mod:`statusrapport.contract`.
@@ -92,7 +92,10 @@ class Table:
 
     def text_at(self, column: str, lines: list[int]) -> list[str]:
         """The values of ``column`` as written in the file, at the given CSV line numbers."""
-        source = column + TEXT_SUFFIX if column + TEXT_SUFFIX in self.frame else column
+        source = next(
+            (c for c in (column + formats.WRITTEN_SUFFIX, column + TEXT_SUFFIX) if c in self.frame),
+            column,
+        )
         positions = np.searchsorted(self.frame[LINE].to_numpy(), lines)
         values = self.frame[source].to_numpy()
         return [_text(values[p]) if p < len(values) else "" for p in positions]
@@ -577,12 +580,13 @@ def _convert(table: Table) -> list[Check]:
         examples: list[tuple[int | None, str]] = []
         if n_bad:
             idx = np.flatnonzero(bad)[:_MAX_EXAMPLES]
-            shown = raw.iloc[idx].tolist()
+            written = frame.get(column + formats.WRITTEN_SUFFIX, raw)
+            shown = [str(v) for v in written.iloc[idx].tolist()]
             examples = [
-                (int(ln), f'"{escaping.plain(v, max_length=40)}"')
+                (int(ln), _quoted(v, kind))
                 for ln, v in zip(frame[LINE].to_numpy()[idx], shown, strict=True)
             ]
-            hint = _type_hint(kind, [str(v) for v in shown])
+            hint = _type_hint(kind, shown)
         findings.append(
             Check(
                 table.file,
@@ -689,21 +693,39 @@ def _parse(raw: pd.Series, kind: Kind, pattern: str) -> tuple[np.ndarray, np.nda
     return values, present
 
 
+def _quoted(value: str, kind: Kind) -> str:
+    """A value as written in the file, in quotes, with what it looks like when that is known."""
+    quoted = f'"{escaping.plain(value, max_length=40)}"'
+    look = hints.date_look(value, kind) if kind in ("dato", "maaned") else None
+    return f"{quoted} ({look})" if look else quoted
+
+
 def _type_hint(kind: Kind, values: list[str]) -> str:
     if kind in ("decimal", "heltal") and any(re.fullmatch(r"-?[0-9.]*,[0-9]+", v) for v in values):
         return (
             "I en kommasepareret fil skal tal have punktum som decimaltegn (12.5, ikke 12,5); gem "
             "filen fra dansk Excel som 'CSV (semikolonsepareret)', så læses decimalkomma."
         )
+    looks = [hints.date_look(v, kind) for v in values] if kind in ("dato", "maaned") else []
+    if any(look and "amerikansk" in look for look in looks):
+        return (
+            "Datoen ser ud til at være skrevet som måned/dag/år (amerikansk Excel). Skriv den "
+            "som dag-måned-år (18-03-2025) eller ÅÅÅÅ-MM-DD (2025-03-18) – begge læses; i Excel: "
+            "sæt kolonnens område til Dansk (Danmark) og skriv datoerne igen."
+        )
+    if any(look and "byttet om" in look for look in looks):
+        return "Dag og måned ser ud til at være byttet om; skriv datoen som ÅÅÅÅ-MM-DD."
+    if any(looks):
+        return "Datoen findes ikke i kalenderen (fx 30. februar eller måned 13); ret den."
     if kind in ("dato", "maaned") and any(
         re.fullmatch(r"[0-9]{1,2}[-./]([0-9]{1,2}[-./])?[0-9]{2,4}", v) for v in values
     ):
+        # a valid day-first date in a comma-separated file (only Danish Excel's semicolon
+        # files are read with day-first dates)
         return (
-            "Datoen står i dansk format; formatér kolonnen i Excel som ÅÅÅÅ-MM-DD "
-            "(brugerdefineret format 'åååå-mm-dd') før du gemmer."
+            "Datoen står i dansk format i en kommasepareret fil; gem filen fra dansk Excel som "
+            "'CSV (semikolonsepareret)', så læses dansk dato, eller skriv den som ÅÅÅÅ-MM-DD."
         )
-    if kind == "dato" and any(re.fullmatch(_FORMATS["dato"][0], v) for v in values):
-        return "Datoen findes ikke i kalenderen (fx 30. februar); ret den."
     if kind == "heltal":
         return "Skriv et helt tal uden decimaler og uden tusindtalsseparator."
     return "Ret værdien i filen, så den har det viste format."

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from statusrapport import config, fmt, kalender, planer
+from statusrapport.validation import hints
 from statusrapport.validation.reading import LINE, TEXT_SUFFIX, Table
 from statusrapport.validation.report import Check
 
@@ -31,6 +32,46 @@ def _lines_examples(
     return [(int(ln), str(v)) for ln, v in zip(rows[LINE], text(rows), strict=True)]
 
 
+def _id_with_guess(value: object, guesses: dict[object, str | None]) -> str:
+    guess = guesses.get(value)
+    return f'"{value}"' + (f" (mente du {guess}?)" if guess else "")
+
+
+def _ids_with_guesses(
+    guesses: dict[object, str | None],
+) -> Callable[[pd.DataFrame], pd.Series]:
+    def text(rows: pd.DataFrame) -> pd.Series:
+        return rows["tilbud_id"].map(lambda v: _id_with_guess(v, guesses))
+
+    return text
+
+
+def _stage_with_guess(stages: tuple[str, ...]) -> Callable[[pd.DataFrame], pd.Series]:
+    """A wrong stage quoted as written, with the stage it was probably meant to be."""
+    import difflib
+
+    def text(rows: pd.DataFrame) -> pd.Series:
+        def one(value: object) -> str:
+            guess = difflib.get_close_matches(str(value).strip().lower(), stages, n=1, cutoff=0.6)
+            return f'"{value}"' + (f" (mente du {guess[0]}?)" if guess else "")
+
+        return rows["status"].map(one)
+
+    return text
+
+
+def _unknown_id_hint(guesses: dict[object, str | None]) -> str:
+    """Name the likely fixes first (an O for a 0 is the usual typo), then the general one."""
+    likely = sorted((str(u), g) for u, g in guesses.items() if g)
+    if not likely:
+        return "Ret tilbud_id, eller tilføj tilbuddet i tilbud.csv."
+    shown = ", ".join(f"{u} → {g}" for u, g in likely[:5])
+    return (
+        f"Ret tilbud_id ({shown}: forvekslet bogstav/ciffer eller tastefejl?), eller tilføj "
+        "tilbuddet i tilbud.csv."
+    )
+
+
 def known_facilities(tables: dict[str, Table], year: int, today: date) -> list[Check]:
     """Every tilbud_id in the other files must exist in tilbud.csv (else it drops out silently)."""
     if "tilbud" not in tables:
@@ -46,17 +87,18 @@ def known_facilities(tables: dict[str, Table], year: int, today: date) -> list[C
         unknown = {u for u in unique if u not in known}
         mask = ids.isin(unknown).to_numpy(dtype=bool) if unknown else np.zeros(len(frame), bool)
         n_bad = int(mask.sum())
+        guesses = {u: hints.nearest_id(str(u), known) for u in unknown}
         findings.append(
             Check(
-                f"{name}.csv",
+                tables[name].file,
                 "tilbud_id",
                 "kendt_tilbud",
                 "tilbud_id skal findes i tilbud.csv",
                 "fejl",
                 n_bad == 0,
                 n_bad,
-                _lines_examples(frame, mask, lambda r: '"' + r["tilbud_id"].astype(str) + '"'),
-                "Ret tilbud_id, eller tilføj tilbuddet i tilbud.csv." if n_bad else None,
+                _lines_examples(frame, mask, _ids_with_guesses(guesses)),
+                _unknown_id_hint(guesses) if n_bad else None,
             )
         )
     return findings
@@ -340,9 +382,9 @@ def plan_statuses(tables: dict[str, Table], year: int, today: date) -> list[Chec
                 "fejl",
                 not bad.any(),
                 int(bad.sum()),
-                _lines_examples(frame, bad, lambda r: r["status"].astype(str)),
-                f"Ret stavningen, eller tilføj trinet til planen '{plan.id}' i "
-                "src/statusrapport/planer.py."
+                _lines_examples(frame, bad, _stage_with_guess(plan.trin)),
+                f"Ret stavningen, eller tilføj trinet til planen '{plan.id}' (feltet trin) i "
+                "planer.toml."
                 if bad.any()
                 else None,
             )
@@ -358,7 +400,7 @@ def plan_statuses(tables: dict[str, Table], year: int, today: date) -> list[Chec
                 not early.any(),
                 int(early.sum()),
                 _lines_examples(frame, early, lambda r: r["aar"].astype("Int64").astype(str)),
-                "Ret året, eller ret planens startår i src/statusrapport/planer.py."
+                f"Ret året, eller ret planens startår (id '{plan.id}') i planer.toml."
                 if early.any()
                 else None,
             )
