@@ -24,18 +24,38 @@ OKABE_ITO: tuple[str, ...] = (
     "#F0E442",  # yellow (only on dark or with outline)
     "#000000",  # black
 )
+# One colour system for the whole site (issue 20): blue is "the data shown", black the
+# comparison (a group, an average, a model line), bluish green "target met" and vermillion
+# "target not met" – vermillion means nothing else anywhere, in figures, tables or the PDF.
 PRIMARY = OKABE_ITO[0]
-ACCENT = OKABE_ITO[5]
+OPFYLDT_FARVE = OKABE_ITO[2]
+IKKE_OPFYLDT_FARVE = OKABE_ITO[5]
+#: Comparison marks (group average, model line): black, 21:1 on white, never mistaken for status.
+ACCENT = "#000000"
 MUTED = "#767676"  # grey with 4.5:1 contrast on white
 TARGET_COLOUR = "#000000"
 
 MAALGRUPPE_FARVER: dict[str, str] = dict(zip(config.MAALGRUPPER, OKABE_ITO[:5], strict=True))
-#: Follow-up statuses from lowest to highest stage: light to dark blue, readable in greyscale.
+#: Follow-up statuses from lowest to highest stage: orange to dark blue, readable in greyscale
+#: (no vermillion: that colour means "target not met" only).
 STATUS_FARVER: dict[str, str] = dict(
-    zip(config.STATUSSER, ("#D55E00", "#E69F00", "#9ecae1", "#4292c6", "#08519c"), strict=True)
+    zip(config.STATUSSER, ("#E69F00", "#F5CD79", "#9ecae1", "#4292c6", "#08519c"), strict=True)
 )
+#: Colours behind which black text reads (bar labels).
+LYSE_FARVER: frozenset[str] = frozenset({"#E69F00", "#F5CD79", "#9ecae1", OPFYLDT_FARVE})
 #: Target scoreboard colours with a text label always shown next to them (never colour alone).
-MAAL_FARVER: dict[str, str] = {"opfyldt": "#009E73", "ikke opfyldt": "#D55E00", "ingen data": MUTED}
+MAAL_FARVER: dict[str, str] = {
+    "opfyldt": OPFYLDT_FARVE,
+    "ikke opfyldt": IKKE_OPFYLDT_FARVE,
+    "ingen data": MUTED,
+}
+#: A target status's symbol and colour, the same on every page, table and in the PDF; the word
+#: is always written next to it (WCAG 1.4.1: never colour alone). Black on each colour ≥ 4.5:1.
+STATUS_TEGN: dict[str, tuple[str, str]] = {
+    "opfyldt": ("✓", MAAL_FARVER["opfyldt"]),
+    "ikke opfyldt": ("✗", MAAL_FARVER["ikke opfyldt"]),
+    "ingen data": ("–", "#BBBBBB"),
+}
 
 
 def setup() -> None:
@@ -142,7 +162,7 @@ def plan_status_bars(by_theme: pd.DataFrame, colours: dict[str, str], unit: str)
             continue
         counts = by_theme[status].astype(int).tolist()
         bars = ax.barh(y, counts, left=left, color=colour, label=status, height=0.7)
-        light = colour in ("#E69F00", "#9ecae1")  # black text reads better on these
+        light = colour in LYSE_FARVER  # black text reads better on these
         ax.bar_label(
             bars,
             labels=[fmt.heltal(c) if c else "" for c in counts],

@@ -124,10 +124,19 @@ def html_table(
     caption: str | None = None,
     formats: Mapping[str, Formatter] | None = None,
     sortable: bool = False,
+    statuses: bool = False,
 ) -> str:
-    """A semantic HTML table: caption, column headers with scope, Danish number format."""
+    """A semantic HTML table: caption, column headers with scope, Danish number format.
+
+    Every cell carries its column's name (``data-label``), so on a phone the stylesheet shows
+    each row as a card of "column: value" lines instead of a table that scrolls sideways
+    (issue 20). With ``statuses`` a target status ("opfyldt", "ikke opfyldt", "ingen data") is
+    shown with its symbol and colour next to the word (:func:`status_html`), never colour alone.
+    """
     formats = dict(formats or {})
-    classes = "table table-sm table-striped statusrapport-tabel" + (" sortable" if sortable else "")
+    classes = "table table-sm table-striped statusrapport-tabel stabel" + (
+        " sortable" if sortable else ""
+    )
     parts = [f'<table class="{classes}">']
     if caption:
         parts.append(f"<caption>{escaping.html(caption)}</caption>")
@@ -138,14 +147,19 @@ def html_table(
         style = ' style="text-align:right"' if numeric else ""
         parts.append(f'<th scope="col"{style}>{escaping.html(column)}</th>')
     parts.append("</tr></thead><tbody>")
+    labels = {column: escaping.html(column) for column in frame.columns}
     for row in frame.itertuples(index=False):
         parts.append("<tr>")
         for column, value in zip(frame.columns, row, strict=True):
             formatter = formats.get(column, _default_formatter)
             numeric = numbers[column]
             style = ' style="text-align:right"' if numeric else ""
-            cell = escaping.html(formatter(value), max_length=MAX_CELL_LENGTH)
-            parts.append(f"<td{style}>{cell}</td>")
+            text = formatter(value)
+            if statuses and text in figures.STATUS_TEGN:
+                cell = status_html(text)
+            else:
+                cell = escaping.html(text, max_length=MAX_CELL_LENGTH)
+            parts.append(f'<td data-label="{labels[column]}"{style}>{cell}</td>')
         parts.append("</tr>")
     parts.append("</tbody></table>")
     # A wide table scrolls inside its own region on a phone instead of widening the page;
@@ -158,6 +172,23 @@ def html_table(
     )
 
 
+def status_html(status: str) -> str:
+    """A target status as symbol + word: the symbol sits on the status colour (Okabe–Ito, the
+    same as in the figures); the word carries the meaning for screen readers and in greyscale."""
+    symbol, _colour = figures.STATUS_TEGN[status]
+    css = slug(status)
+    return (
+        f'<span class="status status-{css}"><span class="status-tegn" aria-hidden="true">'
+        f"{symbol}</span> {html.escape(status)}</span>"
+    )
+
+
+def status_text(status: str) -> str:
+    """A target status as plain text with its symbol, for Markdown and the PDF: '✗ ikke opfyldt'."""
+    symbol, _colour = figures.STATUS_TEGN.get(status, ("", ""))
+    return f"{symbol} {status}" if symbol else status
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -166,6 +197,7 @@ def table(
     formats: Mapping[str, Formatter] | None = None,
     sortable: bool | None = None,
     download: bool = True,
+    statuses: bool = False,
 ) -> None:
     """Show ``frame`` as an accessible HTML table and write it as ``tabeller/<name>.csv``.
 
@@ -179,6 +211,7 @@ def table(
         caption=caption,
         formats=formats,
         sortable=len(frame) > 15 if sortable is None else sortable,
+        statuses=statuses,
     )
     if download:
         path = paths.output(Path(TABLES_DIR) / f"{slug(name)}.csv")
@@ -186,11 +219,26 @@ def table(
         # Rounded to the precision the page shows: the download must not say more (issue 9).
         shown = shown_precision(frame, formats or {}, _default_formatter)
         csv_frame(shown).to_csv(path, index=False, lineterminator="\n")
+        # The link text says what is fetched in words; a file name is no link text (issue 20).
+        what = f": {escaping.html(caption)}" if caption else ""
         markup += (
             f'<p class="download-link"><a href="{TABLES_DIR}/{path.name}" download>'
-            f"Hent tallene som CSV-fil ({html.escape(path.name)})</a></p>"
+            f"Hent tallene som regneark (CSV){what}</a></p>"
         )
+    if statuses:
+        given = dict(formats or {})
+        formats = {c: _with_status_symbol(given.get(c)) for c in frame.columns}
     _display_html(markup, markdown=markdown_table(frame, caption=caption, formats=formats))
+
+
+def _with_status_symbol(formatter: Formatter | None) -> Formatter:
+    """``formatter`` followed by :func:`status_text` (the PDF's status cells get the symbol)."""
+    base = formatter or _default_formatter
+
+    def show(value: object) -> str:
+        return status_text(base(value))
+
+    return show
 
 
 def markdown_table(
