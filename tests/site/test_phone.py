@@ -87,7 +87,8 @@ def test_runner_finds_a_table_that_scrolls_sideways(node_ready: str, tmp_path: P
     (tmp_path / "bred.html").write_text(
         '<!DOCTYPE html><html lang="da"><head><meta name="viewport" '
         'content="width=device-width"><title>Bred</title></head><body><main>'
-        f'<div style="overflow-x:auto"><table style="white-space:nowrap"><tr>{cells}</tr></table></div>'
+        '<div style="overflow-x:auto"><table style="white-space:nowrap">'
+        f"<tr>{cells}</tr></table></div>"
         '<div style="width:600px">for bred</div>'
         '<div style="overflow:hidden;width:100px"><span style="display:inline-block;'
         'width:900px">skjult med vilje</span></div></main></body></html>',
@@ -105,5 +106,5 @@ def test_runner_finds_a_table_that_scrolls_sideways(node_ready: str, tmp_path: P
     assert wide["scrollWidth"] > wide["clientWidth"]
     tags = {e["tag"] for e in wide["examples"]}
     assert {"td", "div"} <= tags, wide["examples"]  # cells in the sideways box, the wide block
-    assert not any("skjult med vilje" == e["text"] for e in wide["examples"])
+    assert not any(e["text"] == "skjult med vilje" for e in wide["examples"])
     assert narrow["offscreen"] == 0 and narrow["scrollWidth"] <= narrow["clientWidth"]
