@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -178,3 +179,54 @@ def plan_status_bars(by_theme: pd.DataFrame, colours: dict[str, str], unit: str)
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower left", bbox_to_anchor=(-0.05, 1.0), ncol=3, fontsize=9)
     return fig
+
+
+#: Figure width in inches for charts read on a phone: at 390 px the chart is shown ~350 px
+#: wide, so a 6,4-inch figure (614 px at 96 dpi) keeps 11-point labels at about 8–9 px;
+#: an 8-inch one shrank them to ~4 px (issue 20).
+TELEFON_BREDDE = 6.4
+#: Font size of the labels on phone-width charts (points).
+TELEFON_SKRIFT = 12
+
+
+def target_bars(totals: pd.DataFrame, *, title: str) -> Figure:
+    """Share of facilities meeting each target, as horizontal bars with the count written at
+    each bar ("31 af 35") and the target's name above its bar (no legend, no tick labels to
+    squeeze at phone width). ``totals`` is ``maal.totals``; ``title`` states the finding.
+
+    Bars are bluish green (met) on a light grey full bar, so the unmet rest is visible too;
+    a target without data says so instead of a bar.
+    """
+    n = len(totals)
+    fig, ax = plt.subplots(figsize=(TELEFON_BREDDE, 0.78 * n + 1.0))
+    y = list(range(n))[::-1]
+    shares = totals["Andel opfyldt"].astype("float64")
+    ax.barh(y, [1.0] * n, color="#eeeeee", height=0.42)
+    ax.barh(y, shares.fillna(0), color=MAAL_FARVER["opfyldt"], height=0.42)
+    for yi, name, share, count in zip(y, totals["Mål"], shares, totals["Opfyldt af"], strict=True):
+        ax.text(0, yi + 0.28, name, va="bottom", ha="left", fontsize=TELEFON_SKRIFT)
+        label = "ingen data" if pd.isna(share) else f"{count} ({fmt.pct(share, 0)})"
+        ax.text(1.0, yi + 0.28, label, va="bottom", ha="right", fontsize=TELEFON_SKRIFT)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.4, n - 0.2)
+    ax.set_yticks([])
+    ax.set_xticks([])
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    # A phone-width chart: the title wraps at its line breaks and at 48 characters, never clips.
+    wrapped = "\n".join(textwrap.fill(line, width=48) for line in title.split("\n"))
+    ax.set_title(wrapped, loc="left", fontsize=TELEFON_SKRIFT + 1, pad=12)
+    fig.tight_layout()
+    return fig
+
+
+def weakest_target_title(totals: pd.DataFrame, year: int) -> str:
+    """A title that states the finding: the target the fewest facilities meet, with its count."""
+    shown = totals.dropna(subset=["Andel opfyldt"])
+    if shown.empty:
+        return f"Ingen mål kan opgøres for {year}"
+    weakest = shown.sort_values("Andel opfyldt", kind="stable").iloc[0]
+    if weakest["Andel opfyldt"] >= 1:
+        return f"Alle tilbud med data når alle mål i {year}"
+    return f"Færrest når målet »{weakest['Mål']}«:\n{weakest['Opfyldt af']} tilbud"

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from statusrapport import config, escaping, figures, fmt, paths
 from statusrapport.data import Dataset, load
 from statusrapport.disclosure.rounding import shown_precision
+
+if TYPE_CHECKING:
+    from statusrapport.analysis.resume import Budskab
 
 #: Folder (relative to the executed notebook) where tables are written as CSV downloads.
 TABLES_DIR = "tabeller"
@@ -180,6 +184,79 @@ def status_html(status: str) -> str:
     return (
         f'<span class="status status-{css}"><span class="status-tegn" aria-hidden="true">'
         f"{symbol}</span> {html.escape(status)}</span>"
+    )
+
+
+def _long_html(text: str) -> str:
+    """Our own running text, or an analyst's comment: escaped, bounded like a table cell."""
+    return escaping.html(text, max_length=MAX_CELL_LENGTH)
+
+
+def _long_markdown(text: str) -> str:
+    return escaping.markdown(text, max_length=MAX_CELL_LENGTH)
+
+
+def boks(title: str, text: str, *, collapsed: bool = False) -> None:
+    """A short box beside the text ("Sådan læser du usikkerheden"); ``collapsed`` makes it a
+    closed ``<details>`` ("Sådan er det beregnet") for the few who want the method."""
+    body = "".join(f"<p>{_long_html(p)}</p>" for p in text.split("\n\n"))
+    if collapsed:
+        markup = f'<details class="boks"><summary>{escaping.html(title)}</summary>{body}</details>'
+    else:
+        markup = (
+            f'<aside class="boks" aria-label="{escaping.html(title)}">'
+            f'<p class="boks-titel"><strong>{escaping.html(title)}</strong></p>{body}</aside>'
+        )
+    _display_html(markup, markdown=f"**{escaping.markdown(title)}.** {_long_markdown(text)}\n")
+
+
+#: Symbols for a change (no colour: only "ikke opfyldt" has a colour of its own).
+AENDRING_TEGN: dict[str, str] = {"steget": "▲", "faldet": "▼"}
+
+
+def _symbol(status: str) -> str:
+    return figures.STATUS_TEGN.get(status, (AENDRING_TEGN.get(status, ""), ""))[0]
+
+
+def budskaber(messages: Sequence[Budskab], *, heading_level: int = 3) -> None:
+    """'Det vigtigste': numbered cards, each with status symbol and word, the finding, the
+    facilities by name and the administration's comment (or that none was given)."""
+    from statusrapport.analysis.resume import INGEN_KOMMENTAR
+
+    h = f"h{heading_level}"
+    cards: list[str] = []
+    items: list[str] = []
+    for message in messages:
+        symbol = _symbol(message.status)
+        badge = (
+            f'<span class="status status-{slug(message.status)}"><span class="status-tegn" '
+            f'aria-hidden="true">{symbol}</span> {html.escape(message.status)}</span>'
+        )
+        parts = [
+            f'<li class="budskab"><{h}>{escaping.html(message.titel)}</{h}>',
+            f"<p>{badge}: {_long_html(message.tekst)}</p>",
+        ]
+        md_parts = [
+            f"**{symbol} {escaping.markdown(message.titel)}** ({message.status}). ",
+            _long_markdown(message.tekst),
+        ]
+        if message.tilbud:
+            names = fmt.opremsning([escaping.html(n) for n in message.tilbud])
+            parts.append(f"<p><strong>{escaping.html(message.tilbud_tekst)}:</strong> {names}</p>")
+            md_names = fmt.opremsning([escaping.markdown(n) for n in message.tilbud])
+            md_parts.append(f" {escaping.markdown(message.tilbud_tekst)}: {md_names}.")
+        if message.kommentar:
+            comment = f"<strong>Det gør forvaltningen:</strong> {_long_html(message.kommentar)}"
+            md_parts.append(f" *Det gør forvaltningen:* {_long_markdown(message.kommentar)}")
+        else:
+            comment = f"<em>{INGEN_KOMMENTAR}</em>"
+            md_parts.append(f" *{INGEN_KOMMENTAR}*")
+        parts.append(f'<p class="budskab-kommentar">{comment}</p></li>')
+        cards.append("".join(parts))
+        items.append(f"{len(items) + 1}. " + "".join(md_parts))
+    _display_html(
+        '<ol class="vigtigste">' + "".join(cards) + "</ol>",
+        markdown="\n".join(items) + "\n",
     )
 
 

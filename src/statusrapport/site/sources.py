@@ -27,6 +27,9 @@ DEMO_TEXT = (
     "botilbud, medarbejdere eller borgere."
 )
 
+#: The site's one demo banner: short enough for one or two lines at 390 px.
+DEMO_KORT = "Tallene beskriver ikke virkelige botilbud."
+
 #: A listing date format Pandoc cannot read as an ordered list (``15. feb. 2026`` would be one
 #: with ``lang: da``; see the Quarto kit README). Every listing the site writes uses it.
 LISTING_DATE_FORMAT = "D MMMM YYYY"
@@ -287,7 +290,8 @@ def write_quarto_config(
     footer["center"] = footer_text(run_info)
     if demo:
         website["announcement"] = {
-            "content": f"**{config.DEMO_LABEL}.** {DEMO_TEXT}",
+            # One line on a phone (issue 20): the full explanation is on the method page.
+            "content": f"**{config.DEMO_LABEL}.** {DEMO_KORT}",
             "type": "warning",
             "icon": "exclamation-triangle",
             "dismissable": False,

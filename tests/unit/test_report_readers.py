@@ -1,0 +1,107 @@
+"""What the reader sees of 'Det vigtigste' and the explanation boxes (report.budskaber, .boks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from statusrapport import report
+from statusrapport.analysis import resume
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    captured: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        report, "_display_html", lambda markup, *, markdown: captured.append((markup, markdown))
+    )
+    return captured
+
+
+MESSAGES = [
+    resume.Budskab(
+        key="budget",
+        status="ikke opfyldt",
+        titel="Budgetafvigelse højst ±1 %",
+        tekst="28 af 36 tilbud når målet.",
+        tilbud=("Bo & Co", "<b>Kastanjen</b>"),
+        tilbud_tekst="Tilbud, der ikke når målet",
+        kommentar="Økonomien gennemgås med *lederne* i marts.",
+    ),
+    resume.Budskab(key="fravaer", status="faldet", titel="Sygefravær er faldet", tekst="6,1 %."),
+]
+
+
+def test_messages_show_symbol_word_facilities_and_comment_or_that_none_was_given(shown):
+    report.budskaber(MESSAGES)
+    ((markup, markdown),) = shown
+    soup = BeautifulSoup(markup, "html.parser")
+    cards = soup.select("ol.vigtigste > li.budskab")
+    assert len(cards) == 2
+    first, second = cards
+    assert first.h3.get_text() == "Budgetafvigelse højst ±1 %"
+    assert first.select_one(".status").get_text(" ", strip=True) == "✗ ikke opfyldt"
+    assert "Bo & Co og <b>Kastanjen</b>" in first.get_text()  # names as text, never markup
+    assert first.find("b") is None
+    assert "Det gør forvaltningen: Økonomien gennemgås" in first.get_text(" ", strip=True)
+    assert second.select_one(".status").get_text(" ", strip=True) == "▼ faldet"
+    assert resume.INGEN_KOMMENTAR in second.get_text()
+    lines = markdown.splitlines()
+    assert lines[0].startswith("1. **✗ Budgetafvigelse") and "&lt;b&gt;Kastanjen" in lines[0]
+    assert "\\*lederne\\*" in lines[0]  # the comment is data: Markdown made inert
+    assert (
+        lines[1].startswith("2. **▼ Sygefravær er faldet**") and resume.INGEN_KOMMENTAR in lines[1]
+    )
+
+
+def test_box_is_open_or_collapsed_and_keeps_long_text(shown):
+    text = "Et langt afsnit. " * 40
+    report.boks("Sådan læser du usikkerheden", text)
+    report.boks("Sådan er det beregnet", text, collapsed=True)
+    (open_markup, open_md), (closed_markup, _) = shown
+    soup = BeautifulSoup(open_markup, "html.parser")
+    assert soup.aside["aria-label"] == "Sådan læser du usikkerheden"
+    assert soup.aside.get_text().count("Et langt afsnit.") == 40  # not cut at 200 characters
+    assert open_md.startswith("**Sådan læser du usikkerheden.** Et langt afsnit")
+    closed = BeautifulSoup(closed_markup, "html.parser")
+    assert closed.details is not None and not closed.details.has_attr("open")
+    assert closed.summary.get_text() == "Sådan er det beregnet"
+
+
+def _totals(shares: list[float]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "Mål": [f"Mål {i}" for i in range(len(shares))],
+            "Andel opfyldt": shares,
+            "Opfyldt af": [
+                "ingen" if s != s else f"{round(s * 10)} af 10"  # NaN: no data
+                for s in shares
+            ],
+        }
+    )
+
+
+def test_target_bars_title_states_the_weakest_target_and_labels_sit_on_the_bars():
+    import matplotlib.pyplot as plt
+
+    from statusrapport import figures
+
+    figures.setup()
+    totals = _totals([0.9, 0.5, float("nan"), 1.0])
+    title = figures.weakest_target_title(totals, 2025)
+    assert title == "Færrest når målet »Mål 1«:\n5 af 10 tilbud"
+    fig = figures.target_bars(totals, title=title)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert "Mål 1" in texts and "5 af 10 (50\u00a0%)" in texts and "ingen data" in texts
+    assert ax.get_legend() is None and not ax.get_yticklabels()  # labels on the bars instead
+    assert fig.get_figwidth() == figures.TELEFON_BREDDE
+    assert ax.get_title(loc="left").startswith("Færrest når målet")
+    plt.close(fig)
+    assert figures.weakest_target_title(_totals([1.0, 1.0]), 2025) == (
+        "Alle tilbud med data når alle mål i 2025"
+    )
