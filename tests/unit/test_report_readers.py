@@ -105,3 +105,55 @@ def test_target_bars_title_states_the_weakest_target_and_labels_sit_on_the_bars(
     assert figures.weakest_target_title(_totals([1.0, 1.0]), 2025) == (
         "Alle tilbud med data når alle mål i 2025"
     )
+
+
+def test_annex_scoreboard_is_one_compact_table_with_a_symbol_per_status(tmp_path):
+    from statusrapport.analysis import maal
+    from statusrapport.site import pdf
+
+    labels = [maal.TARGET_LABELS[k] for k in maal.FACILITY_KEYS]
+    rows = [
+        [
+            'Bo "A" & #B',
+            "opfyldt",
+            "ikke opfyldt",
+            "ingen data",
+            *["opfyldt"] * (len(labels) - 3),
+            "3 af 5",
+        ],
+        ["Kastanjen", *["opfyldt"] * len(labels), "6 af 6"],
+    ]
+    import csv
+
+    path = tmp_path / "maalopfyldelse-pr-tilbud.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["Tilbud", *labels, "Opfyldte mål"], *rows])
+    typst = pdf.scoreboard_typst(path, 2025)
+    assert typst is not None and typst.startswith("```{=typst}") and typst.endswith("```")
+    assert "table.header(" in typst and typst.count("✓") >= len(labels) + 1
+    assert '[#"✗"]' in typst and '[#"–"]' in typst
+    assert '[#"Bo \\"A\\" & #B"]' in typst  # a name is a Typst string, never markup
+    assert "✓ opfyldt, ✗ ikke opfyldt, – ingen data" in typst  # the symbols explained
+    assert pdf.scoreboard_typst(tmp_path / "findes-ikke.csv", 2025) is None
+
+
+def test_annex_page_one_has_the_meeting_fields_from_one_function_and_a_compact_summary(tmp_path):
+    from statusrapport.site import pdf
+
+    header = pdf.memo_header(2025)
+    for field in ("KØBENHAVNS KOMMUNE", "Til Socialudvalget", "NOTAT", "Mødedato:", "Punkt:"):
+        assert field in header
+    assert header.count("indsættes") == 5  # the publishing issue fills these in _moede
+    path = tmp_path / "maalopfyldelse-resume.csv"
+    import pandas as pd
+
+    pd.DataFrame(
+        {
+            "Mål": ["Tilsynsscore mindst 3,8"],
+            "Opfyldt": [33],
+            "Ikke opfyldt": [3],
+            "Ingen data": [0],
+        }
+    ).to_csv(path, index=False)
+    text = pdf.summary_markdown(path, 2025)
+    assert text is not None and "33 af 36" in text and text.startswith("**Målopfyldelse 2025**")
