@@ -64,7 +64,8 @@ def setup() -> None:
     sns.set_theme(context="notebook", style="whitegrid", palette=list(OKABE_ITO))
     plt.rcParams.update(
         {
-            "figure.figsize": (8, 4.5),
+            # Phone width (issue 20): a chart is shown ~350 px wide on a phone.
+            "figure.figsize": (TELEFON_BREDDE, 4.2),
             "figure.dpi": 96,
             "savefig.dpi": 144,
             "axes.titlesize": 13,
@@ -155,7 +156,7 @@ def trin_farver(trin: Sequence[str], uden: str = "uden status") -> dict[str, str
 def plan_status_bars(by_theme: pd.DataFrame, colours: dict[str, str], unit: str) -> Figure:
     """Stacked horizontal bars: items per theme (rows, plan order) by status (colours' order),
     the count written in every segment. ``by_theme`` is ``FollowUp.by_theme``."""
-    fig, ax = plt.subplots(figsize=(8, 0.42 * len(by_theme) + 1.8))
+    fig, ax = plt.subplots(figsize=(TELEFON_BREDDE, 0.42 * len(by_theme) + 1.8))
     y = list(range(len(by_theme)))[::-1]
     left = [0] * len(by_theme)
     for status, colour in colours.items():
