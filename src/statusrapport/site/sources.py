@@ -354,7 +354,7 @@ def run_log_markdown(lines: list[str], rows: int = RUN_LOG_ROWS) -> str:
 
 
 def write_run_log_include(build_dir: Path) -> Path:
-    """``_koersler.md`` for the archive page (Årsrapporter), from the run log the pipeline copied in."""
+    """``_koersler.md`` for the archive page (Årsrapporter), from the run log copied in."""
     log = build_dir / "reports" / "runs.jsonl"
     lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     path = build_dir / "_koersler.md"
