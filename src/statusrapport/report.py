@@ -210,6 +210,15 @@ def boks(title: str, text: str, *, collapsed: bool = False) -> None:
     _display_html(markup, markdown=f"**{escaping.markdown(title)}.** {_long_markdown(text)}\n")
 
 
+def beregning(text: str) -> None:
+    """Methods, model names and references (Markdown) in a collapsed "Sådan er det beregnet"
+    box: there for the analyst, out of the committee member's way (issue 20)."""
+    md(f'::: {{.callout-note collapse="true"}}\n## {BEREGNING_TITEL}\n\n{text}\n:::\n')
+
+
+BEREGNING_TITEL = "Sådan er det beregnet"
+
+
 #: Symbols for a change (no colour: only "ikke opfyldt" has a colour of its own).
 AENDRING_TEGN: dict[str, str] = {"steget": "▲", "faldet": "▼"}
 

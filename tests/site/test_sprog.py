@@ -2,7 +2,8 @@
 
 The reader pages of the full demo site (``full_demo_run``, real Quarto) – front page, year page,
 resumé, theme pages, plan pages, facility list and every profile – are stripped to the text a
-reader sees (``<main>`` without scripts, styles and figures' code) and spell-checked with
+reader sees (``<main>`` without scripts, styles and the collapsed "Sådan er det beregnet"
+boxes, which name models and literature on purpose) and spell-checked with
 Debian's ``hunspell -d da_DK``, together with the project's own word list
 (``tests/site/ordliste-da.txt``: real domain words such as "strakspåbud") and the facility
 names of the data (proper nouns from ``tilbud.csv``). At most five distinct unknown words may
@@ -59,8 +60,11 @@ def visible_text(page: Path) -> tuple[str, list[str]]:
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     main = soup.find("main") or soup.body
     assert main is not None, page
-    for tag in main.find_all(["script", "style", "svg", "noscript", "template"]):
+    for tag in main.find_all(["script", "style", "svg", "noscript", "template", "details"]):
         tag.decompose()
+    # The collapsed "Sådan er det beregnet" boxes name models and literature on purpose.
+    for box in main.select(".callout-collapse, .callout.callout-titled:has(.callout-collapse)"):
+        box.decompose()
     links = [a.get_text(" ", strip=True) for a in main.find_all("a") if a.get_text(strip=True)]
     return main.get_text(" "), links
 

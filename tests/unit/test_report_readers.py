@@ -157,3 +157,28 @@ def test_annex_page_one_has_the_meeting_fields_from_one_function_and_a_compact_s
     ).to_csv(path, index=False)
     text = pdf.summary_markdown(path, 2025)
     assert text is not None and "33 af 36" in text and text.startswith("**Målopfyldelse 2025**")
+
+
+@pytest.mark.parametrize(
+    ("stem", "label"),
+    [
+        ("fig-tragt-sygefravaer", "Tragt sygefravær"),
+        ("maalopfyldelse-pr-tilbud", "Målopfyldelse pr. tilbud"),
+        ("aendringer-resume", "Ændringer resumé"),
+        ("fig-status-foer-nu", "Status før nu"),
+        ("paabud-liste", "Påbud liste"),
+    ],
+)
+def test_download_links_on_the_year_page_are_words(stem: str, label: str) -> None:
+    from statusrapport.site.sources import table_label
+
+    assert table_label(stem) == label
+
+
+def test_methods_go_in_a_collapsed_box(monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(report, "md", shown.append)
+    report.beregning("- **Tragtdiagram** (Spiegelhalter 2005)")
+    (text,) = shown
+    assert text.startswith('::: {.callout-note collapse="true"}\n## Sådan er det beregnet\n')
+    assert "Spiegelhalter 2005" in text and text.rstrip().endswith(":::")

@@ -244,9 +244,7 @@ def test_committee_notebook_picks_resume_figure_and_table_per_theme(generated: P
     with _no_warnings():
         nb = site.committee_notebook(generated, reports[0], demo=False, run_info={})
     _no_duplicate_ids(nb)
-    headings = [
-        c.source.splitlines()[0] for c in nb.cells if re.match(r"#+ ", c.source)
-    ]
+    headings = [c.source.splitlines()[0] for c in nb.cells if re.match(r"#+ ", c.source)]
     assert headings == [
         "# Resumé",  # the fake resumé has no ranked messages: its text stands in
         "# Nøgletal og temaer 2025",

@@ -149,6 +149,26 @@ def _pdf_links(report: YearReport, made: set[Path], prefix: str) -> list[str]:
     return links
 
 
+#: ASCII spellings in table file names and the Danish letters they stand for (report.slug).
+_DANSK = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
+#: Whole words a slug shortens: "pr" is "pr.", "resume" is "resumé".
+_ORD = {"pr": "pr.", "resume": "resumé"}
+
+
+def table_label(stem: str) -> str:
+    """Words for a table's file name, as link text: 'fig-tragt-sygefravaer' → 'Tragt
+    sygefravær' (a file name is no link text, issue 20). Undoes :func:`report.slug`'s
+    æ/ø/å spelling; "fig-" (the figure's own table) is dropped."""
+    words = stem.removeprefix("fig-").split("-")
+    out = []
+    for word in words:
+        for ascii_, letter in _DANSK:
+            word = word.replace(ascii_, letter)
+        out.append(_ORD.get(word, word))
+    text = " ".join(w for w in out if w)
+    return text[:1].upper() + text[1:]
+
+
 def _write_year_index(build_dir: Path, report: YearReport, made: set[Path]) -> None:
     folder = build_dir / report.folder
     lines = [
@@ -183,7 +203,9 @@ def _write_year_index(build_dir: Path, report: YearReport, made: set[Path]) -> N
         if (folder / name).exists()
     ]
     tables = sorted((folder / "tabeller").glob("*.csv"))
-    downloads += [f"- [{escaping.markdown(t.name)}](tabeller/{t.name})" for t in tables]
+    downloads += [
+        f"- [{escaping.markdown(table_label(t.stem))} (CSV)](tabeller/{t.name})" for t in tables
+    ]
     if downloads:
         lines += ["## Tal til download", "", *downloads, ""]
     (folder / "index.qmd").write_text("\n".join(lines), encoding="utf-8")
