@@ -182,3 +182,30 @@ def test_methods_go_in_a_collapsed_box(monkeypatch):
     (text,) = shown
     assert text.startswith('::: {.callout-note collapse="true"}\n## Sådan er det beregnet\n')
     assert "Spiegelhalter 2005" in text and text.rstrip().endswith(":::")
+
+
+def test_front_page_opens_with_the_resumes_messages(tmp_path):
+    """The front page embeds 'Det vigtigste' first when the resumé labels that cell."""
+    import sys
+    from pathlib import Path
+
+    import nbformat
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "a11y"))
+    import fake_tree
+
+    from statusrapport import site
+    from statusrapport.site import sources
+
+    build = fake_tree.make_tree(tmp_path / "build")
+    path = build / "reports" / "2025" / "resume.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("#| label: vigtigste-resume\nreport.budskaber(b)"))
+    nbformat.write(nb, path)
+    reports = site.discover(build, list(fake_tree.YEARS), [])
+    sources.write_generated_pages(build, reports, pdfs=[])
+    front = (build / "_forside-aktuelt.md").read_text(encoding="utf-8")
+    assert front.startswith(
+        "## Det vigtigste i 2025\n\n{{< embed reports/2025/resume.ipynb#vigtigste-resume >}}"
+    )
+    assert front.index("Det vigtigste") < front.index("## Statusrapport 2025")

@@ -18,7 +18,7 @@ import yaml
 
 from statusrapport import config, escaping, fmt
 from statusrapport.site import facilities
-from statusrapport.site.discover import YearReport, key_figures, scoreboard_label
+from statusrapport.site.discover import YearReport, key_figures, messages_label, scoreboard_label
 
 SITE_TITLE = "Statusrapport for botilbud"
 ORGANISATION = "Københavns Kommune · Socialforvaltningen"
@@ -242,10 +242,19 @@ def _write_front_page_include(build_dir: Path, reports: list[YearReport], made: 
         return
     newest = reports[0]
     prefix = f"{newest.folder}/"
-    lines = [f"## Statusrapport {newest.year}", "", *_page_list(newest, prefix), ""]
+    resume = f"{prefix}resume.ipynb"
+    lines = []
+    messages = messages_label(build_dir, newest)
+    if messages:  # first on the front page: what a committee member reads in two minutes
+        lines += [
+            f"## Det vigtigste i {newest.year}",
+            "",
+            f"{{{{< embed {resume}#{messages} >}}}}",
+            "",
+        ]
+    lines += [f"## Statusrapport {newest.year}", "", *_page_list(newest, prefix), ""]
     lines += [f"{link}  " for link in _pdf_links(newest, made, prefix)] + [""]
     label = scoreboard_label(build_dir, newest)
-    resume = f"{prefix}resume.ipynb"
     if label:
         lines += [
             f"### Målopfyldelse {newest.year}",
