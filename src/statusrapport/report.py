@@ -213,7 +213,13 @@ def boks(title: str, text: str, *, collapsed: bool = False) -> None:
 def beregning(text: str) -> None:
     """Methods, model names and references (Markdown) in a collapsed "Sådan er det beregnet"
     box: there for the analyst, out of the committee member's way (issue 20)."""
-    md(f'::: {{.callout-note collapse="true"}}\n## {BEREGNING_TITEL}\n\n{text}\n:::\n')
+    import mistune
+
+    body = mistune.create_markdown(escape=True)(text)
+    _display_html(
+        f'<details class="boks beregning"><summary>{BEREGNING_TITEL}</summary>{body}</details>',
+        markdown=f'::: {{.callout-note collapse="true"}}\n## {BEREGNING_TITEL}\n\n{text}\n:::\n',
+    )
 
 
 BEREGNING_TITEL = "Sådan er det beregnet"

@@ -62,7 +62,8 @@ def visible_text(page: Path) -> tuple[str, list[str]]:
     assert main is not None, page
     for tag in main.find_all(["script", "style", "svg", "noscript", "template", "details"]):
         tag.decompose()
-    # The collapsed "Sådan er det beregnet" boxes name models and literature on purpose.
+    # The collapsed "Sådan er det beregnet" boxes (details, or a collapsed callout in print)
+    # name models and literature on purpose.
     for box in main.select(".callout-collapse, .callout.callout-titled:has(.callout-collapse)"):
         box.decompose()
     links = [a.get_text(" ", strip=True) for a in main.find_all("a") if a.get_text(strip=True)]

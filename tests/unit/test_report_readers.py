@@ -175,13 +175,15 @@ def test_download_links_on_the_year_page_are_words(stem: str, label: str) -> Non
     assert table_label(stem) == label
 
 
-def test_methods_go_in_a_collapsed_box(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(report, "md", shown.append)
-    report.beregning("- **Tragtdiagram** (Spiegelhalter 2005)")
-    (text,) = shown
-    assert text.startswith('::: {.callout-note collapse="true"}\n## Sådan er det beregnet\n')
-    assert "Spiegelhalter 2005" in text and text.rstrip().endswith(":::")
+def test_methods_go_in_a_collapsed_box(shown):
+    report.beregning("- **Tragtdiagram** (Spiegelhalter 2005) <b>x</b>")
+    ((markup, markdown),) = shown
+    soup = BeautifulSoup(markup, "html.parser")
+    assert soup.details is not None and not soup.details.has_attr("open")
+    assert soup.summary.get_text() == "Sådan er det beregnet"
+    assert soup.select_one("li strong").get_text() == "Tragtdiagram" and soup.find("b") is None
+    assert markdown.startswith('::: {.callout-note collapse="true"}\n## Sådan er det beregnet\n')
+    assert "Spiegelhalter 2005" in markdown and markdown.rstrip().endswith(":::")
 
 
 def test_front_page_opens_with_the_resumes_messages(tmp_path):
