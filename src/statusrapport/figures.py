@@ -50,6 +50,16 @@ MAAL_FARVER: dict[str, str] = {
     "ikke opfyldt": IKKE_OPFYLDT_FARVE,
     "ingen data": MUTED,
 }
+#: Short names of the per-facility targets (``maal.FACILITY_KEYS``) for narrow tables – the
+#: scoreboard on the web and in the annex – where the full targets are listed beside them.
+MAAL_KORT: dict[str, str] = {
+    "tilsyn": "Tilsyn",
+    "paabud": "Ingen påbud",
+    "trivsel": "Trivsel",
+    "belaegning": "Belægning",
+    "budget": "Budget",
+    "takster": "Takst",
+}
 #: A target status's symbol and colour, the same on every page, table and in the PDF; the word
 #: is always written next to it (WCAG 1.4.1: never colour alone). Black on each colour ≥ 4.5:1.
 STATUS_TEGN: dict[str, tuple[str, str]] = {

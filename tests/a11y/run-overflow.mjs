@@ -36,37 +36,39 @@ function chromiumPath() {
 function measureInPage() {
   const width = document.documentElement.clientWidth;
   const tolerance = 1;
-  // Is the element's box cut away by an ancestor that hides overflow (not one that scrolls)?
-  function clippedAway(el, rect) {
+  // What the element's ancestors do with it horizontally: "clipped" when a box that hides
+  // overflow (or a clip) cuts it away on purpose – not counted; "scrolled" when it lies outside
+  // a box that scrolls sideways – the reader must scroll to see it, so it counts even when the
+  // box itself is on screen (a table's last column cut off at 1280 px).
+  function ancestry(el, rect) {
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
       const style = getComputedStyle(a);
+      if (style.clip && style.clip !== "auto") return "clipped";
+      if (style.clipPath && style.clipPath !== "none") return "clipped";
       const ox = style.overflowX;
-      if (ox === "hidden" || ox === "clip") {
-        const box = a.getBoundingClientRect();
-        if (rect.left >= box.right - tolerance || rect.right <= box.left + tolerance) return true;
-        if (rect.right > box.right + tolerance || rect.left < box.left - tolerance) {
-          // Partly cut off by a hiding box: what shows lies inside the box.
-          return box.right <= width + tolerance && box.left >= -tolerance;
-        }
-      }
-      if (style.clip && style.clip !== "auto") return true;
-      if (style.clipPath && style.clipPath !== "none") return true;
+      if (ox === "visible") continue;
+      const box = a.getBoundingClientRect();
+      const outside = rect.right > box.right + tolerance || rect.left < box.left - tolerance;
+      if (!outside) continue;
+      if (ox === "hidden" || ox === "clip") return "clipped";
+      return "scrolled";
     }
-    return false;
+    return "page";
   }
   const off = [];
   for (const el of document.body.querySelectorAll("*")) {
     if (el.closest("script, style, template, noscript, svg defs")) continue;
     const rect = el.getBoundingClientRect();
     if (rect.width <= 0 || rect.height <= 0) continue;
-    if (rect.right <= width + tolerance && rect.left >= -tolerance) continue;
+    const where = ancestry(el, rect);
+    if (where === "clipped") continue;
+    if (where === "page" && rect.right <= width + tolerance && rect.left >= -tolerance) continue;
     if (
       typeof el.checkVisibility === "function" &&
       !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
     ) {
       continue;
     }
-    if (clippedAway(el, rect)) continue;
     off.push({
       tag: el.tagName.toLowerCase(),
       cls: (el.getAttribute("class") || "").slice(0, 60),

@@ -135,6 +135,12 @@ def test_annex_scoreboard_is_one_compact_table_with_a_symbol_per_status(tmp_path
     assert '[#"Bo \\"A\\" & #B"]' in typst  # a name is a Typst string, never markup
     assert "✓ opfyldt, ✗ ikke opfyldt, – ingen data" in typst  # the symbols explained
     assert pdf.scoreboard_typst(tmp_path / "findes-ikke.csv", 2025) is None
+    # The web table's short column names are read the same way.
+    short = [pdf.KORTE_MAAL[k] for k in maal.FACILITY_KEYS]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["Tilbud", *short, "Opfyldte mål"], *rows])
+    again = pdf.scoreboard_typst(path, 2025)
+    assert again is not None and "Tilsyn: Tilsynsscore mindst 3,8" in again
 
 
 def test_annex_page_one_has_the_meeting_fields_from_one_function_and_a_compact_summary(tmp_path):

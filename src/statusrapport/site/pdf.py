@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 
-from statusrapport import config, escaping, fmt
+from statusrapport import config, escaping, figures, fmt
 from statusrapport.site.discover import (
     YearReport,
     cell_options,
@@ -342,15 +342,8 @@ def _without_web_words(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 #: Short column names for the per-facility scoreboard in print (the full targets are listed
-#: under the table); the keys are ``maal.FACILITY_KEYS``.
-KORTE_MAAL: dict[str, str] = {
-    "tilsyn": "Tilsyn",
-    "paabud": "Ingen påbud",
-    "trivsel": "Trivsel",
-    "belaegning": "Belægning",
-    "budget": "Budget",
-    "takster": "Takst",
-}
+#: under the table): the same as on the web.
+KORTE_MAAL: dict[str, str] = figures.MAAL_KORT
 #: Print symbols for a target status, explained in the table's caption (never colour alone).
 TRYK_TEGN: dict[str, str] = {"opfyldt": "✓", "ikke opfyldt": "✗", "ingen data": "–"}
 
@@ -368,6 +361,7 @@ def scoreboard_typst(csv_path: Path, year: int) -> str | None:
         return None
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
     by_label = {maal.TARGET_LABELS[k]: k for k in maal.FACILITY_KEYS}
+    by_label |= {KORTE_MAAL[k]: k for k in maal.FACILITY_KEYS}  # the web table's short names
     targets = [c for c in frame.columns if c in by_label]
     if "Tilbud" not in frame.columns or not targets:
         return None
@@ -387,7 +381,9 @@ def scoreboard_typst(csv_path: Path, year: int) -> str | None:
         if last:
             cells.append(cell(row[last]))
         rows.append(", ".join(cells))
-    legend = "; ".join(f"{KORTE_MAAL[by_label[t]]}: {t}" for t in targets)
+    legend = "; ".join(
+        f"{KORTE_MAAL[by_label[t]]}: {maal.TARGET_LABELS[by_label[t]]}" for t in targets
+    )
     caption = (
         f"Målopfyldelse pr. tilbud {year}. ✓ opfyldt, ✗ ikke opfyldt, – ingen data. "
         f"Målene: {legend}."
