@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -24,18 +25,50 @@ OKABE_ITO: tuple[str, ...] = (
     "#F0E442",  # yellow (only on dark or with outline)
     "#000000",  # black
 )
+# One colour system for the whole site (issue 20): blue is "the data shown", black the
+# comparison (a group, an average, a model line), bluish green "target met" and vermillion
+# "target not met" – vermillion means nothing else anywhere, in figures, tables or the PDF.
 PRIMARY = OKABE_ITO[0]
-ACCENT = OKABE_ITO[5]
+OPFYLDT_FARVE = OKABE_ITO[2]
+IKKE_OPFYLDT_FARVE = OKABE_ITO[5]
+#: Comparison marks (group average, model line): black, 21:1 on white, never mistaken for status.
+ACCENT = "#000000"
 MUTED = "#767676"  # grey with 4.5:1 contrast on white
 TARGET_COLOUR = "#000000"
 
 MAALGRUPPE_FARVER: dict[str, str] = dict(zip(config.MAALGRUPPER, OKABE_ITO[:5], strict=True))
-#: Follow-up statuses from lowest to highest stage: light to dark blue, readable in greyscale.
+#: Follow-up statuses from lowest to highest stage: orange to dark blue, readable in greyscale
+#: (no vermillion: that colour means "target not met" only).
 STATUS_FARVER: dict[str, str] = dict(
-    zip(config.STATUSSER, ("#D55E00", "#E69F00", "#9ecae1", "#4292c6", "#08519c"), strict=True)
+    zip(config.STATUSSER, ("#E69F00", "#F5CD79", "#9ecae1", "#4292c6", "#08519c"), strict=True)
 )
+#: Colours behind which black text reads (bar labels).
+LYSE_FARVER: frozenset[str] = frozenset({"#E69F00", "#F5CD79", "#9ecae1", OPFYLDT_FARVE})
 #: Target scoreboard colours with a text label always shown next to them (never colour alone).
-MAAL_FARVER: dict[str, str] = {"opfyldt": "#009E73", "ikke opfyldt": "#D55E00", "ingen data": MUTED}
+MAAL_FARVER: dict[str, str] = {
+    "opfyldt": OPFYLDT_FARVE,
+    "ikke opfyldt": IKKE_OPFYLDT_FARVE,
+    "kan ikke afgøres": "#56B4E9",  # Okabe–Ito sky blue: neither met nor not met
+    "ingen data": MUTED,
+}
+#: Short names of the per-facility targets (``maal.FACILITY_KEYS``) for narrow tables – the
+#: scoreboard on the web and in the annex – where the full targets are listed beside them.
+MAAL_KORT: dict[str, str] = {
+    "tilsyn": "Tilsyn",
+    "paabud": "Ingen påbud",
+    "trivsel": "Trivsel",
+    "belaegning": "Belægning",
+    "budget": "Budget",
+    "takster": "Takst",
+}
+#: A target status's symbol and colour, the same on every page, table and in the PDF; the word
+#: is always written next to it (WCAG 1.4.1: never colour alone). Black on each colour ≥ 4.5:1.
+STATUS_TEGN: dict[str, tuple[str, str]] = {
+    "opfyldt": ("✓", MAAL_FARVER["opfyldt"]),
+    "ikke opfyldt": ("✗", MAAL_FARVER["ikke opfyldt"]),
+    "kan ikke afgøres": ("?", MAAL_FARVER["kan ikke afgøres"]),
+    "ingen data": ("–", "#BBBBBB"),
+}
 
 
 def setup() -> None:
@@ -43,7 +76,8 @@ def setup() -> None:
     sns.set_theme(context="notebook", style="whitegrid", palette=list(OKABE_ITO))
     plt.rcParams.update(
         {
-            "figure.figsize": (8, 4.5),
+            # Phone width (issue 20): a chart is shown ~350 px wide on a phone.
+            "figure.figsize": (TELEFON_BREDDE, 4.2),
             "figure.dpi": 96,
             "savefig.dpi": 144,
             "axes.titlesize": 13,
@@ -134,7 +168,7 @@ def trin_farver(trin: Sequence[str], uden: str = "uden status") -> dict[str, str
 def plan_status_bars(by_theme: pd.DataFrame, colours: dict[str, str], unit: str) -> Figure:
     """Stacked horizontal bars: items per theme (rows, plan order) by status (colours' order),
     the count written in every segment. ``by_theme`` is ``FollowUp.by_theme``."""
-    fig, ax = plt.subplots(figsize=(8, 0.42 * len(by_theme) + 1.8))
+    fig, ax = plt.subplots(figsize=(TELEFON_BREDDE, 0.42 * len(by_theme) + 1.8))
     y = list(range(len(by_theme)))[::-1]
     left = [0] * len(by_theme)
     for status, colour in colours.items():
@@ -142,7 +176,7 @@ def plan_status_bars(by_theme: pd.DataFrame, colours: dict[str, str], unit: str)
             continue
         counts = by_theme[status].astype(int).tolist()
         bars = ax.barh(y, counts, left=left, color=colour, label=status, height=0.7)
-        light = colour in ("#E69F00", "#9ecae1")  # black text reads better on these
+        light = colour in LYSE_FARVER  # black text reads better on these
         ax.bar_label(
             bars,
             labels=[fmt.heltal(c) if c else "" for c in counts],
@@ -158,3 +192,54 @@ def plan_status_bars(by_theme: pd.DataFrame, colours: dict[str, str], unit: str)
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower left", bbox_to_anchor=(-0.05, 1.0), ncol=3, fontsize=9)
     return fig
+
+
+#: Figure width in inches for charts read on a phone: at 390 px the chart is shown ~350 px
+#: wide, so a 6,4-inch figure (614 px at 96 dpi) keeps 11-point labels at about 8–9 px;
+#: an 8-inch one shrank them to ~4 px (issue 20).
+TELEFON_BREDDE = 6.4
+#: Font size of the labels on phone-width charts (points).
+TELEFON_SKRIFT = 12
+
+
+def target_bars(totals: pd.DataFrame, *, title: str) -> Figure:
+    """Share of facilities meeting each target, as horizontal bars with the count written at
+    each bar ("31 af 35") and the target's name above its bar (no legend, no tick labels to
+    squeeze at phone width). ``totals`` is ``maal.totals``; ``title`` states the finding.
+
+    Bars are bluish green (met) on a light grey full bar, so the unmet rest is visible too;
+    a target without data says so instead of a bar.
+    """
+    n = len(totals)
+    fig, ax = plt.subplots(figsize=(TELEFON_BREDDE, 0.78 * n + 1.0))
+    y = list(range(n))[::-1]
+    shares = totals["Andel opfyldt"].astype("float64")
+    ax.barh(y, [1.0] * n, color="#eeeeee", height=0.42)
+    ax.barh(y, shares.fillna(0), color=MAAL_FARVER["opfyldt"], height=0.42)
+    for yi, name, share, count in zip(y, totals["Mål"], shares, totals["Opfyldt af"], strict=True):
+        ax.text(0, yi + 0.28, name, va="bottom", ha="left", fontsize=TELEFON_SKRIFT)
+        label = "ingen data" if pd.isna(share) else f"{count} ({fmt.pct(share, 0)})"
+        ax.text(1.0, yi + 0.28, label, va="bottom", ha="right", fontsize=TELEFON_SKRIFT)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.4, n - 0.2)
+    ax.set_yticks([])
+    ax.set_xticks([])
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    # A phone-width chart: the title wraps at its line breaks and at 48 characters, never clips.
+    wrapped = "\n".join(textwrap.fill(line, width=48) for line in title.split("\n"))
+    ax.set_title(wrapped, loc="left", fontsize=TELEFON_SKRIFT + 1, pad=12)
+    fig.tight_layout()
+    return fig
+
+
+def weakest_target_title(totals: pd.DataFrame, year: int) -> str:
+    """A title that states the finding: the target the fewest facilities meet, with its count."""
+    shown = totals.dropna(subset=["Andel opfyldt"])
+    if shown.empty:
+        return f"Ingen mål kan opgøres for {year}"
+    weakest = shown.sort_values("Andel opfyldt", kind="stable").iloc[0]
+    if weakest["Andel opfyldt"] >= 1:
+        return f"Alle tilbud med data når alle mål i {year}"
+    return f"Færrest når målet »{weakest['Mål']}«:\n{weakest['Opfyldt af']} tilbud"

@@ -601,7 +601,11 @@ YEAR_PAGES: tuple[Page, ...] = (
         module=resume,
         # The resumé reads noegletal.json: it depends on every input the key figures read.
         inputs=_ALL_INPUTS,
-        tables=(Table("maalopfyldelse-resume", "antal tilbud, der når hvert mål"),),
+        tables=(
+            Table("maalopfyldelse-resume", "antal tilbud, der når hvert mål"),
+            # the centre's changes and intervals as published in noegletal.json (checked there)
+            Table("aendringer-resume", "ændringer fra året før med sikkerhedsinterval"),
+        ),
     ),
     Page(
         id="tilsyn",

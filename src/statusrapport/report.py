@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from statusrapport import config, escaping, figures, fmt, paths
 from statusrapport.data import Dataset, load
 from statusrapport.disclosure.rounding import shown_precision
+
+if TYPE_CHECKING:
+    from statusrapport.analysis.resume import Budskab
 
 #: Folder (relative to the executed notebook) where tables are written as CSV downloads.
 TABLES_DIR = "tabeller"
@@ -136,10 +140,19 @@ def html_table(
     caption: str | None = None,
     formats: Mapping[str, Formatter] | None = None,
     sortable: bool = False,
+    statuses: bool = False,
 ) -> str:
-    """A semantic HTML table: caption, column headers with scope, Danish number format."""
+    """A semantic HTML table: caption, column headers with scope, Danish number format.
+
+    Every cell carries its column's name (``data-label``), so on a phone the stylesheet shows
+    each row as a card of "column: value" lines instead of a table that scrolls sideways
+    (issue 20). With ``statuses`` a target status ("opfyldt", "ikke opfyldt", "ingen data") is
+    shown with its symbol and colour next to the word (:func:`status_html`), never colour alone.
+    """
     formats = dict(formats or {})
-    classes = "table table-sm table-striped statusrapport-tabel" + (" sortable" if sortable else "")
+    classes = "table table-sm table-striped statusrapport-tabel stabel" + (
+        " sortable" if sortable else ""
+    )
     parts = [f'<table class="{classes}">']
     if caption:
         parts.append(f"<caption>{escaping.html(caption)}</caption>")
@@ -150,14 +163,19 @@ def html_table(
         style = ' style="text-align:right"' if numeric else ""
         parts.append(f'<th scope="col"{style}>{escaping.html(column)}</th>')
     parts.append("</tr></thead><tbody>")
+    labels = {column: escaping.html(column) for column in frame.columns}
     for row in frame.itertuples(index=False):
         parts.append("<tr>")
         for column, value in zip(frame.columns, row, strict=True):
             formatter = formats.get(column, _default_formatter)
             numeric = numbers[column]
             style = ' style="text-align:right"' if numeric else ""
-            cell = escaping.html(formatter(value), max_length=MAX_CELL_LENGTH)
-            parts.append(f"<td{style}>{cell}</td>")
+            text = formatter(value)
+            if statuses and text in figures.STATUS_TEGN:
+                cell = status_html(text)
+            else:
+                cell = escaping.html(text, max_length=MAX_CELL_LENGTH)
+            parts.append(f'<td data-label="{labels[column]}"{style}>{cell}</td>')
         parts.append("</tr>")
     parts.append("</tbody></table>")
     # A wide table scrolls inside its own region on a phone instead of widening the page;
@@ -170,6 +188,111 @@ def html_table(
     )
 
 
+def status_html(status: str) -> str:
+    """A target status as symbol + word: the symbol sits on the status colour (Okabe–Ito, the
+    same as in the figures); the word carries the meaning for screen readers and in greyscale."""
+    symbol, _colour = figures.STATUS_TEGN[status]
+    css = slug(status)
+    return (
+        f'<span class="status status-{css}"><span class="status-tegn" aria-hidden="true">'
+        f"{symbol}</span> {html.escape(status)}</span>"
+    )
+
+
+def _long_html(text: str) -> str:
+    """Our own running text, or an analyst's comment: escaped, bounded like a table cell."""
+    return escaping.html(text, max_length=MAX_CELL_LENGTH)
+
+
+def _long_markdown(text: str) -> str:
+    return escaping.markdown(text, max_length=MAX_CELL_LENGTH)
+
+
+def boks(title: str, text: str, *, collapsed: bool = False) -> None:
+    """A short box beside the text ("Sådan læser du usikkerheden"); ``collapsed`` makes it a
+    closed ``<details>`` ("Sådan er det beregnet") for the few who want the method."""
+    body = "".join(f"<p>{_long_html(p)}</p>" for p in text.split("\n\n"))
+    if collapsed:
+        markup = f'<details class="boks"><summary>{escaping.html(title)}</summary>{body}</details>'
+    else:
+        markup = (
+            f'<aside class="boks" aria-label="{escaping.html(title)}">'
+            f'<p class="boks-titel"><strong>{escaping.html(title)}</strong></p>{body}</aside>'
+        )
+    _display_html(markup, markdown=f"**{escaping.markdown(title)}.** {_long_markdown(text)}\n")
+
+
+def beregning(text: str) -> None:
+    """Methods, model names and references (Markdown) in a collapsed "Sådan er det beregnet"
+    box: there for the analyst, out of the committee member's way (issue 20)."""
+    import mistune
+
+    body = mistune.create_markdown(escape=True)(text)
+    _display_html(
+        f'<details class="boks beregning"><summary>{BEREGNING_TITEL}</summary>{body}</details>',
+        markdown=f'::: {{.callout-note collapse="true"}}\n## {BEREGNING_TITEL}\n\n{text}\n:::\n',
+    )
+
+
+BEREGNING_TITEL = "Sådan er det beregnet"
+
+
+#: Symbols for a change (no colour: only "ikke opfyldt" has a colour of its own).
+AENDRING_TEGN: dict[str, str] = {"steget": "▲", "faldet": "▼"}
+
+
+def _symbol(status: str) -> str:
+    return figures.STATUS_TEGN.get(status, (AENDRING_TEGN.get(status, ""), ""))[0]
+
+
+def budskaber(messages: Sequence[Budskab], *, heading_level: int = 3) -> None:
+    """'Det vigtigste': numbered cards, each with status symbol and word, the finding, the
+    facilities by name and the administration's comment (or that none was given)."""
+    from statusrapport.analysis.resume import INGEN_KOMMENTAR
+
+    h = f"h{heading_level}"
+    cards: list[str] = []
+    items: list[str] = []
+    for message in messages:
+        symbol = _symbol(message.status)
+        badge = (
+            f'<span class="status status-{slug(message.status)}"><span class="status-tegn" '
+            f'aria-hidden="true">{symbol}</span> {html.escape(message.status)}</span>'
+        )
+        parts = [
+            f'<li class="budskab"><{h}>{escaping.html(message.titel)}</{h}>',
+            f"<p>{badge}: {_long_html(message.tekst)}</p>",
+        ]
+        md_parts = [
+            f"**{symbol} {escaping.markdown(message.titel)}** ({message.status}). ",
+            _long_markdown(message.tekst),
+        ]
+        if message.tilbud:
+            names = fmt.opremsning([escaping.html(n) for n in message.tilbud])
+            parts.append(f"<p><strong>{escaping.html(message.tilbud_tekst)}:</strong> {names}</p>")
+            md_names = fmt.opremsning([escaping.markdown(n) for n in message.tilbud])
+            md_parts.append(f" {escaping.markdown(message.tilbud_tekst)}: {md_names}.")
+        if message.kommentar:
+            comment = f"<strong>Det gør forvaltningen:</strong> {_long_html(message.kommentar)}"
+            md_parts.append(f" *Det gør forvaltningen:* {_long_markdown(message.kommentar)}")
+        else:
+            comment = f"<em>{INGEN_KOMMENTAR}</em>"
+            md_parts.append(f" *{INGEN_KOMMENTAR}*")
+        parts.append(f'<p class="budskab-kommentar">{comment}</p></li>')
+        cards.append("".join(parts))
+        items.append(f"{len(items) + 1}. " + "".join(md_parts))
+    _display_html(
+        '<ol class="vigtigste">' + "".join(cards) + "</ol>",
+        markdown="\n".join(items) + "\n",
+    )
+
+
+def status_text(status: str) -> str:
+    """A target status as plain text with its symbol, for Markdown and the PDF: '✗ ikke opfyldt'."""
+    symbol, _colour = figures.STATUS_TEGN.get(status, ("", ""))
+    return f"{symbol} {status}" if symbol else status
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -178,6 +301,7 @@ def table(
     formats: Mapping[str, Formatter] | None = None,
     sortable: bool | None = None,
     download: bool = True,
+    statuses: bool = False,
 ) -> None:
     """Show ``frame`` as an accessible HTML table and write it as ``tabeller/<name>.csv``.
 
@@ -193,6 +317,7 @@ def table(
         caption=caption,
         formats=formats,
         sortable=len(frame) > 15 if sortable is None else sortable,
+        statuses=statuses,
     )
     if download:
         path = paths.table_output(f"{slug(name)}.csv", TABLES_DIR, config.PROJECT_ROOT)
@@ -201,20 +326,35 @@ def table(
         shown = shown_precision(frame, formats or {}, _default_formatter)
         csv_frame(shown).to_csv(path, index=False, lineterminator="\n")
         if paths.in_pipeline():
+            # The link text says what is fetched in words; a file name is no link text (issue 20).
+            what = f": {escaping.html(caption)}" if caption else ""
             markup += (
                 f'<p class="download-link"><a href="{TABLES_DIR}/{path.name}" download>'
-                f"Hent tallene som CSV-fil ({html.escape(path.name)})</a></p>"
+                f"Hent tallene som regneark (CSV){what}</a></p>"
             )
         else:  # an interactive session: say where the file went (an ignored folder)
             markup += (
                 f'<p class="download-link">Tallene er gemt i {html.escape(str(path))} '
                 "(interaktiv kørsel; mappen er udeladt fra git).</p>"
             )
+    if statuses:
+        given = dict(formats or {})
+        formats = {c: _with_status_symbol(given.get(c)) for c in frame.columns}
     _display_html(
         markup,
         markdown=markdown_table(frame, caption=caption, formats=formats),
         metadata={RECORD_KEY: {"tabel": slug(name)}},
     )
+
+
+def _with_status_symbol(formatter: Formatter | None) -> Formatter:
+    """``formatter`` followed by :func:`status_text` (the PDF's status cells get the symbol)."""
+    base = formatter or _default_formatter
+
+    def show(value: object) -> str:
+        return status_text(base(value))
+
+    return show
 
 
 def markdown_table(

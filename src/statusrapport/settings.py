@@ -299,28 +299,6 @@ def danish_meeting_date(day: date | None) -> str | None:
     return None if day is None else day.strftime("%d.%m.%Y")
 
 
-def annex_header(publication: Publication, year: int) -> list[tuple[str, str]]:
-    """The annex's first-page fields: committee, meeting, agenda item, case number, address."""
-    meeting = publication.meeting(year)
-    prefix = f"moeder.{year}"
-
-    def shown(value: Any, dotted: str) -> str:
-        return placeholder_text(dotted) if value is None else str(value)
-
-    rows = [
-        ("Til", publication.text("site.udvalg")),
-        ("Mødedato", shown(danish_meeting_date(meeting.moededato), f"{prefix}.moededato")),
-        ("Dagsordenspunkt", shown(meeting.dagsordenspunkt, f"{prefix}.dagsordenspunkt")),
-        ("Sagsnr.", shown(meeting.sagsnummer, f"{prefix}.sagsnummer")),
-    ]
-    if meeting.bilagsnummer is not None:
-        rows.append(("Bilag", str(meeting.bilagsnummer)))
-    if meeting.dokumentnummer is not None:
-        rows.append(("Dokumentnr.", meeting.dokumentnummer))
-    rows.append(("Hele rapporten", publication.text("site.adresse")))
-    return rows
-
-
 def fingerprint(publication: Publication, year: int | None = None) -> str:
     """What of the settings a page or a year's PDFs show, as text for a content hash."""
     parts = [f"{k}={publication.values.get(k)}" for k in sorted(publication.values)]

@@ -116,6 +116,10 @@ def test_resume_runs_and_says_fictive(small_demo: Path, tmp_path: Path):
     assert _warnings(nb) == []
     assert "tilbud opfylder alle de mål" in text
     assert (tmp_path / "interaktiv" / "tabeller" / "maalopfyldelse-resume.csv").exists()
+    # "Det vigtigste": at most five ranked messages, each with the administration's comment
+    # or the sentence that none was given (no comments file in the demo).
+    cards = text.count('<li class="budskab">')
+    assert 1 <= cards <= 5 and text.count("Forvaltningen har ikke givet en kommentar") >= cards
 
 
 @pytest.mark.slow

@@ -1,5 +1,9 @@
 """The resumé's sentences are generated from key figures: check them word for word."""
 
+import pandas as pd
+import pytest
+
+from statusrapport.analysis import maalopfyldelse as maal
 from statusrapport.analysis import resume
 
 FIGURES = {
@@ -48,28 +52,49 @@ def test_quality_counts_facilities_with_a_score_and_names_those_below():
     assert "5 temaer" not in text  # 7 themes compared: no reform sentence
 
 
-def test_absence_sentence_with_change_in_points():
+def test_absence_sentence_says_the_change_in_words_without_the_interval():
     assert texts()["fravaer"] == (
         "Sygefraværet var 6,1\u00a0% af de mulige arbejdsdage i 2025 (13,8 dage pr. "
-        "fuldtidsstilling), et fald på 0,3 procentpoint fra 6,4\u00a0% i 2024 (95\u00a0%-sikker"
-        "hedsinterval fra −0,5 til −0,1 procentpoint). 41\u00a0% af "
+        "fuldtidsstilling), faldet fra 6,4\u00a0% i 2024. 41\u00a0% af "
         "fraværet var langtidsfravær (perioder over 28 dage). Højere end forventet ud fra "
         "størrelsen (over 99,8 %-grænsen): Charlie."
     )
 
 
-def test_a_change_whose_interval_contains_zero_is_on_level_not_a_rise_or_fall():
+def test_a_wide_interval_around_zero_cannot_be_decided_not_on_level():
     text = texts()["personale"]
-    assert "på niveau med sidste år (21,1\u00a0% i 2024; ændring ±0,0" in text
-    assert "fra −2,5 til +2,4 procentpoint" in text
-    assert "stigning" not in text and "fald" not in text
+    assert "Om det er steget eller faldet fra 21,1\u00a0% i 2024, kan ikke afgøres" in text
+    assert "på niveau" not in text and "sikkerhedsinterval" not in text
 
 
 def test_without_an_interval_no_direction_is_claimed():
     figures = {**FIGURES, "personaleomsaetning.aendring_procentpoint_ci": None}
     text = {f.area: f.text for f in resume.findings(figures, NAMES)}["personale"]
-    assert "for få tilbud til at vurdere ændringen" in text
-    assert "stigning" not in text and "fald" not in text
+    assert "kan ikke afgøres" in text
+    assert text.endswith("Om det er steget eller faldet fra 21,1\u00a0% i 2024, kan ikke afgøres.")
+
+
+@pytest.mark.parametrize(
+    ("before", "ci", "word"),
+    [
+        (0.061, [0.1, 0.9], "steget"),  # whole interval above 0
+        (0.061, [-0.9, -0.01], "faldet"),
+        (0.061, [-0.525, 0.355], "uændret"),  # within ±0,61 points (10 % of 6,1 %)
+        (0.061, [-0.62, 0.355], "kan ikke afgøres"),  # just outside the margin
+        (0.243, [-9.7, 19.6], "kan ikke afgøres"),  # issue 20's profile: not "på niveau"
+        (0.061, None, "kan ikke afgøres"),
+        (None, [0.1, 0.9], None),
+    ],
+)
+def test_change_verdict_by_hand(before, ci, word):
+    assert resume.change_verdict(before, ci) == word
+
+
+def test_change_table_holds_the_intervals_the_text_leaves_out():
+    rows = resume.changes(FIGURES)
+    assert [r["Nøgletal"] for r in rows] == ["Sygefravær", "Personaleomsætning"]
+    assert rows[0]["95 %-interval"] == "−0,5 til −0,1" and rows[0]["Vurdering"] == "faldet"
+    assert rows[1]["Vurdering"] == "kan ikke afgøres"
 
 
 def test_orders_by_authority_largest_first_and_zero_left_out():
@@ -84,3 +109,55 @@ def test_missing_areas_are_left_out_not_guessed():
     found = resume.findings(figures, {})
     assert [f.area for f in found] == ["paabud"]
     assert found[0].text == "Ingen tilbud fik påbud eller sanktioner i 2025."
+
+
+STATUSES = {
+    "A": {"tilsyn": "opfyldt", "paabud": "ikke opfyldt", "budget": "ikke opfyldt"},
+    "B": {"tilsyn": "opfyldt", "paabud": "opfyldt", "budget": "ikke opfyldt"},
+    "C": {"tilsyn": "opfyldt", "paabud": "opfyldt", "budget": "ingen data"},
+    "D": {"tilsyn": "opfyldt", "paabud": "opfyldt", "budget": "opfyldt"},
+}
+
+
+def test_messages_rank_the_least_met_target_first_and_name_its_facilities():
+    figures = {**FIGURES, "maal.opfyldt_pr_tilbud": STATUSES}
+    messages = resume.vigtigste(figures, NAMES)
+    # budget: 1 of 3 met; orders: 3 of 4; absence fell clearly; inspection met by all
+    assert [m.key for m in messages] == ["budget", "paabud", "fravaer", "alle_maal"]
+    budget = messages[0]
+    assert budget.status == "ikke opfyldt" and budget.tilbud == ("Alfa", "Bravo")
+    assert budget.tekst == "1 af 3 tilbud når målet."
+    assert messages[2].status == "faldet" and messages[2].tilbud == ()
+    assert messages[3].status == "opfyldt" and "Tilsynsscore mindst 3,8" in messages[3].tekst
+    assert all(m.kommentar is None for m in messages)
+
+
+def test_messages_are_at_most_five_and_carry_the_administrations_comment():
+    counts = {k: (1, 4) for k in maal.TARGET_KEYS}
+    before = {k: (2, 4) for k in maal.TARGET_KEYS}
+    messages = resume.vigtigste(
+        FIGURES, NAMES, counts=counts, counts_before=before, kommentarer={"tilsyn": "Vi følger op."}
+    )
+    assert len(messages) == resume.MAX_BUDSKABER
+    assert [m.key for m in messages] == list(maal.TARGET_KEYS[:5])  # ties: the paper's order
+    assert messages[0].kommentar == "Vi følger op."
+    assert "Det er en mindre andel end i 2024 (2 af 4)." in messages[0].tekst
+
+
+def test_leader_evaluation_names_target_groups_never_facilities():
+    figures = {
+        **FIGURES,
+        "maal.opfyldt_pr_tilbud": STATUSES,
+        "maal.lederevaluering_pr_maalgruppe": {"autisme": 5.9, "hjerneskade": 6.0},
+    }
+    messages = resume.vigtigste(figures, NAMES, counts={"lederevaluering": (18, 35)})
+    leader = next(m for m in messages if m.key == "lederevaluering")
+    assert leader.tilbud == ()
+    assert "Under målet i målgruppen autisme." in leader.tekst
+
+
+def test_target_counts_from_totals():
+    totals = pd.DataFrame(
+        {"maal": ["tilsyn", "budget"], "Opfyldt": [33, 28], "Ikke opfyldt": [3, 8]}
+    )
+    assert resume.target_counts(totals) == {"tilsyn": (33, 36), "budget": (28, 36)}

@@ -107,4 +107,69 @@ def test_html_table_is_accessible_and_scrolls_on_a_phone():
     )
     assert "<caption>Score pr. tilbud</caption>" in markup
     assert '<th scope="col">Tilbud</th>' in markup
-    assert '<td style="text-align:right">3,76</td>' in markup
+    assert '<td data-label="Score" style="text-align:right">3,76</td>' in markup
+
+
+def test_html_table_cells_name_their_column_for_the_phone_cards():
+    """On a phone each row is a card of 'column: value' lines (styles.css, table.stabel): every
+    cell must carry its column's name, escaped like any data-derived text."""
+    import pandas as pd
+    from bs4 import BeautifulSoup
+
+    from statusrapport import report
+
+    frame = pd.DataFrame({"Tilbud": ["A", "B"], 'Score "x" <1>': [3.1, 4.2]})
+    soup = BeautifulSoup(report.html_table(frame, caption="C"), "html.parser")
+    table = soup.find("table")
+    assert "stabel" in table["class"]
+    labels = [[td["data-label"] for td in tr.find_all("td")] for tr in table.tbody.find_all("tr")]
+    assert labels == [["Tilbud", 'Score "x" <1>']] * 2
+    assert 'data-label="Score &quot;x&quot; &lt;1&gt;"' in str(report.html_table(frame))
+
+
+def test_status_cells_get_symbol_and_word_never_colour_alone():
+    import pandas as pd
+    from bs4 import BeautifulSoup
+
+    from statusrapport import figures, report
+    from statusrapport.analysis import maalopfyldelse as maal
+
+    assert set(figures.STATUS_TEGN) == set(maal.STATUSSER)
+    frame = pd.DataFrame({"Tilbud": ["A", "B", "C", "D"], "Tilsyn": list(maal.STATUSSER)})
+    soup = BeautifulSoup(report.html_table(frame, statuses=True), "html.parser")
+    spans = soup.select("td span.status")
+    assert [s.get_text(" ", strip=True) for s in spans] == [
+        "✓ opfyldt",
+        "✗ ikke opfyldt",
+        "? kan ikke afgøres",
+        "– ingen data",
+    ]
+    assert [s["class"][1] for s in spans] == [
+        "status-opfyldt",
+        "status-ikke-opfyldt",
+        "status-kan-ikke-afgoeres",
+        "status-ingen-data",
+    ]
+    assert all(s.select_one(".status-tegn")["aria-hidden"] == "true" for s in spans)
+    # Without the flag, or for other text, the cell is plain escaped text.
+    plain = BeautifulSoup(report.html_table(frame), "html.parser")
+    assert not plain.select("span.status")
+    assert report.status_text("ikke opfyldt") == "✗ ikke opfyldt"
+    assert report.status_text("anden tekst") == "anden tekst"
+
+
+def test_only_not_met_uses_vermillion():
+    """One colour means 'not met' and nothing else (issue 20)."""
+    from statusrapport import figures
+
+    vermillion = figures.IKKE_OPFYLDT_FARVE.lower()
+    uses = {
+        "ACCENT": figures.ACCENT,
+        "PRIMARY": figures.PRIMARY,
+        "MUTED": figures.MUTED,
+        **{f"STATUS_FARVER[{k}]": v for k, v in figures.STATUS_FARVER.items()},
+        **{f"MAALGRUPPE_FARVER[{k}]": v for k, v in figures.MAALGRUPPE_FARVER.items()},
+        **{f"MAAL_FARVER[{k}]": v for k, v in figures.MAAL_FARVER.items() if k != "ikke opfyldt"},
+    }
+    assert {k for k, v in uses.items() if v.lower() == vermillion} == set()
+    assert figures.STATUS_TEGN["ikke opfyldt"][1] == figures.IKKE_OPFYLDT_FARVE

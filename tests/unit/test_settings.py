@@ -105,11 +105,15 @@ def test_real_data_without_a_settings_file_is_refused(tmp_path: Path) -> None:
 def test_demo_data_accepts_placeholders_and_shows_them_labelled(tmp_path: Path) -> None:
     path = write(tmp_path, COMPLETE.replace('"2025-0123456"', '"UDFYLD"'))
     publication = settings.check_for_run(demo_data(tmp_path), [2025, 2024], path)
-    rows = dict(settings.annex_header(publication, 2025))
-    assert rows["Sagsnr."] == "[pladsholder: moeder.2025.sagsnummer udfyldes i publicering.toml]"
-    assert rows["Mødedato"] == "28.01.2026" and rows["Dagsordenspunkt"] == "7"
-    assert rows["Hele rapporten"] == "https://statusrapport.kk.dk/"
-    assert dict(settings.annex_header(publication, 2024))["Mødedato"].startswith("[pladsholder")
+    from statusrapport.site import pdf
+
+    rows = pdf._moede(2025, publication)
+    assert rows["sagsnr"] == "[pladsholder: moeder.2025.sagsnummer udfyldes i publicering.toml]"
+    assert rows["moededato"] == "28.01.2026" and rows["punkt"] == "7"
+    assert rows["adresse"] == "https://statusrapport.kk.dk/"
+    assert str(pdf._moede(2024, publication)["moededato"]).startswith("[pladsholder")
+    header = pdf.memo_header(2025, publication)
+    assert "Mødedato: 28\\.01\\.2026" in header and "Dagsordenspunkt: 7" in header
     assert settings.site_variables(publication)["kontakt"]["email"] == "tilgaengelighed@sof.kk.dk"
 
 

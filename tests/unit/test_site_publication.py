@@ -76,12 +76,12 @@ def test_the_annex_first_page_shows_the_meeting_from_the_settings(tmp_path: Path
         build_dir, newest, demo=True, run_info={}, publication=complete(tmp_path)
     )
     first = nb.cells[1].source  # right after the title block, before the resumé
-    assert "**Til:** Socialudvalget" in first
-    assert "**Mødedato:** 28\\.01\\.2026" in first
-    assert "**Dagsordenspunkt:** 7" in first
-    assert "**Sagsnr\\.:** 2025\\-0123456" in first
-    assert "**Bilag:** 2" in first
-    assert "statusrapport\\.kk\\.dk" in first
+    assert "Til Socialudvalget" in first
+    assert "Mødedato: 28\\.01\\.2026" in first
+    assert "Dagsordenspunkt: 7" in first
+    assert "Sagsnr.: 2025\\-0123456" in first
+    assert "Bilag 2:" in first
+    assert "Hele rapporten: https\\:\\/\\/statusrapport\\.kk\\.dk" in first
 
 
 def test_the_year_pdfs_are_typeset_again_when_the_meeting_changes(tmp_path: Path) -> None:

@@ -303,8 +303,8 @@ def funnel_explanation(result: FunnelResult) -> str:
     n_out = result.n_outside_exact(0.998)  # the exact limits the page calls "uden tillægget"
     return (
         "Tilbuddene spreder sig mere, end tilfældig variation kan forklare. Grænserne er derfor "
-        "gjort bredere med et tillæg for den ekstra forskel mellem tilbud (additiv justering "
-        f"for overspredning, Spiegelhalter 2005). {shape} Uden tillægget ville "
+        "gjort bredere med et tillæg for den ekstra forskel mellem tilbud (metoden står i "
+        f"»Sådan er det beregnet«). {shape} Uden tillægget ville "
         f"{n_out} af {od.n} tilbud ligge uden for 99,8 %-grænserne."
     )
 

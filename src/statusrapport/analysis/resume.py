@@ -7,12 +7,52 @@ committee member can read aloud; numbers are in Danish format.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from statusrapport import config, escaping, fmt
+from statusrapport.analysis import maalopfyldelse as maal
 from statusrapport.analysis import tilsyn
+
+# --- Change in plain Danish (issue 20): steget, faldet, uændret, kan ikke afgøres ------------
+
+STEGET = "steget"
+FALDET = "faldet"
+UAENDRET = "uændret"
+KAN_IKKE_AFGOERES = "kan ikke afgøres"
+#: A change counts as "uændret" when its whole 95 % interval lies within ± this share of last
+#: year's level (10 %: 6,1 % sygefravær → ±0,61 procentpoint). Outside it, an interval that
+#: holds 0 says the data cannot tell a rise from a fall: "kan ikke afgøres", not "på niveau".
+UAENDRET_ANDEL = 0.10
+
+
+def change_verdict(before: float | None, ci: Sequence[float] | None) -> str | None:
+    """The reader's word for a year-on-year change of a rate, from its 95 % interval.
+
+    ``before`` is last year's rate (a fraction, 0.061), ``ci`` the interval of the change in
+    percentage points. With L, U the interval and m = ``UAENDRET_ANDEL`` × 100 × before:
+
+    - L > 0: "steget"; U < 0: "faldet" (the interval excludes no change);
+    - −m ≤ L and U ≤ m: "uændret" (every change the data allow is small: an equivalence
+      reading of the interval, Schuirmann 1987; Walker & Nowacki 2011);
+    - otherwise, or without an interval: "kan ikke afgøres".
+
+    None when there is no earlier year to compare with.
+    """
+    if before is None:
+        return None
+    if not ci:
+        return KAN_IKKE_AFGOERES
+    low, high = float(ci[0]), float(ci[1])
+    if low > 0:
+        return STEGET
+    if high < 0:
+        return FALDET
+    margin = UAENDRET_ANDEL * 100 * float(before)
+    if -margin <= low and high <= margin:
+        return UAENDRET
+    return KAN_IKKE_AFGOERES
 
 
 @dataclass(frozen=True)
@@ -33,25 +73,50 @@ def _names(ids: list[str], names: Mapping[str, str]) -> list[str]:
 
 
 def _change_words(figures: Mapping[str, Any], area: str, year: int) -> str:
-    """The change from last year, worded by its 95 % interval (empty without an earlier year).
+    """The change from last year in plain words (empty without an earlier year).
 
-    'en stigning' / 'et fald' only when the interval excludes 0; otherwise 'på niveau med sidste
-    år'. The interval is always shown (issue 10).
+    The interval itself goes to the table of changes (:func:`changes`), not into the sentence.
     """
     before = figures.get(f"{area}.procent_forrige_aar")
-    change = figures.get(f"{area}.aendring_procentpoint")
-    ci = figures.get(f"{area}.aendring_procentpoint_ci")
-    if before is None or change is None:
+    if before is None or figures.get(f"{area}.aendring_procentpoint") is None:
         return ""
+    verdict = change_verdict(before, figures.get(f"{area}.aendring_procentpoint_ci"))
     then = f"{fmt.pct(before)} i {year - 1}"
-    if not ci:
-        return f" ({then}; for få tilbud til at vurdere ændringen)"
-    low, high = float(ci[0]), float(ci[1])
-    interval = f"95{fmt.NBSP}%-sikkerhedsinterval fra {fmt.interval(low, high)} procentpoint"
-    if low > 0 or high < 0:
-        word = "en stigning" if low > 0 else "et fald"
-        return f", {word} på {fmt.tal(abs(change), 1)} procentpoint fra {then} ({interval})"
-    return f", på niveau med sidste år ({then}; ændring {fmt.signed(change)}, {interval})"
+    if verdict in (STEGET, FALDET):
+        return f", {verdict} fra {then}"
+    if verdict == UAENDRET:
+        return f", uændret fra {then}"
+    return f". Om det er steget eller faldet fra {then}, kan ikke afgøres"
+
+
+#: The rates whose change from last year the resumé judges, with their reader names.
+CHANGE_AREAS: dict[str, str] = {
+    "fravaer": "Sygefravær",
+    "personaleomsaetning": "Personaleomsætning",
+}
+
+
+def changes(figures: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per rate: this year, last year, the change in points, its 95 % interval and
+    the word the text uses – the numbers behind the words, for the table under the text."""
+    rows = []
+    for area, label in CHANGE_AREAS.items():
+        now = figures.get(f"{area}.procent_samlet")
+        before = figures.get(f"{area}.procent_forrige_aar")
+        if now is None or before is None:
+            continue
+        ci = figures.get(f"{area}.aendring_procentpoint_ci")
+        rows.append(
+            {
+                "Nøgletal": label,
+                "I år": fmt.pct(now),
+                "Sidste år": fmt.pct(before),
+                "Ændring (procentpoint)": fmt.signed(figures.get(f"{area}.aendring_procentpoint")),
+                "95 %-interval": fmt.interval(ci[0], ci[1]) if ci else "ikke beregnet",
+                "Vurdering": change_verdict(before, ci),
+            }
+        )
+    return rows
 
 
 def quality(figures: Mapping[str, Any], names: Mapping[str, str]) -> Headline | None:
@@ -217,3 +282,174 @@ def findings(figures: Mapping[str, Any], names: Mapping[str, str]) -> list[Headl
         rates(figures, year),
     ]
     return [f for f in candidates if f is not None]
+
+
+# --- "Det vigtigste i <år>": at most five messages, ranked ----------------------------------
+
+#: Most messages on the resumé and the annex's first page (issue 20).
+MAX_BUDSKABER = 5
+#: What the page says when the administration has given no comment for a message.
+INGEN_KOMMENTAR = "Forvaltningen har ikke givet en kommentar."
+#: How the messages are ranked, in words for the page (the rule :func:`vigtigste` applies).
+RANGORDEN = (
+    "Først de mål, som den største andel af tilbuddene ikke når; derefter tydelige ændringer i "
+    "sygefravær og personaleomsætning; til sidst de mål, alle tilbud når."
+)
+
+
+@dataclass(frozen=True)
+class Budskab:
+    """One message: a status, what it is about, the finding and the change in words, the
+    facilities concerned by name (raw text: the renderer escapes) and the administration's
+    comment (None: no comment given). ``key`` is the target or area the comment is keyed by."""
+
+    key: str
+    status: str
+    titel: str
+    tekst: str
+    tilbud: tuple[str, ...] = ()
+    tilbud_tekst: str = "Tilbud, det drejer sig om"
+    kommentar: str | None = None
+    vaegt: float = 0.0
+
+
+def _target_counts(statuses: Mapping[str, Mapping[str, str]], key: str) -> tuple[list[str], int]:
+    """(facilities not meeting ``key``, facilities with data) from the key figures' statuses."""
+    below = [t for t, s in statuses.items() if s.get(key) == maal.IKKE_OPFYLDT]
+    with_data = sum(1 for s in statuses.values() if s.get(key) in (maal.OPFYLDT, maal.IKKE_OPFYLDT))
+    return below, with_data
+
+
+def _count_change(now: tuple[int, int], before: tuple[int, int] | None, year: int) -> str:
+    """'Sidste år: 20 af 35 (flere nu).' – the change in the count of facilities meeting it."""
+    if before is None or not before[1]:
+        return ""
+    share_now = now[0] / now[1] if now[1] else 0.0
+    share_before = before[0] / before[1]
+    word = (
+        "en større andel end"
+        if share_now > share_before + 1e-9
+        else "en mindre andel end"
+        if share_now < share_before - 1e-9
+        else "samme andel som"
+    )
+    return f" Det er {word} i {year - 1} ({before[0]} af {before[1]})."
+
+
+def vigtigste(
+    figures: Mapping[str, Any],
+    names: Mapping[str, str],
+    *,
+    counts: Mapping[str, tuple[int, int]] | None = None,
+    counts_before: Mapping[str, tuple[int, int]] | None = None,
+    kommentarer: Mapping[str, str] | None = None,
+) -> list[Budskab]:
+    """The year's at most :data:`MAX_BUDSKABER` messages, most important first (:data:`RANGORDEN`).
+
+    ``counts``/``counts_before`` give per target (met, facilities with data) this year and last
+    (``maal.totals``); without them the counts come from the key figures' per-facility statuses
+    (leader evaluation has none: it is shown for target groups only, so it never names a
+    facility). ``kommentarer`` maps a target or area key to the administration's comment.
+    """
+    year = int(figures["aar"])
+    comments = dict(kommentarer or {})
+    statuses: Mapping[str, Mapping[str, str]] = figures.get("maal.opfyldt_pr_tilbud") or {}
+    messages: list[Budskab] = []
+    all_met: list[str] = []
+    for key in maal.TARGET_KEYS:
+        if key in maal.GROUP_ONLY:
+            below_ids: list[str] = []
+            below_groups = sorted(
+                g
+                for g, v in (figures.get("maal.lederevaluering_pr_maalgruppe") or {}).items()
+                if v is not None and maal.assess(key, v) == maal.IKKE_OPFYLDT
+            )
+        else:
+            below_ids, _ = _target_counts(statuses, key)
+            below_groups = []
+        if counts and key in counts:
+            met, with_data = counts[key]
+        elif key not in maal.GROUP_ONLY and statuses:
+            below, with_data = _target_counts(statuses, key)
+            met = with_data - len(below)
+        else:
+            continue
+        if not with_data:
+            continue
+        label = maal.TARGET_LABELS[key]
+        if met == with_data:
+            all_met.append(label)
+            continue
+        text = f"{met} af {with_data} tilbud når målet."
+        text += _count_change((met, with_data), (counts_before or {}).get(key), year)
+        if below_groups:
+            text += (
+                " Målet følges for målgrupper, ikke for det enkelte tilbud. Under målet i "
+                + ("målgruppen " if len(below_groups) == 1 else "målgrupperne ")
+                + fmt.opremsning(below_groups)
+                + "."
+            )
+        met_share = met / with_data
+        messages.append(
+            Budskab(
+                key=key,
+                status=maal.IKKE_OPFYLDT,
+                titel=label,
+                tekst=text,
+                tilbud=tuple(sorted(names.get(i, i) for i in below_ids)),
+                tilbud_tekst="Tilbud, der ikke når målet",
+                kommentar=comments.get(key),
+                vaegt=2.0 + (1.0 - met_share),
+            )
+        )
+    for area, label in CHANGE_AREAS.items():
+        before = figures.get(f"{area}.procent_forrige_aar")
+        now = figures.get(f"{area}.procent_samlet")
+        verdict = change_verdict(before, figures.get(f"{area}.aendring_procentpoint_ci"))
+        if now is None or verdict not in (STEGET, FALDET):
+            continue
+        flagged = figures.get(f"{area}.tilbud_med_signal") or []
+        messages.append(
+            Budskab(
+                key=area,
+                status=verdict,
+                titel=f"{label} er {verdict}",
+                tekst=f"{label} var {fmt.pct(now)} i {year} mod {fmt.pct(before)} i {year - 1}.",
+                tilbud=tuple(sorted(names.get(i, i) for i in flagged)),
+                tilbud_tekst="Tilbud med et tydeligt skift i egne tal",
+                kommentar=comments.get(area),
+                vaegt=1.0,
+            )
+        )
+    if all_met:
+        messages.append(
+            Budskab(
+                key="alle_maal",
+                status=maal.OPFYLDT,
+                titel="Mål, som alle tilbud når",
+                tekst=f"Alle tilbud med data når {fmt.opremsning(all_met)}.",
+                kommentar=comments.get("alle_maal"),
+                vaegt=0.0,
+            )
+        )
+    ranked = sorted(messages, key=lambda m: -m.vaegt)  # stable: the framework paper's order
+    return ranked[:MAX_BUDSKABER]
+
+
+def target_counts(totals: Any) -> dict[str, tuple[int, int]]:
+    """Per target key (met, facilities with data) from ``maal.totals``' frame."""
+    return {
+        str(row["maal"]): (int(row["Opfyldt"]), int(row["Opfyldt"]) + int(row["Ikke opfyldt"]))
+        for _, row in totals.iterrows()
+    }
+
+
+#: The short box next to the table of changes: how to read the words and the intervals.
+USIKKERHED_TEKST = (
+    "Tallene for et år svinger, også når intet har ændret sig. Derfor skriver vi kun "
+    "»steget« eller »faldet«, når hele 95 %-sikkerhedsintervallet for ændringen ligger på "
+    "samme side af 0. Ligger hele intervallet tæt på 0 (inden for en tiendedel af sidste års "
+    "niveau), skriver vi »uændret«. Ellers kan data ikke vise, om tallet er steget eller "
+    "faldet, og vi skriver »kan ikke afgøres«. Intervallet står i tabellen: jo bredere det er, "
+    "jo mere usikkert er tallet. Metodesiden forklarer beregningen."
+)

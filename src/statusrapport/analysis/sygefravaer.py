@@ -497,7 +497,8 @@ def centre_p_chart(data: Dataset, year: int) -> stats.ControlChart:
 
 
 def p_chart_text(chart: stats.ControlChart) -> str:
-    """The sentence on how the P′ chart's limits were made: widened or narrowed as σz says."""
+    """The sentence on how the P′ chart's limits were made: widened or narrowed as σz says
+    (Laney's P′ chart; the method's name is on the method page, not in the reader's text)."""
     intro = (
         "Kontrolkortet viser centrets samlede sygefravær måned for måned for hele perioden med "
         "grænser for den variation, man må forvente af tilfældige årsager. "
@@ -506,16 +507,16 @@ def p_chart_text(chart: stats.ControlChart) -> str:
         return intro
     if chart.sigma_z > 1:
         return intro + (
-            "Grænserne er udvidet (Laneys P′-kort), fordi sygefraværet varierer mere fra måned "
+            "Grænserne er gjort bredere, fordi sygefraværet varierer mere fra måned "
             "til måned, end almindelig tilfældighed kan forklare, når det måles i tusindvis af "
             "arbejdsdage. "
         )
     if chart.sigma_z < 1:
         return intro + (
-            "Grænserne er indsnævret (Laneys P′-kort), fordi sygefraværet varierer mindre fra "
+            "Grænserne er gjort smallere, fordi sygefraværet varierer mindre fra "
             "måned til måned, end almindelig tilfældighed giver. "
         )
-    return intro + "Grænserne er de almindelige (Laneys P′-kort gav ingen justering). "
+    return intro + "Grænserne er de almindelige: sygefraværet varierer som forventet. "
 
 
 # --- Key figures ------------------------------------------------------------------------------

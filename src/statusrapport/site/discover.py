@@ -168,6 +168,19 @@ def is_hidden(cell: Mapping[str, Any]) -> bool:
     return bool(HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])))
 
 
+def messages_label(build_dir: Path, report: YearReport) -> str | None:
+    """The label of the resumé's "Det vigtigste" cell (for the front page), if it has one."""
+    resume = next((p for p in report.pages if p.stem == "resume"), None)
+    if resume is None:
+        return None
+    nb = nbformat.read(build_dir / resume.path, as_version=4)
+    for cell in nb.cells:
+        label = cell_options(cell).get("label") if cell.cell_type == "code" else None
+        if label and str(label).startswith("vigtigste"):
+            return str(label)
+    return None
+
+
 def scoreboard_label(build_dir: Path, report: YearReport) -> str | None:
     """The label of the resumé's target scoreboard cell, if the notebook labels one."""
     resume = next((p for p in report.pages if p.stem == "resume"), None)

@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 
-from statusrapport import config, escaping, fmt, settings
+from statusrapport import config, escaping, figures, fmt, settings
 from statusrapport.site.discover import (
     YearReport,
     cell_options,
@@ -72,8 +72,11 @@ def page_setup(*, year: int, demo: bool, title: str) -> str:
             '  footer: context align(center, text(size: 9pt)[Side #counter(page).display("1")'
             " af #counter(page).final().first()]),",
             ")",
-            "#show table: set text(size: 9pt)",
+            "#show table: set text(size: 9pt, hyphenate: false)",
             "#show figure.where(kind: table): set block(breakable: true)",
+            # A row is never split over two pages; a heading never ends a page (issue 20).
+            "#set table.cell(breakable: false)",
+            "#show heading: set block(sticky: true)",
             '#set text(lang: "da")',
         ]
     )
@@ -264,6 +267,187 @@ def key_numbers_markdown(figures: Mapping[str, Any]) -> str:
     return "\n".join(lines) + f"\n\n: Årets nøgletal {year} {{#tbl-noegletal}}\n"
 
 
+def _moede(year: int, publication: settings.Publication | None = None) -> dict[str, str | None]:
+    """The meeting the annex belongs to: committee, meeting date, agenda item, case and
+    document number, annex number and the site's address, for the memo header on page 1.
+
+    The one place these come from: ``publicering.toml`` (:mod:`statusrapport.settings`). A
+    required setting not yet filled in reads as a labelled placeholder (a demo site; real data
+    with a placeholder is refused before the run); the annex and document numbers are optional
+    (``None``: the line is left out).
+    """
+    pub = publication or settings.load()
+    meeting = pub.meeting(year)
+    prefix = f"moeder.{year}"
+
+    def required(value: object, dotted: str) -> str:
+        return settings.placeholder_text(dotted) if value is None else str(value)
+
+    return {
+        "udvalg": pub.text("site.udvalg"),
+        "moededato": required(
+            settings.danish_meeting_date(meeting.moededato), f"{prefix}.moededato"
+        ),
+        "punkt": required(meeting.dagsordenspunkt, f"{prefix}.dagsordenspunkt"),
+        "sagsnr": required(meeting.sagsnummer, f"{prefix}.sagsnummer"),
+        "bilag": None if meeting.bilagsnummer is None else str(meeting.bilagsnummer),
+        "dokumentnr": meeting.dokumentnummer,
+        "adresse": pub.text("site.adresse"),
+    }
+
+
+def memo_header(year: int, publication: settings.Publication | None = None) -> str:
+    """Page 1's memo header of a Copenhagen agenda annex (../shared/design/annex.md)."""
+    m = _moede(year, publication)
+
+    def md(key: str) -> str:
+        return escaping.markdown(m[key] or "")
+
+    annex = f" {md('bilag')}" if m["bilag"] else ""
+    lines = [
+        "**KØBENHAVNS KOMMUNE**  ",
+        "Socialforvaltningen",
+        "",
+        f"Til {md('udvalg')}",
+        "",
+        f"**NOTAT** · Bilag{annex}: {escaping.markdown(SITE_TITLE)} {year}",
+        "",
+        f"Mødedato: {md('moededato')}  ",
+        f"Dagsordenspunkt: {md('punkt')}  ",
+        f"Sagsnr.: {md('sagsnr')}" + ("  " if m["dokumentnr"] else ""),
+    ]
+    if m["dokumentnr"]:
+        lines.append(f"Dokumentnr.: {md('dokumentnr')}")
+    # a printed annex has no links that only work on screen: the site's address, written out
+    lines += ["", f"Hele rapporten: {md('adresse')}"]
+    return "\n".join(lines)
+
+
+def _page_break() -> nbformat.NotebookNode:
+    return nbformat.v4.new_raw_cell("```{=typst}\n#pagebreak(weak: true)\n```")
+
+
+def _cell_with(nb: nbformat.NotebookNode | None, marker: str) -> nbformat.NotebookNode | None:
+    """The first visible code cell whose output holds ``marker`` (a CSS class, a CSV name)."""
+    if nb is None:
+        return None
+    for cell in _body_cells(nb):
+        if any(marker in str(o.get("data", {})) for o in _outputs(cell)):
+            return cell
+    return None
+
+
+def _without_web_words(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of a table cell for print: only its Markdown table (no download link, no HTML,
+    no text around it that speaks of the web page); the messages' list passes as it is."""
+    copy = nbformat.from_dict(dict(cell))
+    outputs = []
+    for output in _outputs(cell):
+        data = output.get("data", {})
+        if "text/markdown" in data and re.search(r"^\|.*\|\s*$", str(data["text/markdown"]), re.M):
+            outputs.append(
+                nbformat.v4.new_output(
+                    "display_data", data={"text/markdown": data["text/markdown"]}
+                )
+            )
+    copy["outputs"] = outputs or [
+        nbformat.v4.new_output("display_data", data={"text/markdown": d["text/markdown"]})
+        for d in (o.get("data", {}) for o in _outputs(cell))
+        if "text/markdown" in d
+    ]
+    return copy
+
+
+#: Short column names for the per-facility scoreboard in print (the full targets are listed
+#: under the table): the same as on the web.
+KORTE_MAAL: dict[str, str] = figures.MAAL_KORT
+#: Print symbols for a target status, explained in the table's caption (never colour alone).
+TRYK_TEGN: dict[str, str] = {
+    "opfyldt": "✓",
+    "ikke opfyldt": "✗",
+    "kan ikke afgøres": "?",
+    "ingen data": "–",
+}
+
+
+def scoreboard_typst(csv_path: Path, year: int) -> str | None:
+    """The per-facility scoreboard as one compact Typst table that fits one A4 page: a row per
+    facility, a symbol per target (explained in the caption), rows never split, the header
+    repeated if it ever runs over. Read from the scoreboard's published CSV (what the site
+    shows). None when the CSV is missing or has other columns."""
+    import pandas as pd
+
+    from statusrapport.analysis import maalopfyldelse as maal
+
+    if not csv_path.is_file():
+        return None
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    by_label = {maal.TARGET_LABELS[k]: k for k in maal.FACILITY_KEYS}
+    by_label |= {KORTE_MAAL[k]: k for k in maal.FACILITY_KEYS}  # the web table's short names
+    targets = [c for c in frame.columns if c in by_label]
+    if "Tilbud" not in frame.columns or not targets:
+        return None
+    last = "Opfyldte mål" if "Opfyldte mål" in frame.columns else None
+
+    def cell(text: str, bold: bool = False) -> str:
+        body = f'#"{_typst_string(text)}"'
+        return f"[*{body}*]" if bold else f"[{body}]"
+
+    header = [cell("Tilbud", True), *(cell(KORTE_MAAL[by_label[t]], True) for t in targets)]
+    if last:
+        header.append(cell("Opfyldt", True))
+    rows = []
+    for _, row in frame.iterrows():
+        cells = [cell(row["Tilbud"])]
+        cells += [cell(TRYK_TEGN.get(row[t], row[t])) for t in targets]
+        if last:
+            cells.append(cell(row[last]))
+        rows.append(", ".join(cells))
+    legend = "; ".join(
+        f"{KORTE_MAAL[by_label[t]]}: {maal.TARGET_LABELS[by_label[t]]}" for t in targets
+    )
+    caption = (
+        f"Målopfyldelse pr. tilbud {year}. ✓ opfyldt, ✗ ikke opfyldt, ? kan ikke afgøres, "
+        "– ingen data. "
+        f"Målene: {legend}."
+    )
+    columns = ", ".join(["auto"] + ["1fr"] * len(targets) + (["auto"] if last else []))
+    align = ", ".join(["left"] + ["center"] * len(targets) + (["right"] if last else []))
+    return (
+        "```{=typst}\n"
+        f'#figure(kind: table, caption: [#"{_typst_string(caption)}"],\n'
+        "  text(size: 8pt, table(\n"
+        f"    columns: ({columns}), align: ({align}),\n"
+        "    inset: (x: 3pt, y: 2.2pt), stroke: 0.4pt + luma(190),\n"
+        f"    table.header({', '.join(header)}),\n"
+        + "".join(f"    {r},\n" for r in rows)
+        + "  )))\n```"
+    )
+
+
+def summary_markdown(csv_path: Path, year: int) -> str | None:
+    """Page 1's target summary in two lines: every target with how many facilities meet it
+    (from the resumé's published CSV), so the first page holds messages and summary."""
+    import pandas as pd
+
+    if not csv_path.is_file():
+        return None
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    if not {"Mål", "Opfyldt", "Ikke opfyldt"} <= set(frame.columns):
+        return None
+    parts = []
+    for _, row in frame.iterrows():
+        met, not_met = int(row["Opfyldt"]), int(row["Ikke opfyldt"])
+        parts.append(f"{escaping.markdown(row['Mål'])}: {met} af {met + not_met}")
+    return f"**Målopfyldelse {year}** (tilbud med data, der når målet): " + " · ".join(parts) + "."
+
+
+def _first_figure(nb: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
+    cells = [c for c in _body_cells(nb) if c.cell_type == "code"]
+    figure = next((c for c in cells if _has_figure(c) and cell_options(c).get("fig-cap")), None)
+    return figure or next((c for c in cells if _has_figure(c)), None)
+
+
 def committee_notebook(
     build_dir: Path,
     report: YearReport,
@@ -272,57 +456,94 @@ def committee_notebook(
     run_info: Mapping[str, Any],
     publication: settings.Publication | None = None,
 ) -> nbformat.NotebookNode:
-    """The short committee PDF's source: resumé, scoreboard, one figure and table per theme."""
+    """The committee annex (at most 6 A4 pages), as a Copenhagen agenda annex:
+
+    1. memo header (committee, meeting, case number: :func:`_moede`), "Det vigtigste i <år>"
+       (the resumé's ranked messages) and the target summary;
+    2. the per-facility scoreboard on one page;
+    3. the year's key numbers and one figure per theme;
+    4. the follow-up of every plan in one table, and where to read more (the site's address).
+    """
+    year = report.year
+    # The demo warning is the running header of every page; no callout on page 1 (room).
     cells = _opening(
         report,
-        f"Bilag til Socialudvalgets dagsorden – {ORGANISATION.replace(' · ', ', ')}",
+        f"Bilag til {_moede(year, publication)['udvalg']}s dagsorden",
         demo=demo,
         run_info=run_info,
         toc=False,
-    )
-    cells.insert(1, meeting_cell(publication or settings.load(), report.year))
+    )[:1]
+    cells.append(nbformat.v4.new_markdown_cell(memo_header(year, publication)))
     pages = {p.stem: p for p in report.pages}
-    first = None
-    if "resume" in pages:
-        nb = nbformat.read(build_dir / pages["resume"].path, as_version=4)
-        first = nb
+
+    def read(stem: str) -> nbformat.NotebookNode | None:
+        return nbformat.read(build_dir / pages[stem].path, as_version=4) if stem in pages else None
+
+    resume, follow_up = read("resume"), read("opfoelgning")
+    first = resume
+    messages = _cell_with(resume, 'class="vigtigste"')
+    summary = _cell_with(resume, "maalopfyldelse-resume.csv")
+    if messages is not None:
+        cells.append(nbformat.v4.new_markdown_cell(f"# Det vigtigste i {year}"))
+        cells.append(_without_web_words(messages))
+    elif resume is not None:
         cells.append(nbformat.v4.new_markdown_cell("# Resumé"))
-        numbers = key_numbers_markdown(key_figures(build_dir, report))
-        if numbers:
-            cells.append(nbformat.v4.new_markdown_cell(numbers))
-        cells += _resume_cells(nb)
+        cells += [c for c in _resume_cells(resume) if c is not summary]
+    compact = (
+        summary_markdown(
+            (build_dir / pages["resume"].path).parent / "tabeller" / "maalopfyldelse-resume.csv",
+            year,
+        )
+        if "resume" in pages
+        else None
+    )
+    if compact is not None:
+        cells.append(nbformat.v4.new_markdown_cell(compact))
+    elif summary is not None:
+        cells.append(_without_web_words(summary))
+    board = None
+    if "maalopfyldelse" in pages:
+        folder = (build_dir / pages["maalopfyldelse"].path).parent
+        board = scoreboard_typst(folder / "tabeller" / "maalopfyldelse-pr-tilbud.csv", year)
+    if board is not None:
+        cells.append(_page_break())
+        cells.append(nbformat.v4.new_markdown_cell(f"# Målopfyldelse pr. tilbud {year}"))
+        cells.append(nbformat.v4.new_raw_cell(board))
+    cells.append(_page_break())
+    cells.append(nbformat.v4.new_markdown_cell(f"# Nøgletal og temaer {year}"))
+    numbers = key_numbers_markdown(key_figures(build_dir, report))
+    if numbers:
+        cells.append(nbformat.v4.new_markdown_cell(numbers))
     for stem, heading in COMMITTEE_THEMES:
-        if stem not in pages:
+        nb = read(stem)
+        if nb is None or stem == "bostedsundersoegelse":
             continue
-        nb = nbformat.read(build_dir / pages[stem].path, as_version=4)
         first = first or nb
-        cells.append(nbformat.v4.new_markdown_cell(f"# {heading}"))
-        cells += key_figure_and_table(nb)
+        figure = _first_figure(nb)
+        intro = next((c for c in _body_cells(nb) if c.cell_type == "code" and _is_text(c)), None)
+        picked = [c for c in (intro, figure) if c is not None]
+        if picked:
+            cells.append(nbformat.v4.new_markdown_cell(f"## {heading}"))
+            cells += picked
+    plans = _cell_with(follow_up, "<table") if follow_up is not None else None
+    if plans is not None:
+        cells.append(nbformat.v4.new_markdown_cell(f"# Opfølgning på planer {year}"))
+        cells.append(_without_web_words(plans))
     cells.append(nbformat.v4.new_markdown_cell(_read_more(report)))
     return _notebook(cells, first)
 
 
-def meeting_cell(publication: settings.Publication, year: int) -> nbformat.NotebookNode:
-    """The annex's first lines from ``publicering.toml``: committee, meeting date, agenda item,
-    case number and the site's address (a printed annex has no links that only work on screen)."""
-    lines = [
-        f"| **{escaping.markdown(label)}:** {escaping.markdown(value)}"
-        for label, value in settings.annex_header(publication, year)
-    ]
-    return nbformat.v4.new_markdown_cell("\n".join(lines))
-
-
 def _read_more(report: YearReport) -> str:
-    pages = "\n".join(f"- {escaping.markdown(p.title)}" for p in report.pages)
+    """Where to read more, for paper: the site's address written out, no links or web words."""
+    address = escaping.markdown(_moede(report.year)["adresse"])
+    pages = ", ".join(escaping.markdown(p.title) for p in report.pages)
     return (
         "# Læs mere\n\n"
-        f"Bilaget viser et udvalg. Hele rapporten for {report.year} står på websitet "
-        f"*{SITE_TITLE}* under Årsrapporter og som PDF-filen {pdf_name(report.year)}, med "
-        "disse sider:\n\n"
-        f"{pages}\n\n"
-        "Websitet har også en side for hvert botilbud, en tabel, der sammenligner tilbuddene, "
-        "og alle tal bag figurer og tabeller som CSV-filer. Siden *Metode og definitioner* "
-        "forklarer, hvordan hvert tal er regnet ud."
+        f"Hele rapporten for {report.year} findes på {address} og som PDF-filen "
+        f"{pdf_name(report.year)}: {pages}. Her er også en side for hvert botilbud med "
+        "tilbuddets mål, tilsyn og udvikling, en sammenligning af tilbuddene og alle tal bag "
+        "figurer og tabeller. Afsnittet *Metode og definitioner* forklarer, hvordan hvert tal "
+        "er regnet ud."
     )
 
 

@@ -19,7 +19,7 @@ import yaml
 
 from statusrapport import config, escaping, fmt, settings
 from statusrapport.site import facilities
-from statusrapport.site.discover import YearReport, key_figures, scoreboard_label
+from statusrapport.site.discover import YearReport, key_figures, messages_label, scoreboard_label
 
 SITE_TITLE = "Statusrapport for botilbud"
 ORGANISATION = "Københavns Kommune · Socialforvaltningen"
@@ -27,6 +27,9 @@ DEMO_TEXT = (
     "Tallene er dannet af en generator til afprøvning af rapporten og beskriver ikke virkelige "
     "botilbud, medarbejdere eller borgere."
 )
+
+#: The site's one demo banner: short enough for one or two lines at 390 px.
+DEMO_KORT = "Tallene beskriver ikke virkelige botilbud."
 
 #: A listing date format Pandoc cannot read as an ordered list (``15. feb. 2026`` would be one
 #: with ``lang: da``; see the Quarto kit README). Every listing the site writes uses it.
@@ -160,6 +163,26 @@ def _pdf_links(report: YearReport, made: set[Path], prefix: str) -> list[str]:
     return links
 
 
+#: ASCII spellings in table file names and the Danish letters they stand for (report.slug).
+_DANSK = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
+#: Whole words a slug shortens: "pr" is "pr.", "resume" is "resumé".
+_ORD = {"pr": "pr.", "resume": "resumé"}
+
+
+def table_label(stem: str) -> str:
+    """Words for a table's file name, as link text: 'fig-tragt-sygefravaer' → 'Tragt
+    sygefravær' (a file name is no link text, issue 20). Undoes :func:`report.slug`'s
+    æ/ø/å spelling; "fig-" (the figure's own table) is dropped."""
+    words = stem.removeprefix("fig-").split("-")
+    out = []
+    for word in words:
+        for ascii_, letter in _DANSK:
+            word = word.replace(ascii_, letter)
+        out.append(_ORD.get(word, word))
+    text = " ".join(w for w in out if w)
+    return text[:1].upper() + text[1:]
+
+
 def _write_year_index(build_dir: Path, report: YearReport, made: set[Path]) -> None:
     folder = build_dir / report.folder
     lines = [
@@ -194,7 +217,9 @@ def _write_year_index(build_dir: Path, report: YearReport, made: set[Path]) -> N
         if (folder / name).exists()
     ]
     tables = sorted((folder / "tabeller").glob("*.csv"))
-    downloads += [f"- [{escaping.markdown(t.name)}](tabeller/{t.name})" for t in tables]
+    downloads += [
+        f"- [{escaping.markdown(table_label(t.stem))} (CSV)](tabeller/{t.name})" for t in tables
+    ]
     if downloads:
         lines += ["## Tal til download", "", *downloads, ""]
     (folder / "index.qmd").write_text("\n".join(lines), encoding="utf-8")
@@ -274,12 +299,21 @@ def _write_front_page_include(
         return
     newest = reports[0]
     prefix = f"{newest.folder}/"
-    lines = [f"## Statusrapport {newest.year}", "", *_page_list(newest, prefix), ""]
+    resume = f"{prefix}resume.ipynb"
+    lines = []
+    messages = messages_label(build_dir, newest)
+    if messages:  # first on the front page: what a committee member reads in two minutes
+        lines += [
+            f"## Det vigtigste i {newest.year}",
+            "",
+            f"{{{{< embed {resume}#{messages} >}}}}",
+            "",
+        ]
+    lines += [f"## Statusrapport {newest.year}", "", *_page_list(newest, prefix), ""]
     if note:
         lines += [note, ""]
     lines += [f"{link}  " for link in _pdf_links(newest, made, prefix)] + [""]
     label = scoreboard_label(build_dir, newest)
-    resume = f"{prefix}resume.ipynb"
     if label:
         lines += [
             f"### Målopfyldelse {newest.year}",
@@ -357,7 +391,8 @@ def write_quarto_config(
     footer["center"] = footer_text(run_info)
     if demo:
         website["announcement"] = {
-            "content": f"**{config.DEMO_LABEL}.** {DEMO_TEXT}",
+            # One line on a phone (issue 20): the full explanation is on the method page.
+            "content": f"**{config.DEMO_LABEL}.** {DEMO_KORT}",
             "type": "warning",
             "icon": "exclamation-triangle",
             "dismissable": False,
@@ -420,7 +455,7 @@ def run_log_markdown(lines: list[str], rows: int = RUN_LOG_ROWS) -> str:
 
 
 def write_run_log_include(build_dir: Path) -> Path:
-    """``_koersler.md`` for the method page, from the run log the pipeline copied in."""
+    """``_koersler.md`` for the archive page (Årsrapporter), from the run log copied in."""
     log = build_dir / "reports" / "runs.jsonl"
     lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     path = build_dir / "_koersler.md"
