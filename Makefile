@@ -72,8 +72,9 @@ page: $(STAMP) ## One page again and the site: make page PAGE=sygefravaer [TILBU
 	@test -n "$(PAGE)" || { echo "Skriv siden: make page PAGE=sygefravaer (eller PAGE=tilbudsprofil TILBUD=CLB07)"; exit 2; }
 	$(BIN)/statusrapport run $(DATA_ARG) --only $(PAGE) $(if $(TILBUD),--tilbud $(TILBUD)) $(RUN_ARGS)
 
-check-notebooks: $(STAMP) ## The notebooks' conventions in seconds (no kernel; also in test-fast)
-	$(BIN)/python -m pytest tests/unit/test_notebook_conventions.py -q -p no:cacheprovider
+check-notebooks: $(STAMP) ## The notebooks' conventions and declared tables in seconds (no kernel; also in test-fast)
+	$(BIN)/python -m pytest tests/unit/test_notebook_conventions.py -q -p no:cacheprovider \
+	  -k "not adding_a_page" tests/unit/test_pages.py
 
 test: $(STAMP) ## Run the whole test suite on both cores: the unit layer, then the slow layers file by file
 	@rc=0; \
