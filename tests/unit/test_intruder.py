@@ -55,6 +55,75 @@ def test_alternatives_keep_every_shown_cell_and_total(
         assert alt.data.personale.ne(planted.personale).any().any()  # something did move
 
 
+def _between_years(planted: data.Dataset, measure: str) -> list[intruder.Alternative]:
+    return [a for a in intruder._between_years(planted, YEAR, measure) if a is not None]
+
+
+@pytest.mark.parametrize("measure", [pages.TURNOVER, pages.ABSENCE])
+def test_between_years_alternatives_keep_every_years_totals_and_the_two_year_sums(
+    planted: data.Dataset, measure: str
+) -> None:
+    """Facilities hidden in both years exchange amounts between the years in opposite
+    directions: every year's totals per group (and month, staff group) and each facility's
+    two-year total stay, the suppression pattern too; the years' own values move."""
+    alts = _between_years(planted, measure)
+    assert alts, "the planted data has facilities hidden in consecutive years"
+    frame_name, columns = (
+        ("personale", ["fratraadte", "gns_ansatte"])
+        if measure == pages.TURNOVER
+        else ("fravaer", ["sygefravaer_dagsvaerk", "mulige_dagsvaerk"])
+    )
+    before = getattr(planted, frame_name)
+    for alt in alts:
+        after = getattr(alt.data, frame_name)
+        by = ["aar", "maalgruppe"] + (["maaned", "faggruppe"] if measure == pages.ABSENCE else [])
+        for col in columns:
+            pd.testing.assert_series_equal(
+                after.groupby(by, observed=True)[col].sum(),
+                before.groupby(by, observed=True)[col].sum(),
+                check_exact=False,
+                rtol=1e-9,
+            )
+            two_years = [YEAR - 1, YEAR]
+            sums = [
+                f.loc[f["aar"].isin(two_years)].groupby("tilbud_id")[col].sum().astype(float)
+                for f in (after, before)
+            ]
+            pd.testing.assert_series_equal(*sums, check_exact=False, rtol=1e-9)
+        moved = after[columns].astype(float).ne(before[columns].astype(float)).any(axis=1)
+        assert set(after.loc[moved, "aar"]) == {YEAR - 1, YEAR}
+        assert set(after.loc[moved, "tilbud_id"]) == set(alt.moved)
+        for y in (YEAR - 1, YEAR):
+            assert intruder._protection(alt.data, measure, y) == intruder._protection(
+                planted, measure, y
+            )
+
+
+def test_between_years_alternatives_catch_a_number_built_from_a_hidden_year(
+    planted: data.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A published number that used a hidden facility's value of one year (here the facility
+    table computed as if nothing were hidden) differs between the rectangle's alternatives."""
+    alts = _between_years(planted, pages.TURNOVER)
+    truth = personale.rows(planted, YEAR)
+    assert any(
+        not personale.rows(a.data, YEAR)
+        .set_index("tilbud_id")
+        .loc[list(a.moved), "fratraadte"]
+        .equals(truth.set_index("tilbud_id").loc[list(a.moved), "fratraadte"])
+        for a in alts
+    )
+
+    def everything(data: data.Dataset, year: int) -> pd.DataFrame:
+        return personale.rows(data, year).assign(undertrykt=False)
+
+    monkeypatch.setattr(personale, "by_facility", everything)
+    monkeypatch.setattr(intruder, "alternatives", lambda *a, **k: iter(alts))
+    with pytest.raises(DisclosureError) as caught:
+        intruder.check(planted, YEAR, measures=(pages.TURNOVER,))
+    assert "flyttet mellem årene" in str(caught.value)
+
+
 def test_route_1_change_interval_leaves_hidden_facilities_out(
     planted: data.Dataset, turnover_alternatives: list[intruder.Alternative]
 ) -> None:

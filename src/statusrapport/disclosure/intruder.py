@@ -18,7 +18,10 @@ hidden target groups (the centre total is unchanged) – exchange a protection r
 months both have and within each staff group, so monthly and staff-group totals stay too) or as
 much as the giving facility has. An alternative that would change which cells are hidden is not
 one the attacker must consider and is left out. Each year's hidden cells and the year before's
-(the change intervals use both) are moved; every hidden facility is in at least one pair.
+(the change intervals use both) are moved; every hidden facility is in at least one pair. Across
+the two years, facilities of one group hidden in both exchange the same amounts between the
+years in opposite directions (a "rectangle": every year's totals and each facility's two-year
+total stay the same), so a number built from both years cannot single out one year's value.
 
 What is recomputed: the key figures and declared tables of every page whose declared inputs
 contain the moved input, and the profile tables of the facilities in the groups concerned (a
@@ -162,6 +165,94 @@ def _move_absence(
     return _replace(data, fravaer=frame)
 
 
+def _between_years_pairs(
+    data: Dataset, p0: Protection, p1: Protection
+) -> list[tuple[str, str, str]]:
+    """(a, b, group): facilities of one target group hidden in both years – a chain, so every
+    such facility is in a pair."""
+    groups = data.tilbud.set_index("tilbud_id")["maalgruppe"].astype(str)
+    both = sorted(f for f in set(p0.facilities) & set(p1.facilities) if f in groups.index)
+    by_group: dict[str, list[str]] = {}
+    for f in both:
+        by_group.setdefault(str(groups[f]), []).append(f)
+    return [(a, b, g) for g, ids in sorted(by_group.items()) for a, b in itertools.pairwise(ids)]
+
+
+def _move_turnover_years(
+    data: Dataset, y0: int, y1: int, a: str, b: str, column: str, share: float = 1.0
+) -> Dataset | None:
+    """A rectangle across two years: ``a`` moves δ from ``y0`` to ``y1``, ``b`` from ``y1`` to
+    ``y0`` – every year's group and centre totals and each facility's total over the two years
+    stay the same."""
+    frame = data.personale.copy()
+
+    def row(f: str, y: int) -> Any:
+        found = frame.index[(frame["aar"] == y) & (frame["tilbud_id"] == f)]
+        return found[0] if len(found) == 1 else None
+
+    a0, a1, b0, b1 = row(a, y0), row(a, y1), row(b, y0), row(b, y1)
+    if a0 is None or a1 is None or b0 is None or b1 is None:
+        return None
+    room = min(float(frame.loc[a0, column]), float(frame.loc[b1, column]))
+    if column == "gns_ansatte":
+        room = max(room - 0.5, 0.0)  # a facility keeps some staff
+    delta = min(float(config.MIN_PERSONS), room) * share
+    if column == "fratraadte":
+        delta = float(math.floor(delta))
+    if delta <= 0:
+        return None
+    if column == "fratraadte":
+        frame[column] = frame[column].astype("Int64")
+        step: Any = int(delta)
+    else:
+        step = delta
+    for index, sign in ((a0, -1), (a1, 1), (b0, 1), (b1, -1)):
+        frame.loc[index, column] = frame.loc[index, column] + sign * step
+    return _replace(data, personale=frame)
+
+
+def _move_absence_years(
+    data: Dataset, y0: int, y1: int, a: str, b: str, column: str, share: float = 1.0
+) -> Dataset | None:
+    """The rectangle of :func:`_move_turnover_years` for absence, month by month of the year and
+    within each staff group (every month's and staff group's totals stay the same too)."""
+    frame = data.fravaer.copy()
+    keys = ["maaned_nr", "faggruppe"]
+
+    def side(f: str, y: int, tag: str) -> pd.DataFrame:
+        part = frame.loc[(frame["aar"] == y) & (frame["tilbud_id"] == f)].reset_index()
+        part = part.assign(faggruppe=part["faggruppe"].astype(str))
+        return part[["index", *keys, "sygefravaer_dagsvaerk", "langtidssygefravaer_dagsvaerk",
+                     "mulige_dagsvaerk"]].add_suffix(tag).rename(
+            columns={f"{k}{tag}": k for k in keys}
+        )  # fmt: skip
+
+    both = side(a, y0, "_a0")
+    for f, y, tag in ((a, y1, "_a1"), (b, y0, "_b0"), (b, y1, "_b1")):
+        both = both.merge(side(f, y, tag), on=keys)
+    if both.empty:
+        return None
+    width = float(config.MIN_PERSONS * config.ARBEJDSDAGE_PR_AAR)
+    givers = ("_a0", "_b1")
+    if column == "sygefravaer_dagsvaerk":
+        width /= 12  # a working month for each of MIN_PERSONS persons
+        room = pd.concat(
+            [both[f"sygefravaer_dagsvaerk{t}"] - both[f"langtidssygefravaer_dagsvaerk{t}"]
+             for t in givers], axis=1,
+        ).min(axis=1)  # fmt: skip
+    else:
+        room = pd.concat(
+            [both[f"mulige_dagsvaerk{t}"] - both[f"sygefravaer_dagsvaerk{t}"] for t in givers],
+            axis=1,
+        ).min(axis=1)
+    delta = room.clip(lower=0).clip(upper=width / len(both)) * share
+    if float(delta.sum()) <= 0:
+        return None
+    for tag, sign in (("_a0", -1), ("_a1", 1), ("_b0", 1), ("_b1", -1)):
+        frame.loc[both[f"index{tag}"].to_numpy(), column] += sign * delta.to_numpy()
+    return _replace(data, fravaer=frame)
+
+
 #: Dataset cache keys of the yearly disclosure passes (statusrapport.disclosure.measures): a
 #: year's pass reads that year's rows only.
 _PASSES = ("disclosure.turnover", "disclosure.absence")
@@ -227,6 +318,41 @@ def alternatives(
                         f"{MEASURE_TEXT[measure]} {y}: {column} flyttet fra {a} til {b}",
                         alt,
                     )
+        yield from _between_years(data, year, measure)
+
+
+def _between_years(data: Dataset, year: int, measure: str) -> Iterator[Alternative | None]:
+    """Alternatives across the year before and ``year`` (the change intervals and the
+    histories use both): facilities hidden in both years exchange a protection range's worth
+    between the years in opposite directions (see :func:`_move_turnover_years`)."""
+    y0, y1 = year - 1, year
+    if y0 not in data.years or y1 not in data.years:
+        return
+    p0, p1 = _protection(data, measure, y0), _protection(data, measure, y1)
+    move = _move_turnover_years if measure == pages.TURNOVER else _move_absence_years
+    for a, b, g in _between_years_pairs(data, p0, p1):
+        for column in COLUMNS[measure]:
+            alt = None
+            for share in SHARES:
+                alt = move(data, y0, y1, a, b, column, share)
+                if alt is None or (
+                    _protection(alt, measure, y0) == p0 and _protection(alt, measure, y1) == p1
+                ):
+                    break
+                alt = None
+                yield None
+            if alt is None:
+                continue
+            _seed(alt, data)
+            yield Alternative(
+                measure,
+                y1,
+                (g,),
+                (a, b),
+                f"{MEASURE_TEXT[measure]} {y0}–{y1}: {column} flyttet mellem årene "
+                f"({a} fra {y0} til {y1}, {b} fra {y1} til {y0})",
+                alt,
+            )
 
 
 # --- What the run publishes -------------------------------------------------------------------
