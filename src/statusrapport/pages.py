@@ -551,8 +551,8 @@ PERSONALEOMSAETNING = Page(
             columns=(
                 Column("Sammenligning", "noegle", name="label"),
                 Column("Forhold (rate ratio)", "afledt", name="forhold", decimals=2),
-                Column("95 %-KI, nedre", "afledt", name="ki_nedre", decimals=2),
-                Column("95 %-KI, øvre", "afledt", name="ki_oevre", decimals=2),
+                Column("Nedre grænse (95 %)", "afledt", name="ki_nedre", decimals=2),
+                Column("Øvre grænse (95 %)", "afledt", name="ki_oevre", decimals=2),
                 Column("Betydning", "tekst", name="tolkning"),
             ),
             source=lambda data, year, _: personale.model(data, year).table,

@@ -89,6 +89,14 @@ class Plan:
         return hashlib.sha256(text.encode()).hexdigest()
 
     @property
+    def tema_flertal(self) -> str:
+        """The theme word in the plural: 'område' → 'områder', 'tema' → 'temaer' (not 'temar')."""
+        word = self.tema_navn
+        if word.endswith("e"):
+            return word + "r"
+        return word + "er"
+
+    @property
     def egen_kontrakt(self) -> bool:
         """True when the file has the common columns (:data:`KOLONNER`)."""
         return not self.kolonner

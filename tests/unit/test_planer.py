@@ -108,3 +108,11 @@ def test_demo_leaves_out_a_plan_without_themes_and_says_why(tmp_path: Path) -> N
     plan = planer.load(_write(tmp_path, NEW.replace('temaer = ["Fællesskab", "Sundhed"]\n', "")))[0]
     reason = demo.plan_basis(plan)
     assert reason and "trivsel" in reason and "temaer" in reason and "planer.toml" in reason
+
+
+@pytest.mark.parametrize(
+    ("word", "plural"), [("tema", "temaer"), ("område", "områder"), ("indsats", "indsatser")]
+)
+def test_the_theme_word_in_the_plural(word: str, plural: str) -> None:
+    plan = planer.Plan("x", "X", "opfoelgning_x", 2020, tema_navn=word)
+    assert plan.tema_flertal == plural

@@ -46,8 +46,8 @@ LABELS: dict[str, str] = common.LABELS | {
     "fravaersprocent": "Sygefravær",
     "label": "Sammenligning",
     "forhold": "Forhold (rate ratio)",
-    "ki_nedre": "95 %-KI, nedre",
-    "ki_oevre": "95 %-KI, øvre",
+    "ki_nedre": "Nedre grænse (95 %)",
+    "ki_oevre": "Øvre grænse (95 %)",
     "tolkning": "Betydning",
 }
 
