@@ -630,7 +630,8 @@ YEAR_PAGES: tuple[Page, ...] = (
         id="bostedsundersoegelse",
         title="Opfølgning på bostedsundersøgelsen",
         module=opfoelgning,  # one follow-up model: the 2008 survey is a plan in planer.toml
-        inputs=("bostedsundersoegelse",),
+        # the page reads the plans through the dataset's one ``planer`` field (every plan)
+        inputs=_PLAN_INPUTS,
         tables=(
             Table("fig-status-pr-omraade", "anbefalinger pr. område og status", figure=True),
             Table("fig-status-foer-nu", "anbefalinger pr. status, første år og nu", figure=True),

@@ -77,11 +77,12 @@ def test_a_plan_added_by_configuration_only(tmp_path: Path) -> None:
     overview = (year_dir / "opfoelgning.ipynb").read_text(encoding="utf-8")
     assert "opfoelgning/trivsel.ipynb" in overview
     last = json.loads((reports / "runs.jsonl").read_text().splitlines()[-1])
-    # trivsel, and the pages the registry declares as reading every plan (the overview) or
-    # every input (data quality; the resumé, whose key figures count every plan's items)
-    assert last["run"] == 4, last
+    # trivsel, and the pages the registry declares as reading every plan (the overview, the
+    # bostedsundersøgelse's page) or every input (data quality; the resumé, whose key figures
+    # count every plan's items)
+    assert last["run"] == 5, last
     assert any("opfoelgning_trivsel.csv" in r or "ny side" in r for r in last["reasons"]), last
-    assert "Kører 4 notebooks" in second.stdout, second.stdout
+    assert "Kører 5 notebooks" in second.stdout, second.stdout
 
     units = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",

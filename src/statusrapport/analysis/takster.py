@@ -202,16 +202,18 @@ def history(data: Dataset, through: int) -> pd.DataFrame:
     return out[["aar", *[c for c in out.columns if c != "aar"]]]
 
 
-#: Danish column names for the page's tables (the CSV download keeps the numbers).
+#: Danish column names for the page's tables (the CSV download keeps the numbers). Short, so
+#: the nine columns fit a laptop's text column; the caption says kr. per day, weighted with the
+#: centre's places, and that the difference is relative and without VAT on both sides.
 COLUMN_NAMES: dict[str, str] = {
     "maalgruppe": "Målgruppe",
     "pladser": "Pladser med takst",
     "pladser_sammenlignet": "Heraf sammenlignet",
-    "takst_sammenlignet": "Centrets takst (kr./døgn, vægtet med pladser)",
-    "privat_med_moms": "Private tilbud med moms (kr./døgn, samme pladser)",
-    "privat": "Private tilbud uden moms (kr./døgn)",
-    "forskel": "Forskel uden moms (relativt)",
-    "antal_private": "Antal private tilbud i sammenligningen",
+    "takst_sammenlignet": "Centrets takst",
+    "privat_med_moms": "Private, med moms",
+    "privat": "Private, uden moms",
+    "forskel": "Forskel (relativt)",
+    "antal_private": "Private tilbud (antal)",
     "status": "Status",
 }
 
