@@ -20,6 +20,9 @@ from statusrapport import lifecycle, publish
 from statusrapport.errors import LockedError
 from statusrapport.lock import run_lock
 
+#: Seconds the watchdog waits for the lock after killing the run's processes.
+LOCK_WAIT = 5.0
+
 
 class Watchdog:
     """A process outside the run's process group that cleans up if the run is SIGKILLed."""
@@ -60,8 +63,13 @@ def _watch(run_id: str, staging_root: Path) -> None:
     lifecycle.kill_run_processes(run_id)
     if b"done" in message:
         return
-    # If a new run already took the lock, it recovers and cleans up itself.
-    with contextlib.suppress(LockedError, OSError), run_lock(staging_root / "run.lock"):
+    # The run's processes were just SIGKILLed; one that was still dying may hold the lock for a
+    # moment (a forked worker shares the run's lock), so wait a little for it. If a new run
+    # took the lock meanwhile, it recovers and cleans up itself.
+    with (
+        contextlib.suppress(LockedError, OSError),
+        run_lock(staging_root / "run.lock", wait=LOCK_WAIT),
+    ):
         publish.recover(staging_root)
         publish.clean_staging(staging_root)
 
