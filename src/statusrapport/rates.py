@@ -24,16 +24,20 @@ DAYS: tuple[str, ...] = (
 )
 
 
-def absence_rows(
-    data: Dataset, year: int | None = None, *, through: int | None = None
-) -> pd.DataFrame:
-    """Absence rows of one ``year`` (or all years up to ``through``), with the short-term days."""
-    frame = data.fravaer
+def _years(frame: pd.DataFrame, year: int | None, through: int | None) -> pd.DataFrame:
+    """A copy of the rows of ``year``, or of every year up to ``through``."""
     if year is not None:
         frame = frame.loc[frame["aar"] == year]
     if through is not None:
         frame = frame.loc[frame["aar"] <= through]
-    frame = frame.copy()
+    return frame.copy()
+
+
+def absence_rows(
+    data: Dataset, year: int | None = None, *, through: int | None = None
+) -> pd.DataFrame:
+    """Absence rows of one ``year`` (or all years up to ``through``), with the short-term days."""
+    frame = _years(data.fravaer, year, through)
     frame["korttidssygefravaer_dagsvaerk"] = (
         frame["sygefravaer_dagsvaerk"] - frame["langtidssygefravaer_dagsvaerk"]
     )
@@ -78,12 +82,7 @@ def turnover_rows(
     data: Dataset, year: int | None = None, *, through: int | None = None
 ) -> pd.DataFrame:
     """Facility-years of ``year`` (or all years up to ``through``) with the turnover rate."""
-    frame = data.personale
-    if year is not None:
-        frame = frame.loc[frame["aar"] == year]
-    if through is not None:
-        frame = frame.loc[frame["aar"] <= through]
-    frame = frame.copy()
+    frame = _years(data.personale, year, through)
     for column in ("fratraadte", "nyansatte"):
         frame[column] = frame[column].astype("float64")
     staff = frame["gns_ansatte"].where(frame["gns_ansatte"] > 0)

@@ -15,10 +15,9 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
-from helpers import describe, run_axe
+from helpers import broken_links, describe, run_axe
 
 from statusrapport import config, site
 from statusrapport import pages as registry
@@ -118,17 +117,7 @@ def test_no_page_and_no_pdf_shows_an_object_repr(
 
 
 def test_internal_links_and_images_resolve(rendered: dict) -> None:
-    site_dir = rendered["site"]
-    broken = []
-    for page in sorted(site_dir.rglob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        for link in re.findall(r'(?:href|src)="([^"]+)"', text):
-            parts = urlsplit(link)
-            if parts.scheme or link.startswith(("#", "//", "mailto:")) or not parts.path:
-                continue
-            if not (page.parent / unquote(parts.path)).resolve().exists():
-                broken.append(f"{page.relative_to(site_dir)} → {link}")
-    assert broken == []
+    assert broken_links(rendered["site"]) == []
 
 
 def test_axe_finds_no_serious_issue_on_any_quarto_page(rendered: dict, node_ready: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,27 +168,26 @@ def is_hidden(cell: Mapping[str, Any]) -> bool:
     return bool(HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])))
 
 
-def messages_label(build_dir: Path, report: YearReport) -> str | None:
-    """The label of the resumé's "Det vigtigste" cell (for the front page), if it has one."""
+def _resume_label(build_dir: Path, report: YearReport, wanted: Callable[[str], bool]) -> str | None:
+    """The label of the first code cell of the year's resumé whose label ``wanted`` accepts."""
     resume = next((p for p in report.pages if p.stem == "resume"), None)
     if resume is None:
         return None
     nb = nbformat.read(build_dir / resume.path, as_version=4)
     for cell in nb.cells:
         label = cell_options(cell).get("label") if cell.cell_type == "code" else None
-        if label and str(label).startswith("vigtigste"):
+        if label and wanted(str(label)):
             return str(label)
     return None
+
+
+def messages_label(build_dir: Path, report: YearReport) -> str | None:
+    """The label of the resumé's "Det vigtigste" cell (for the front page), if it has one."""
+    return _resume_label(build_dir, report, lambda label: label.startswith("vigtigste"))
 
 
 def scoreboard_label(build_dir: Path, report: YearReport) -> str | None:
     """The label of the resumé's target scoreboard cell, if the notebook labels one."""
-    resume = next((p for p in report.pages if p.stem == "resume"), None)
-    if resume is None:
-        return None
-    nb = nbformat.read(build_dir / resume.path, as_version=4)
-    for cell in nb.cells:
-        label = cell_options(cell).get("label") if cell.cell_type == "code" else None
-        if label and any(word in str(label) for word in ("scoreboard", "maal")):
-            return str(label)
-    return None
+    return _resume_label(
+        build_dir, report, lambda label: any(w in label for w in ("scoreboard", "maal"))
+    )
