@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from statusrapport import config, escaping, fmt
+from statusrapport import kommentarer as comment_input
 from statusrapport.analysis import common, tilsyn
 from statusrapport.analysis import maalopfyldelse as maal
 
@@ -258,7 +259,7 @@ def findings(figures: Mapping[str, Any], names: Mapping[str, str]) -> list[Headl
 #: Most messages on the resumé and the annex's first page (issue 20).
 MAX_BUDSKABER = 5
 #: What the page says when the administration has given no comment for a message.
-INGEN_KOMMENTAR = "Forvaltningen har ikke givet en kommentar."
+INGEN_KOMMENTAR = comment_input.INGEN_KOMMENTAR
 #: How the messages are ranked, in words for the page (the rule :func:`vigtigste` applies).
 RANGORDEN = (
     "Først de mål, som den største andel af tilbuddene ikke når; derefter tydelige ændringer i "
