@@ -84,11 +84,16 @@ def change_verdict(before: float | None, ci: Sequence[float] | None) -> str | No
     points of 24 % turnover – half the differences the public figures treat as real (Danish
     municipalities range 9,0–13,7 absence days per full-time post; Københavns Kommune rose
     from about 12 to 14,5 days with COVID, +20 %) and well above the rounding of the published
-    0,1 point (1,6 % of 6 %). One share for both rates keeps one rule for the reader. The
-    seeded simulation in ``tests/unit/test_verdict_simulation.py`` (demo-like rates, 5–36
-    facilities, no true change) checks what the rule says at the group sizes that occur: a
-    wrong direction at most 2,5 % each side (plus simulation margin); "uændret" for most stable
-    centre-wide absence rates, "kan ikke afgøres" for most small target groups.
+    0,1 point (1,6 % of 6 %). One share for both rates keeps one rule for the reader.
+
+    What it does, by the seeded simulation in ``tests/unit/test_verdict_simulation.py``
+    (demo-like facilities, 4 000 groups per size, CR2/t interval of ``stats.change``). With no
+    true change: a wrong direction 2,3–3,4 % per side at 5–36 facilities (the interval's own
+    slack at few facilities; the band does not touch it); absence "uændret" 0,5 % at 5, 10,5 %
+    at 20 and 43 % at 36 facilities, the rest "kan ikke afgøres"; turnover (leavers come in
+    waves) never "uændret". With a true change of +10 %: "uændret" at most about 4 %. Other bands
+    at 36 facilities: 5 % makes "uændret" impossible (0,1 %); 15 % and 20 % call a true 10 %
+    rise "uændret" 19 % and 29 % of the time – too often to say "uændret" in a report.
 
     None when there is no earlier year to compare with.
     """
