@@ -240,3 +240,26 @@ def test_a_new_comment_reruns_only_the_pages_that_declare_the_comments(copy: Pat
     assert changed == expected
     assert {"resume", "maalopfyldelse", "datakvalitet"} <= changed
     assert not changed & {"tilsyn", "sygefravaer", "personaleomsaetning"}
+
+
+def test_the_annex_first_page_carries_the_comment_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The annex takes the resumé's "Det vigtigste" cell for print: its Markdown holds the
+    comment, escaped, and the text for a message without one."""
+    import nbformat
+
+    from statusrapport import report
+    from statusrapport.site import pdf
+
+    shown: list[dict[str, str]] = []
+    monkeypatch.setattr(report, "_display", lambda data, **_: shown.append(data))
+    messages = resume.vigtigste(
+        FIGURES, {"A": "Alfa", "B": "Bravo"}, kommentarer={"tilsyn": "Vi *retter* <b>det</b>."}
+    )
+    report.budskaber(messages)
+    [data_] = shown
+    cell = nbformat.v4.new_code_cell("report.budskaber(budskaber)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data_)]
+    printed = pdf._without_web_words(cell).outputs[0]["data"]["text/markdown"]
+    assert "Det gør forvaltningen:* " + escaping.markdown("Vi *retter* <b>det</b>.") in printed
+    assert "<b>" not in printed and kommentarer.INGEN_KOMMENTAR in printed
+    assert "&lt;b&gt;" in data_["text/html"] and "<b>det" not in data_["text/html"]
