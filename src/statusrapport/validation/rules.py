@@ -452,7 +452,7 @@ def comments(tables: dict[str, Table], year: int, today: date) -> list[Check]:
         known |= set(tables["tilbud"].frame["tilbud_id"].dropna().astype(str))
     subjects = frame["emne"]
     unknown = {str(u) for u in pd.unique(subjects.dropna()) if str(u) not in known}
-    guesses = {u: hints.nearest_id(u, known) for u in unknown}
+    guesses: dict[object, str | None] = {u: hints.nearest_id(u, known) for u in unknown}
     bad = subjects.astype(str).isin(unknown).to_numpy(dtype=bool) & subjects.notna().to_numpy()
 
     def subject_text(rows: pd.DataFrame) -> pd.Series:
