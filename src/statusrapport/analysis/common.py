@@ -56,7 +56,7 @@ KAN_IKKE_AFGOERES = "kan ikke afgøres"
 #: The reader's words for a change, in the order the method page explains them.
 VERDICTS: tuple[str, ...] = (STEGET, FALDET, UAENDRET, KAN_IKKE_AFGOERES)
 #: Not a verdict: there is no change to judge (no earlier year, or the figure is hidden).
-UKENDT = "ingen sammenligning"
+UKENDT = "ukendt"
 #: A change counts as "uændret" when its whole 95 % interval lies within ± this share of last
 #: year's level: 6,1 % sygefravær → ±0,61 procentpoint, 24 % personaleomsætning → ±2,4 point.
 #: Why 10 % and what it does at the group sizes that occur: :func:`change_verdict`.
