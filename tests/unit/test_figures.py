@@ -4,7 +4,7 @@ ends instead of legends – for small hand-made inputs. No image snapshots."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -453,11 +453,25 @@ def test_association_plot_draws_shown_facilities_and_names_the_line() -> None:
     assert ax.get_legend() is None
 
 
-@pytest.mark.parametrize(
-    "build",
-    [
-        lambda: figures.year_bars(pd.DataFrame({"aar": [2025], "v": [1.0]}), "v", ylabel="y"),
-        lambda: figures.funnel_plot(
+def _samples() -> dict[str, Callable[[], Figure]]:
+    """One small figure from every builder."""
+    dates = pd.date_range("2024-01-01", periods=3, freq="MS")
+    years = pd.DataFrame({"aar": [2024, 2025], "v": [1.0, 2.0], "w": [0.5, 0.2]})
+    return {
+        "year_bars": lambda: figures.year_bars(years, "v", ylabel="y", reference=(1.5, "Ref")),
+        "stacked_bars": lambda: figures.stacked_bars(
+            pd.DataFrame({"aar": [2025], **{f"p{i}": [1] for i in range(7)}}),
+            "aar",
+            [f"p{i}" for i in range(7)],
+            ylabel="y",
+        ),
+        "horizontal_bars": lambda: figures.horizontal_bars(
+            years.assign(navn=["a", "b"]), "navn", "v", previous="w", year=2025, xlabel="x"
+        ),
+        "labelled_lines": lambda: figures.labelled_lines(
+            years, "aar", "v", xlabel="x", ylabel="y", target=(1.5, "Mål")
+        ),
+        "funnel_plot": lambda: figures.funnel_plot(
             _funnel(),
             _funnel().table.iloc[[1]],
             size="mulige_dagsvaerk",
@@ -465,14 +479,51 @@ def test_association_plot_draws_shown_facilities_and_names_the_line() -> None:
             xlabel="x",
             ylabel="y",
         ),
-        lambda: figures.stacked_bars(
-            pd.DataFrame({"aar": [2025], **{f"p{i}": [1] for i in range(7)}}),
-            "aar",
-            [f"p{i}" for i in range(7)],
+        "control_chart": lambda: figures.control_chart(
+            pd.DataFrame(
+                {
+                    "dato": dates,
+                    "value": [0.05, 0.09, 0.06],
+                    "centre": [0.06] * 3,
+                    "lcl": [0.04] * 3,
+                    "ucl": [0.08] * 3,
+                    "signal": [False, True, False],
+                }
+            ),
             ylabel="y",
         ),
-    ],
-)
-def test_vermillion_means_not_met_only(build) -> None:
-    """The colour system: vermillion is kept for "target not met" (issue 20)."""
-    assert VERMILLION not in _colours(build())
+        "run_charts": lambda: figures.run_charts(
+            pd.DataFrame({"tilbud_id": ["A"] * 3, "dato": dates, "saesonjusteret": [0.1] * 3}),
+            pd.DataFrame({"tilbud_id": ["A"], "navn": ["Ahorn"], "median": [0.1]}),
+            ylabel="y",
+        ),
+        "season_bars": lambda: figures.season_bars(
+            pd.DataFrame({"maanedsnavn": ["jan", "jul"], "saesonudsving_procentpoint": [1, -1]}),
+            ylabel="y",
+        ),
+        "score_trend": lambda: figures.score_trend(
+            pd.DataFrame({"År": [2024, 2025], "Gennemsnit": [4.0, 4.1]}), target=3.8
+        ),
+        "grouped_bars": lambda: figures.grouped_bars(
+            pd.DataFrame({"Status": ["a", "b"], "2008": [1, 2], "2025": [0, 3]}), ylabel="y"
+        ),
+        "association_plot": lambda: figures.association_plot(
+            pd.DataFrame({"a": [0.1, 0.2], "b": [0.2, 0.3]}),
+            pd.DataFrame(
+                {"x": [0.1, 0.2], "mean": [0.2, 0.3], "ci_low": [0.1] * 2, "ci_high": [0.4] * 2}
+            ),
+            x="a",
+            y="b",
+            xlabel="x",
+            ylabel="y",
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", list(_samples()))
+def test_every_chart_is_phone_width_and_keeps_vermillion_for_not_met(name: str) -> None:
+    """The colour system: vermillion is kept for "target not met" (issue 20), so no chart
+    without a target status uses it; every chart is drawn at phone width."""
+    fig = _samples()[name]()
+    assert VERMILLION not in _colours(fig)
+    assert fig.get_figwidth() == figures.TELEFON_BREDDE
