@@ -751,7 +751,9 @@ def run_charts(points: pd.DataFrame, charts: pd.DataFrame, *, ylabel: str) -> Fi
 def season_title(table: pd.DataFrame) -> str:
     """The seasonal pattern's finding: the months with the highest and lowest swing."""
     values = table.set_index("maanedsnavn")["saesonudsving_procentpoint"]
-    return f"Typisk højest i {values.idxmax()} og lavest i {values.idxmin()}"
+    full = dict(zip(fmt.MAANEDER_KORT, fmt.MAANEDER, strict=True))  # 'jan' → 'januar'
+    high, low = (full.get(str(m), str(m)) for m in (values.idxmax(), values.idxmin()))
+    return f"Typisk højest i {high} og lavest i {low}"
 
 
 def season_bars(table: pd.DataFrame, *, ylabel: str) -> Figure:

@@ -206,7 +206,7 @@ def test_season_bars_title_names_the_extremes() -> None:
     )
     fig = figures.season_bars(table, ylabel="Udsving")
     assert len(_bars(fig)) == 3
-    assert fig.axes[0].get_title(loc="left") == "Typisk højest i jan og lavest i jul"
+    assert fig.axes[0].get_title(loc="left") == "Typisk højest i januar og lavest i juli"
     assert to_hex(_bars(fig)[2].get_facecolor()) != to_hex(_bars(fig)[0].get_facecolor())
     assert _hline_at(fig, 0)
 
