@@ -505,9 +505,10 @@ def horizontal_bars(
             end = b if not math.isnan(b) else start
             text = "udeladt" if h else "ingen tal"
             ax.text(end + pad, yi, text, va="center", ha="left", fontsize=9, color=MUTED)
-        elif v - start >= 0.18 * (right - start):  # inside the bar's end: never read as the tick's
+        elif v - start >= 0.18 * (right - start) and not (b - start < 0.16 * (right - start)):
+            # Inside the bar at its start: never next to (or read as) last year's tick.
             text = _number(v, percent=percent, decimals=decimals)
-            ax.text(v - pad, yi, text, va="center", ha="right", fontsize=9, color="white")
+            ax.text(start + pad, yi, text, va="center", ha="left", fontsize=9, color="white")
         else:
             end = max(v, b) if not math.isnan(b) else v
             text = _number(v, percent=percent, decimals=decimals)
