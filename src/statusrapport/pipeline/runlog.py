@@ -125,6 +125,7 @@ class RunRecord:
     render: str | None = None
     rendered: int | None = None  # pages Quarto rendered (None: the whole site or no Quarto)
     render_seconds: dict[str, float] | None = None
+    render_calls: list[str] | None = None  # what each ``quarto render`` got ("." the whole site)
     published: bool = False
     staging_bytes: int | None = None
     end: str | None = None
