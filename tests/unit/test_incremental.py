@@ -326,3 +326,20 @@ def test_intruder_test_runs_beside_the_render_and_its_exit_6_wins(monkeypatch) -
             assert end.code == ExitCode.DISCLOSURE
         else:
             raise AssertionError("the intruder test's failure was lost")
+
+
+def test_a_page_follows_the_variables_it_shows_not_the_whole_file(tmp_path: Path) -> None:
+    """A new input hash in ``_variables.yml`` re-renders only the pages that show it; a
+    variable used in an include counts for the page that includes it."""
+    root = _project(tmp_path)
+    (root / "_variables.yml").write_text("run_date: 1. december 2026\ninput_hash: aaa\n")
+    (root / "metode.qmd").write_text("# Metode\n{{< var input_hash >}}\n")
+    (root / "_forside.md").write_text("Nyeste år: 2025, {{< var maal.tilsyn >}}\n")
+    (root / "reports" / "2025" / "index.qmd").write_text("# 2025\n{{< var run_date >}}\n")
+    previous = _after_render(root, incremental.plan_render(root, {}, "1.11.0"))
+    (root / "_variables.yml").write_text("run_date: 1. december 2026\ninput_hash: bbb\n")
+    assert incremental.plan_render(root, previous, "1.11.0").files == ["index.qmd", "metode.qmd"]
+    (root / "_variables.yml").write_text(
+        "run_date: 1. december 2026\ninput_hash: aaa\nmaal:\n  tilsyn: '3,9'\n"
+    )
+    assert incremental.plan_render(root, previous, "1.11.0").files == ["index.qmd"]

@@ -134,6 +134,7 @@ def execute(run: YearRun, pool: WarmPool | None, record: RunRecord, log: Log) ->
 
     results = pool.run(tasks, run.options.timeout, on_result)
     log.stop_progress()
+    record.execute_seconds = round(time.perf_counter() - started, 1)
     record.run = [r.output for r in results]
     record.retried = [r.output for r in results if r.extra.get("retried")]
     for output in record.retried:

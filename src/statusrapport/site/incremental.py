@@ -39,7 +39,7 @@ RESOURCE_SUFFIXES = (".csv", ".json", ".pdf")
 
 _INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+)\s*>\}\}")
 _EMBED = re.compile(r"\{\{<\s*embed\s+([^#\s>]+)")
-_VAR = re.compile(r"\{\{<\s*var\s")
+_VAR = re.compile(r"\{\{<\s*var\s+([^\s>]+)")
 
 
 @dataclass
@@ -121,9 +121,11 @@ def _sidebar_of(cfg: dict[str, Any]) -> dict[str, str]:
 
 
 def page_fingerprints(build_dir: Path, pages: list[str], cfg: dict[str, Any]) -> dict[str, str]:
-    """Per page: its bytes, its includes and embedded notebooks, variables, its sidebar."""
+    """Per page: its bytes, its includes and embedded notebooks, the variables it shows, its
+    sidebar."""
     variables = build_dir / "_variables.yml"
-    var_bytes = variables.read_bytes() if variables.exists() else b""
+    loaded = yaml.safe_load(variables.read_text(encoding="utf-8")) if variables.exists() else {}
+    values = loaded if isinstance(loaded, dict) else {}
     sidebar = _sidebar_of(cfg)
     result = {}
     for page in pages:
@@ -131,13 +133,29 @@ def page_fingerprints(build_dir: Path, pages: list[str], cfg: dict[str, Any]) ->
         data = path.read_bytes()
         parts: list[bytes | str] = [page, data, sidebar.get(page, "")]
         text = data.decode("utf-8", errors="replace")
+        shown_text = [text]
         for name in _INCLUDE.findall(text) + _EMBED.findall(text):
             dep = (path.parent / name).resolve()
-            parts += [name, dep.read_bytes() if dep.is_file() else b"<mangler>"]
-        if _VAR.search(text):
-            parts.append(var_bytes)
+            dep_bytes = dep.read_bytes() if dep.is_file() else b"<mangler>"
+            parts += [name, dep_bytes]
+            if name in _INCLUDE.findall(text):  # an include's variables are the page's
+                shown_text.append(dep_bytes.decode("utf-8", errors="replace"))
+        names = sorted({n for t in shown_text for n in _VAR.findall(t)})
+        if names:  # the values it shows, not the whole file (the run's input hash changes)
+            shown = {name: _variable(values, name) for name in names}
+            parts.append(json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str))
         result[page] = _sha(*parts)
     return result
+
+
+def _variable(values: dict[str, Any], name: str) -> Any:
+    """``{{< var a.b >}}``'s value in ``_variables.yml`` (None when it is missing)."""
+    found: Any = values
+    for key in name.split("."):
+        if not isinstance(found, dict) or key not in found:
+            return None
+        found = found[key]
+    return found
 
 
 def read_manifest(site_dir: Path | None) -> dict[str, Any]:
