@@ -343,3 +343,32 @@ def test_a_page_follows_the_variables_it_shows_not_the_whole_file(tmp_path: Path
         "run_date: 1. december 2026\ninput_hash: aaa\nmaal:\n  tilsyn: '3,9'\n"
     )
     assert incremental.plan_render(root, previous, "1.11.0").files == ["index.qmd"]
+
+
+def test_a_failed_render_waits_for_typst_before_the_build_folder_goes(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import threading
+
+    import pytest
+
+    from statusrapport import site
+    from statusrapport.errors import RenderError
+
+    _fake_quarto(monkeypatch, pdfs_made=True)
+    release, done = threading.Event(), threading.Event()
+
+    def slow_pdfs(*args, **kwargs):
+        release.wait(timeout=60)
+        done.set()
+        return []
+
+    def failing_render(quarto, build_dir):
+        release.set()
+        raise RenderError("Quarto kunne ikke bygge websitet")
+
+    monkeypatch.setattr(site, "build_pdfs", slow_pdfs)
+    monkeypatch.setattr(site, "render_site", failing_render)
+    with pytest.raises(RenderError):
+        _build(tmp_path)
+    assert done.is_set()  # Typst had finished when the error left build()

@@ -172,7 +172,11 @@ def build(
             build_dir, reports, demo=demo, run_info=run_info, publication=publication
         )
         clock = time.perf_counter()
-        rendered = _render_quarto(quarto, build_dir, previous_site, messages, calls)
+        try:
+            rendered = _render_quarto(quarto, build_dir, previous_site, messages, calls)
+        except Exception:
+            typesetting.wait()  # Typst must not write into a build folder being removed
+            raise
         seconds["quarto"] = time.perf_counter() - clock
         pdfs = typesetting.result(messages)
         seconds["pdf"] = typesetting.seconds
@@ -253,9 +257,12 @@ class _PdfJob:
         self._thread = threading.Thread(target=work, name="statusrapport-pdf", daemon=True)
         self._thread.start()
 
+    def wait(self) -> None:
+        self._thread.join()
+
     def result(self, messages: list[str]) -> list[Path]:
         """Wait for the PDFs; their messages join ``messages``; an error is raised here."""
-        self._thread.join()
+        self.wait()
         messages += self.messages
         if self.error is not None:
             raise self.error
