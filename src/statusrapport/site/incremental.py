@@ -191,13 +191,14 @@ def plan_render(build_dir: Path, previous: dict[str, Any], quarto_version: str) 
     return RenderPlan(False, changed, "", site_hash, fingerprints, removed)
 
 
-#: What one ``quarto render`` costs before its first page (start-up, project scan, SCSS) and
-#: what each page adds (Pandoc with Quarto's Lua filters), in seconds. Measured 2026-12-04 on
-#: the project's 2-core machine with Quarto 1.11 (docs/performance.md): a full render of one
-#: year's 54 pages 56 s, a folder of 37 profiles 45 s, a single page 1,9–3,8 s. Only their ratio
-#: matters to the choice below.
-CALL_SECONDS = 1.5
-PAGE_SECONDS = 1.1
+#: What one ``quarto render`` costs before its first page (start-up, and the project scan that
+#: re-reads every notebook's metadata: Quarto keeps no index for notebooks) and what each page
+#: adds (Pandoc with Quarto's Lua filters), in seconds. Measured 2026-12-04 on the project's
+#: 2-core machine, quiet (load ≈ 2), Quarto 1.11, one demo year (docs/performance.md): a single
+#: page 2,1–2,4 s, the folder of 37 profiles 22,5 s, the full render of 54 pages 37,3 s. Only
+#: their ratio matters to the choice below.
+CALL_SECONDS = 2.0
+PAGE_SECONDS = 0.6
 #: The whole project as a render unit: a full render (``quarto render`` of the project).
 WHOLE_SITE = "."
 
