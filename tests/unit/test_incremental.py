@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import yaml
 
 from statusrapport.site import incremental
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "a11y"))  # fake_tree: a fake build folder
 
 CONFIG = {
     "project": {
@@ -220,12 +223,10 @@ def test_render_units_chooses_a_full_render_when_it_is_cheaper() -> None:
 
 def _fake_quarto(monkeypatch, pdfs_made: bool) -> dict:
     """``site.build`` with Quarto and Typst replaced by recorders (no real render)."""
-    import sys
     import threading
 
     from statusrapport import site
 
-    sys.path.insert(0, str(Path(__file__).parents[1] / "a11y"))
     seen: dict = {"renders": [], "pdf_thread": None, "links": []}
 
     def fake_pdfs(quarto, build_dir, reports, *, messages, **_):
@@ -373,3 +374,58 @@ def test_a_failed_render_waits_for_typst_before_the_build_folder_goes(
     with pytest.raises(RenderError):
         _build(tmp_path)
     assert done.is_set()  # Typst had finished when the error left build()
+
+
+def test_a_later_run_renders_by_cost_on_the_published_site(tmp_path: Path, monkeypatch) -> None:
+    """With a published site: one changed page is a call for it and the front page on a copy
+    of that site; pages changed all over the site are one full render (``"."``)."""
+    import shutil
+
+    import fake_tree
+    import nbformat
+
+    from statusrapport import site
+
+    _fake_quarto(monkeypatch, pdfs_made=True)
+    units: list[list[str]] = []
+
+    def fake_files(quarto, build_dir, given):
+        units.append(list(given))
+        return []
+
+    monkeypatch.setattr(site, "render_files", fake_files)
+    first = _build(tmp_path / "a")
+    published = tmp_path / "published"
+    shutil.copytree(first.site_dir, published)
+
+    def rebuild(folder: Path, stems: list[str]) -> site.RenderResult:
+        build_dir = folder / "build"  # the first run's folder (fake_tree's cell ids are random)
+        shutil.copytree(first.site_dir.parent, build_dir, ignore=shutil.ignore_patterns("_site"))
+        for stem in stems:
+            path = build_dir / "reports" / stem
+            nb = nbformat.read(path, as_version=4)
+            nb.cells.append(nbformat.v4.new_markdown_cell("Rettet."))
+            nbformat.write(nb, path)
+        return site.build(
+            build_dir,
+            years=list(fake_tree.YEARS),
+            demo=True,
+            run_info=fake_tree.RUN_INFO,
+            quiet=True,
+            engine="quarto",
+            previous_site=published,
+        )
+
+    one = rebuild(tmp_path / "b", ["2025/tilsyn.ipynb"])
+    assert one.quarto_calls == ["index.qmd", "reports/2025/tilsyn.ipynb"] == units[-1]
+    assert one.rendered == ["index.qmd", "reports/2025/tilsyn.ipynb"]
+    every = [
+        p.relative_to(tmp_path / "b" / "build" / "reports").as_posix()
+        for p in sorted((tmp_path / "b" / "build" / "reports").rglob("*.ipynb"))
+    ]
+    folder = rebuild(tmp_path / "c", every)  # this small site: its reports folder, front page
+    assert folder.quarto_calls == ["reports", "index.qmd"] == units[-1]
+    monkeypatch.setattr(incremental, "CALL_SECONDS", 100.0)  # calls dear: one call is cheapest
+    many = rebuild(tmp_path / "d", every)
+    assert many.quarto_calls == [incremental.WHOLE_SITE] and many.rendered is None
+    assert len(units) == 2  # the full render went through render_site, not render_files
