@@ -23,7 +23,7 @@ export PATH := $(QUARTO_KIT):$(PATH)
 endif
 
 .PHONY: help venv lab demo-data validate report run test test-fast lint format bench scheduled screenshots clean a11y deploy
-.PHONY: page check-notebooks
+.PHONY: page check-notebooks bench-correction
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -96,6 +96,9 @@ format: $(STAMP) ## Format the code with ruff
 
 bench: $(STAMP) ## Benchmarks: validation at national scale, pipeline speed
 	$(BIN)/python benchmarks/run.py
+
+bench-correction: $(STAMP) ## Issue 22: one facility's absence corrected against a cold year (real Quarto)
+	PATH="$(CURDIR)/.tools/quarto/bin:$$PATH" $(BIN)/python benchmarks/run.py --skip-validation --skip-archive --skip-pipeline
 
 scheduled: demo-data ## Quiet run for cron/systemd; appends to logs/scheduled.log
 	@mkdir -p logs

@@ -122,9 +122,11 @@ class RunRecord:
     failed: list[dict[str, Any]] = field(default_factory=list)
     #: Why pages ran again ("personale.csv er ændret: 12 sider"), most pages first.
     reasons: list[str] = field(default_factory=list)
+    execute_seconds: float | None = None  # the notebooks on the warm kernels
     render: str | None = None
     rendered: int | None = None  # pages Quarto rendered (None: the whole site or no Quarto)
     render_seconds: dict[str, float] | None = None
+    render_calls: list[str] | None = None  # what each ``quarto render`` got ("." the whole site)
     published: bool = False
     staging_bytes: int | None = None
     end: str | None = None

@@ -94,7 +94,8 @@ def _run_steps(
     stack: contextlib.ExitStack,
     years: YearSpan | None = None,
 ) -> ExitCode:
-    """year runs → check → (validate ∥ warm kernels) → stage → execute → render → publish.
+    """year runs → check → (validate ∥ warm kernels) → stage → execute → audit →
+    (intruder test ∥ render) → publish.
 
     A backfill (``years``) prepares every year, then shares one staging folder, one pool of warm
     kernels, one render and one publication between them.
@@ -142,8 +143,7 @@ def _run_steps(
     if pool is not None:
         pool.close(graceful=True)  # all work done: kernels shut down cleanly before rendering
     steps.audit_build(main, log)
-    steps.intruder_test(runs, log)
-    steps.render_site(main, record, log)
+    steps.check_and_render(runs, main, record, log)  # intruder test ∥ render, then publish
     steps.publish_run(main, record, log, others=runs[:-1])
     return ExitCode.OK
 

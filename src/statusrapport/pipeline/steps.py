@@ -1,5 +1,5 @@
-"""The steps of a run, in order: check → validate → stage → execute → audit → intruder test →
-render → publish.
+"""The steps of a run, in order: check → validate → stage → execute → audit → (intruder test
+∥ render) → publish.
 
 Each step takes the :class:`~statusrapport.pipeline.years.YearRun` it works on and the run log;
 a step that must end the run logs its Danish message and raises
@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -133,6 +134,7 @@ def execute(run: YearRun, pool: WarmPool | None, record: RunRecord, log: Log) ->
 
     results = pool.run(tasks, run.options.timeout, on_result)
     log.stop_progress()
+    record.execute_seconds = round(time.perf_counter() - started, 1)
     record.run = [r.output for r in results]
     record.retried = [r.output for r in results if r.extra.get("retried")]
     for output in record.retried:
@@ -209,6 +211,43 @@ def intruder_test(runs: list[YearRun], log: Log) -> None:
         log.info(result.log_line(r.year))
 
 
+class Alongside:
+    """A step run in a thread while the main thread does another (the intruder test – pandas
+    on one core – while Quarto and Typst render on the other). :meth:`wait` hands its outcome
+    back: its exception is raised in the main thread, as if the step had run there.
+
+    A daemon thread, so a run stopped by a signal does not wait for it."""
+
+    def __init__(self, step: Callable[[], None], name: str) -> None:
+        self.error: BaseException | None = None
+
+        def work() -> None:
+            try:
+                step()
+            except BaseException as error:  # raised again by wait()
+                self.error = error
+
+        self._thread = threading.Thread(target=work, name=name, daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def check_and_render(runs: list[YearRun], main: YearRun, record: RunRecord, log: Log) -> None:
+    """The intruder test and the render at the same time; both finish before anything is
+    published. When both fail, the intruder test's exit 6 wins (as when it ran first)."""
+    intruder = Alongside(lambda: intruder_test(runs, log), "statusrapport-intruder")
+    try:
+        render_site(main, record, log)
+    except Exception:
+        intruder.wait()  # a disclosure failure takes precedence over a render failure
+        raise
+    intruder.wait()
+
+
 def mixed_inputs(run: YearRun) -> str | None:
     """Why the pages about to be published may come from different inputs (``None``: they do
     not): pages kept as published although what they read has changed since (``--only``)."""
@@ -268,6 +307,7 @@ def render_site(run: YearRun, record: RunRecord, log: Log) -> None:
     record.render = result.engine
     record.rendered = None if result.rendered is None else len(result.rendered)
     record.render_seconds = {k: round(v, 1) for k, v in result.seconds.items()} or None
+    record.render_calls = list(result.quarto_calls) if result.engine == "quarto" else None
 
 
 def write_manifest(run: YearRun) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -105,6 +106,8 @@ class RenderResult:
     messages: list[str] = field(default_factory=list)
     rendered: list[str] | None = None  # pages Quarto rendered; None: the whole site
     seconds: dict[str, float] = field(default_factory=dict)  # where the render's time went
+    #: What each ``quarto render`` was given (``"."``: the whole site), in order.
+    quarto_calls: list[str] = field(default_factory=list)
 
 
 def _engine(requested: str) -> str:
@@ -153,28 +156,37 @@ def build(
 
     rendered: list[str] | None = None
     seconds: dict[str, float] = {}
+    calls: list[str] = []
     if quarto:
-        clock = time.perf_counter()
         publication = settings.load()  # checked before the run for real data
         write_variables(build_dir, reports, run_info, publication)
-        pdfs = build_pdfs(
-            quarto,
-            build_dir,
-            reports,
-            demo=demo,
-            run_info=run_info,
-            messages=messages,
-            publication=publication,
+        # The PDFs read only the executed notebooks, the key figures and the settings, never
+        # what Quarto writes: Typst typesets them on the second core while the site renders.
+        typesetting = _PdfJob(
+            quarto, build_dir, reports, demo=demo, run_info=run_info, publication=publication
         )
-        seconds["pdf"] = time.perf_counter() - clock
-        write_generated_pages(build_dir, reports, pdfs=pdfs, run_info=run_info)
+        expected = expected_pdfs(build_dir, reports)
+        write_generated_pages(build_dir, reports, pdfs=expected, run_info=run_info)
         write_run_log_include(build_dir)
         write_quarto_config(
             build_dir, reports, demo=demo, run_info=run_info, publication=publication
         )
         clock = time.perf_counter()
-        rendered = _render_quarto(quarto, build_dir, previous_site, messages)
+        try:
+            rendered = _render_quarto(quarto, build_dir, previous_site, messages, calls)
+        except Exception:
+            typesetting.wait()  # Typst must not write into a build folder being removed
+            raise
         seconds["quarto"] = time.perf_counter() - clock
+        pdfs = typesetting.result(messages)
+        seconds["pdf"] = typesetting.seconds
+        if sorted(pdfs) != sorted(expected):
+            # a PDF failed (rare): the pages must not link it; render again without the link
+            write_generated_pages(build_dir, reports, pdfs=pdfs, run_info=run_info)
+            clock = time.perf_counter()
+            rendered = _render_quarto(quarto, build_dir, previous_site, messages, calls)
+            seconds["quarto"] += time.perf_counter() - clock
+        incremental.sync_resources(build_dir, build_dir / "_site")  # PDFs finished meanwhile
         if reports:
             rebase_embedded_links(build_dir / "_site" / "index.html", reports[0].folder)
         used: Engine = "quarto"
@@ -200,19 +212,92 @@ def build(
         messages=messages,
         rendered=rendered,
         seconds=seconds,
+        quarto_calls=calls,
     )
 
 
+class _PdfJob:
+    """:func:`build_pdfs` in a thread (its work is Typst in a subprocess, so the GIL is free).
+
+    A daemon thread: a run stopped by a signal does not wait for Typst (the run's clean-up
+    ends Quarto's processes)."""
+
+    def __init__(
+        self,
+        quarto: str,
+        build_dir: Path,
+        reports: list[YearReport],
+        *,
+        demo: bool,
+        run_info: Mapping[str, Any],
+        publication: settings.Publication,
+    ) -> None:
+        self.messages: list[str] = []
+        self.pdfs: list[Path] = []
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+
+        def work() -> None:
+            clock = time.perf_counter()
+            try:
+                self.pdfs = build_pdfs(
+                    quarto,
+                    build_dir,
+                    reports,
+                    demo=demo,
+                    run_info=run_info,
+                    messages=self.messages,
+                    publication=publication,
+                )
+            except BaseException as error:  # handed to the main thread by result()
+                self.error = error
+            finally:
+                self.seconds = time.perf_counter() - clock
+
+        self._thread = threading.Thread(target=work, name="statusrapport-pdf", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self, messages: list[str]) -> list[Path]:
+        """Wait for the PDFs; their messages join ``messages``; an error is raised here."""
+        self.wait()
+        messages += self.messages
+        if self.error is not None:
+            raise self.error
+        return self.pdfs
+
+
+def expected_pdfs(build_dir: Path, reports: list[YearReport]) -> list[Path]:
+    """The PDFs :func:`build_pdfs` makes or keeps when Typst succeeds: both for every year
+    with pages. The pages link these while Typst is still at work (checked afterwards)."""
+    return [
+        build_dir / report.folder / name
+        for report in reports
+        if report.pages
+        for name in (committee_pdf_name(report.year), pdf_name(report.year))
+    ]
+
+
 def _render_quarto(
-    quarto: str, build_dir: Path, previous_site: Path | None, messages: list[str]
+    quarto: str,
+    build_dir: Path,
+    previous_site: Path | None,
+    messages: list[str],
+    calls: list[str],
 ) -> list[str] | None:
-    """A partial render on a copy of the previous site when only pages changed, else a full
-    render; returns the pages rendered (None: all)."""
+    """The cheapest correct render: the changed pages (and folders) on a copy of the previous
+    site, or a full render when there is no usable previous site or when the cost model of
+    :func:`incremental.render_units` finds it cheaper; returns the pages rendered (None: all).
+    ``calls`` gets what each ``quarto render`` was given."""
     previous = incremental.read_manifest(previous_site)
     plan = incremental.plan_render(build_dir, previous, quarto_version(quarto))
     site_dir = build_dir / "_site"
-    if plan.full:
+    choice = None if plan.full else incremental.render_units(plan.files, list(plan.pages))
+    if choice is None or choice.full:
         shutil.rmtree(site_dir, ignore_errors=True)
+        calls.append(incremental.WHOLE_SITE)
         messages += [f"Quarto: {w}" for w in render_site(quarto, build_dir)]
         incremental.write_manifest(site_dir, plan)
         return None
@@ -220,9 +305,9 @@ def _render_quarto(
     shutil.rmtree(site_dir, ignore_errors=True)
     shutil.copytree(previous_site, site_dir, symlinks=True)  # real copies: Quarto rewrites
     incremental.remove_pages(site_dir, plan.removed)
-    if plan.files:
-        units = incremental.render_units(plan.files, list(plan.pages))
-        messages += [f"Quarto: {w}" for w in render_files(quarto, build_dir, units)]
+    if choice.units:
+        calls += choice.units
+        messages += [f"Quarto: {w}" for w in render_files(quarto, build_dir, choice.units)]
     incremental.patch_chrome(site_dir, {incremental.output_of(f) for f in plan.files})
     incremental.sync_resources(build_dir, site_dir)
     incremental.write_manifest(site_dir, plan)

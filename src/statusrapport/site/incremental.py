@@ -39,7 +39,7 @@ RESOURCE_SUFFIXES = (".csv", ".json", ".pdf")
 
 _INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+)\s*>\}\}")
 _EMBED = re.compile(r"\{\{<\s*embed\s+([^#\s>]+)")
-_VAR = re.compile(r"\{\{<\s*var\s")
+_VAR = re.compile(r"\{\{<\s*var\s+([^\s>]+)")
 
 
 @dataclass
@@ -121,9 +121,11 @@ def _sidebar_of(cfg: dict[str, Any]) -> dict[str, str]:
 
 
 def page_fingerprints(build_dir: Path, pages: list[str], cfg: dict[str, Any]) -> dict[str, str]:
-    """Per page: its bytes, its includes and embedded notebooks, variables, its sidebar."""
+    """Per page: its bytes, its includes and embedded notebooks, the variables it shows, its
+    sidebar."""
     variables = build_dir / "_variables.yml"
-    var_bytes = variables.read_bytes() if variables.exists() else b""
+    loaded = yaml.safe_load(variables.read_text(encoding="utf-8")) if variables.exists() else {}
+    values = loaded if isinstance(loaded, dict) else {}
     sidebar = _sidebar_of(cfg)
     result = {}
     for page in pages:
@@ -131,13 +133,29 @@ def page_fingerprints(build_dir: Path, pages: list[str], cfg: dict[str, Any]) ->
         data = path.read_bytes()
         parts: list[bytes | str] = [page, data, sidebar.get(page, "")]
         text = data.decode("utf-8", errors="replace")
+        shown_text = [text]
         for name in _INCLUDE.findall(text) + _EMBED.findall(text):
             dep = (path.parent / name).resolve()
-            parts += [name, dep.read_bytes() if dep.is_file() else b"<mangler>"]
-        if _VAR.search(text):
-            parts.append(var_bytes)
+            dep_bytes = dep.read_bytes() if dep.is_file() else b"<mangler>"
+            parts += [name, dep_bytes]
+            if name in _INCLUDE.findall(text):  # an include's variables are the page's
+                shown_text.append(dep_bytes.decode("utf-8", errors="replace"))
+        names = sorted({n for t in shown_text for n in _VAR.findall(t)})
+        if names:  # the values it shows, not the whole file (the run's input hash changes)
+            shown = {name: _variable(values, name) for name in names}
+            parts.append(json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str))
         result[page] = _sha(*parts)
     return result
+
+
+def _variable(values: dict[str, Any], name: str) -> Any:
+    """``{{< var a.b >}}``'s value in ``_variables.yml`` (None when it is missing)."""
+    found: Any = values
+    for key in name.split("."):
+        if not isinstance(found, dict) or key not in found:
+            return None
+        found = found[key]
+    return found
 
 
 def read_manifest(site_dir: Path | None) -> dict[str, Any]:
@@ -173,26 +191,86 @@ def plan_render(build_dir: Path, previous: dict[str, Any], quarto_version: str) 
     return RenderPlan(False, changed, "", site_hash, fingerprints, removed)
 
 
-def render_units(files: list[str], pages: list[str]) -> list[str]:
-    """What to hand ``quarto render``, one path per call: it takes one input (more arguments
-    go to Pandoc). A folder whose pages mostly changed (a year re-run) is one call; the
-    other pages are one call each. Unchanged pages in such a folder render to the same HTML.
+#: What one ``quarto render`` costs before its first page (start-up, and the project scan that
+#: re-reads every notebook's metadata: Quarto keeps no index for notebooks) and what each page
+#: adds (Pandoc with Quarto's Lua filters), in seconds. Measured 2026-12-04 on the project's
+#: 2-core machine, quiet (load ≈ 2), Quarto 1.11, one demo year (docs/performance.md): a single
+#: page 2,1–2,4 s, the folder of 37 profiles 22,5 s, the full render of 54 pages 37,3 s. Only
+#: their ratio matters to the choice below.
+CALL_SECONDS = 2.0
+PAGE_SECONDS = 0.6
+#: The whole project as a render unit: a full render (``quarto render`` of the project).
+WHOLE_SITE = "."
+
+
+@dataclass(frozen=True)
+class RenderChoice:
+    """The cheapest way to render the changed pages: the units (one ``quarto render`` each)
+    and the estimated seconds. ``units == [WHOLE_SITE]`` is a full render."""
+
+    units: list[str]
+    seconds: float
+
+    @property
+    def full(self) -> bool:
+        return self.units == [WHOLE_SITE]
+
+
+def _folder_of(page: str) -> str:
+    parent = Path(page).parent.as_posix()
+    return "" if parent == "." else parent
+
+
+def render_units(files: list[str], pages: list[str]) -> RenderChoice:
+    """What to hand ``quarto render``, one unit per call, chosen by cost.
+
+    ``quarto render`` takes one input: a page, or a folder (every page under it, changed or
+    not; an unchanged page renders to the same HTML). Each call pays :data:`CALL_SECONDS`,
+    each page rendered :data:`PAGE_SECONDS`. For every folder, bottom-up, the cheaper of
+    rendering the folder in one call and rendering its changed pages and sub-folders
+    separately is kept; at the top, "the folder" is the whole site, a full render. So one
+    changed profile is one call, 19 of 36 profiles one call for their folder, and a correction
+    that touches pages all over a one-year site a full render.
     """
-    changed = set(files)
-    folders = sorted(
-        {str(Path(f).parent.as_posix()) for f in files if "/" in f},
-        key=lambda d: (d.count("/"), d),
-    )
-    units: list[str] = []
-    covered: set[str] = set()
-    for folder in folders:
-        if any(folder == u or folder.startswith(u + "/") for u in units):
-            continue
-        under = [p for p in pages if p.startswith(folder + "/")]
-        if len(under) > 1 and 2 * sum(p in changed for p in under) >= len(under):
-            units.append(folder)
-            covered.update(under)
-    return units + [f for f in files if f not in covered]
+    changed = list(dict.fromkeys(files))
+    below: dict[str, int] = {}  # folder -> pages under it (recursively)
+    children: dict[str, set[str]] = {}
+    for page in set(pages) | set(files):
+        folder = _folder_of(page)
+        while True:
+            below[folder] = below.get(folder, 0) + 1
+            if folder == "":
+                break
+            parent = _folder_of(folder)
+            children.setdefault(parent, set()).add(folder)
+            folder = parent
+    direct: dict[str, list[str]] = {}
+    for page in changed:
+        direct.setdefault(_folder_of(page), []).append(page)
+    has_change = {""} if changed else set()
+    for page in changed:
+        folder = _folder_of(page)
+        while folder not in has_change:
+            has_change.add(folder)
+            folder = _folder_of(folder)
+
+    def best(folder: str) -> tuple[float, list[str]]:
+        sub = [best(c) for c in sorted(children.get(folder, set())) if c in has_change]
+        singles = direct.get(folder, [])
+        split_units = [u for _, units in sub for u in units] + singles
+        split = sum(c for c, _ in sub) + len(singles) * (CALL_SECONDS + PAGE_SECONDS)
+        whole = CALL_SECONDS + PAGE_SECONDS * below.get(folder, 0)
+        if whole < split:
+            return whole, [folder or WHOLE_SITE]
+        return split, split_units
+
+    if not changed:
+        return RenderChoice([], 0.0)
+    seconds, units = best("")
+    # folders first (shallowest first), then single pages in the order given (front page first)
+    chosen = set(units)
+    folders = sorted((u for u in units if u not in set(changed)), key=lambda d: (d.count("/"), d))
+    return RenderChoice(folders + [f for f in changed if f in chosen], round(seconds, 1))
 
 
 def write_manifest(site_dir: Path, plan: RenderPlan) -> None:
