@@ -25,6 +25,11 @@ SHORT_TEXT_MAX = 200
 #: Longest free text (descriptions, comments) in characters.
 LONG_TEXT_MAX = 1_000_000
 
+#: Longest link to an inspection report (tilsyn.csv ``rapport_link``), in characters.
+RAPPORT_LINK_MAX = 500
+#: A report link: https only, no spaces, quotes or angle brackets (it becomes a link on a page).
+RAPPORT_LINK_PATTERN = r"^https://[^\s<>\"'\\]+$"
+
 #: First year of the reporting period (the demo data starts here); nothing before is accepted.
 FOERSTE_AAR = 2019
 
@@ -308,6 +313,15 @@ FILES: tuple[InputFile, ...] = (
                 "point",
                 minimum=1,
                 maximum=5,
+            ),
+            Column(
+                "rapport_link",
+                "tekst",
+                "Adresse på Socialtilsynets tilsynsrapport (https://…), fx fra Tilbudsportalen. "
+                "Kan være tom; tilbuddets side viser linket, når det er udfyldt.",
+                required=False,
+                max_length=RAPPORT_LINK_MAX,
+                range_note=f"https://-adresse på højst {RAPPORT_LINK_MAX} tegn, eller tom",
             ),
         ),
         key=("tilbud_id", "tilsynsdato", "tema"),
