@@ -809,8 +809,6 @@ def inspection_lines(visits: list[Tilsynsbesoeg]) -> list[str]:
                 f" [Socialtilsynets rapport fra {fmt.dato(visit.dato)}]"
                 f"({_safe_url(visit.rapport_link)})"
             )
-        else:
-            text += " Linket til rapporten er ikke i data."
         lines.append(text)
     return lines
 
@@ -831,6 +829,23 @@ def orders_two_years(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
             "Type": frame["type"].astype(str).tolist(),
             "Beskrivelse": frame["beskrivelse"].astype(str).tolist(),
         }
+    )
+
+
+def _orders_count(n: int) -> str:
+    return "ingen påbud eller sanktioner" if n == 0 else fmt.antal(
+        n, "påbud eller sanktion", "påbud eller sanktioner"
+    )
+
+
+def orders_sentence(data: Dataset, year: int, tilbud_id: str, navn: str) -> str:
+    """'X fik ingen påbud eller sanktioner i 2025 og 1 påbud eller sanktion i 2024. Målet er
+    ingen.' – the rows of :func:`orders_two_years` counted by year (``navn`` escaped already)."""
+    mine = data.paabud.loc[data.paabud["tilbud_id"] == tilbud_id, "aar"]
+    now, before = int((mine == year).sum()), int((mine == year - 1).sum())
+    return (
+        f"{navn} fik {_orders_count(now)} i {year} og {_orders_count(before)} i {year - 1}. "
+        "Målet er ingen."
     )
 
 
@@ -911,6 +926,35 @@ def placement(data: Dataset, year: int, tilbud_id: str, noegle: str) -> Placerin
         tabel=out[["navn", column, "eget"]],
         kreds=kreds,
         eget_vist=bool(out["eget"].any()),
+    )
+
+
+#: (rate column, Danish name, noun) of each placement.
+_PLACEMENT_NAMES: dict[str, tuple[str, str]] = {
+    "sygefravaer": ("fravaersprocent", "Sygefravær"),
+    "personaleomsaetning": ("omsaetning", "Personaleomsætning"),
+}
+
+
+def placement_title(item: Placering, navn: str, year: int) -> str:
+    """A title that states what the figure shows: the facility's value among how many."""
+    column, name = _PLACEMENT_NAMES[item.noegle]
+    among = f"{fmt.antal(len(item.tabel), 'vist tilbud', 'viste tilbud')} i {item.kreds}"
+    if not item.eget_vist:
+        return f"{name} {year}: {among} (tilbuddets eget tal er udeladt)"
+    own = float(item.tabel.loc[item.tabel["eget"], column].iloc[0])
+    return f"{name} {year}: {navn} ({fmt.pct(own)}) blandt {among}"
+
+
+def placement_display(item: Placering) -> pd.DataFrame:
+    """The figure's data as published: Tilbud, the rate, Eget tilbud (ja/nej)."""
+    column, name = _PLACEMENT_NAMES[item.noegle]
+    return pd.DataFrame(
+        {
+            "Tilbud": item.tabel["navn"].astype(str).tolist(),
+            name: item.tabel[column].astype(float).tolist(),
+            "Eget tilbud": ["ja" if o else "nej" for o in item.tabel["eget"]],
+        }
     )
 
 
