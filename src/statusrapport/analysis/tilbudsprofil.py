@@ -912,7 +912,9 @@ def placement(data: Dataset, year: int, tilbud_id: str, noegle: str) -> Placerin
     me = facility(data, tilbud_id)
     column = "fravaersprocent" if noegle == "sygefravaer" else "omsaetning"
     source = fravaer.funnel if noegle == "sygefravaer" else personale.funnel
-    table = data.cached(("profil.tragt", noegle, year), lambda: source(data, year).table)
+    # Not cached on the dataset: the funnel is cheap, and it must follow the year page's
+    # disclosure exactly (a cached copy would outlive a change in how the page is computed).
+    table = source(data, year).table
     shown = table.loc[:, ["tilbud_id", "navn", "maalgruppe", column]].copy()
     shown[column] = shown[column].astype(float).round(_RATE_DECIMALS)
     in_group = shown.loc[shown["maalgruppe"].astype(str) == me.maalgruppe]
