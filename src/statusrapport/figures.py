@@ -399,4 +399,3 @@ def profil_placering(tabel: pd.DataFrame, column: str, *, title: str) -> Figure:
     ax.set_title(textwrap.fill(title, width=52), loc="left", fontsize=TELEFON_SKRIFT)
     fig.tight_layout()
     return fig
-

@@ -66,9 +66,7 @@ def profiles(full_demo_run: dict) -> list[Path]:
     return found
 
 
-def test_every_profile_prints_on_at_most_two_a4_pages(
-    profiles: list[Path], tmp_path: Path
-) -> None:
+def test_every_profile_prints_on_at_most_two_a4_pages(profiles: list[Path], tmp_path: Path) -> None:
     too_long = {p.name: n for p in profiles if (n := printed_pages(p, tmp_path)) > MAX_PAGES}
     assert not too_long, f"profiler på mere end {MAX_PAGES} A4-sider: {too_long}"
     # The site's demo line is in the header, which print leaves out: the page's own banner

@@ -343,8 +343,8 @@ def test_orders_of_the_year_and_the_year_before(small: data.Dataset) -> None:
     n25 = int((mine["dato"].str[:4] == "2025").sum())
     n24 = int((mine["dato"].str[:4] == "2024").sum())
     text = profil.orders_sentence(small, 2025, tilbud_id, "X")
-    assert (f" {n25} " in text or (n25 == 0 and "ingen påbud eller sanktioner i 2025" in text))
-    assert (f" {n24} " in text or (n24 == 0 and "ingen påbud eller sanktioner i 2024" in text))
+    assert f" {n25} " in text or (n25 == 0 and "ingen påbud eller sanktioner i 2025" in text)
+    assert f" {n24} " in text or (n24 == 0 and "ingen påbud eller sanktioner i 2024" in text)
 
 
 def test_target_history_is_what_each_years_target_page_publishes(small: data.Dataset) -> None:

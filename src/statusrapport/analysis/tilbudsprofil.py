@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -598,8 +599,10 @@ class Profilside:
             "paabud": self.paabud.astype(str).to_dict(orient="split"),
             "demo": self.demo,
             "maal": self.maal.astype(str).to_dict(orient="split"),
-            "tilsyn": [[str(v.dato), v.antal_temaer, round(v.gennemsnit, 2), v.rapport_link]
-                       for v in self.tilsyn],
+            "tilsyn": [
+                [str(v.dato), v.antal_temaer, round(v.gennemsnit, 2), v.rapport_link]
+                for v in self.tilsyn
+            ],
             "maalhistorik": target_history_display(self.maalhistorik).to_dict(orient="split")
             if len(self.maalhistorik)
             else [],
@@ -613,9 +616,7 @@ class Profilside:
         return sha(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str))
 
 
-def page(
-    data: Dataset, year: int, tilbud_id: str, *, reports: Path | None = None
-) -> Profilside:
+def page(data: Dataset, year: int, tilbud_id: str, *, reports: Path | None = None) -> Profilside:
     """The facility's page for ``year`` (what the profile notebook shows); ``reports`` is the
     archive of earlier years (default: ``reports/`` in the run's build folder)."""
     themes = theme_scores(data, year, tilbud_id)
@@ -689,7 +690,7 @@ def distance(key: str, value: float | None) -> str:
         return fmt.MISSING
     v, goal = float(value), _target_value(key)
     if key == "paabud":
-        over = int(round(v - goal))
+        over = round(v - goal)
         if over <= 0:
             return INDEN_FOR_MAALET
         return f"{fmt.antal(over, 'påbud eller sanktion', 'påbud eller sanktioner')} over målet"
@@ -833,8 +834,10 @@ def orders_two_years(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
 
 
 def _orders_count(n: int) -> str:
-    return "ingen påbud eller sanktioner" if n == 0 else fmt.antal(
-        n, "påbud eller sanktion", "påbud eller sanktioner"
+    return (
+        "ingen påbud eller sanktioner"
+        if n == 0
+        else fmt.antal(n, "påbud eller sanktion", "påbud eller sanktioner")
     )
 
 
@@ -862,13 +865,15 @@ def target_history(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
     and :data:`LEDER_GRUPPE` (the target group's leader evaluation, ``maal.leader_by_group``:
     NaN where the group is hidden). Only values the year pages publish: nothing new is revealed.
     """
-    first = int(data.tilsyn["aar"].min()) if len(data.tilsyn) else year
+    first = min((y for y in data.years if y <= year), default=year)
     me = facility(data, tilbud_id)
     rows = []
     for y in range(max(first, contract.FOERSTE_AAR), year + 1):
-        values = data.cached(("profil.maal", y), lambda y=y: maal.values(data, y))
+        values: pd.DataFrame = data.cached(("profil.maal", y), partial(maal.values, data, y))
         mine = values.loc[values["tilbud_id"] == tilbud_id]
-        leaders = data.cached(("profil.ledere", y), lambda y=y: maal.leader_by_group(data, y))
+        leaders: pd.DataFrame = data.cached(
+            ("profil.ledere", y), partial(maal.leader_by_group, data, y)
+        )
         group = leaders.set_index("maalgruppe")["lederevaluering"]
         row: dict[str, Any] = {"aar": y}
         for key in HISTORY_KEYS:
@@ -970,9 +975,9 @@ def earlier_years(tilbud_id: str, year: int, reports: Path) -> list[int]:
         return []
     found = []
     for folder in reports.iterdir():
-        if folder.name.isdigit() and int(folder.name) < year:
-            if (folder / "tilbud" / f"{tilbud_id}.ipynb").is_file():
-                found.append(int(folder.name))
+        earlier = folder.name.isdigit() and int(folder.name) < year
+        if earlier and (folder / "tilbud" / f"{tilbud_id}.ipynb").is_file():
+            found.append(int(folder.name))
     return sorted(found, reverse=True)
 
 
