@@ -104,6 +104,9 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     required: bool = True
+    #: The header may leave the column out (a column added later: files made before it was
+    #: added stay valid); it is then read as empty.
+    may_be_absent: bool = False
     #: Longest value in characters (text columns); ids are bounded by :data:`ID_PATTERN`.
     max_length: int | None = None
     #: ``minimum`` itself is not allowed (a value must be greater).
@@ -318,8 +321,10 @@ FILES: tuple[InputFile, ...] = (
                 "rapport_link",
                 "tekst",
                 "Adresse på Socialtilsynets tilsynsrapport (https://…), fx fra Tilbudsportalen. "
-                "Kan være tom; tilbuddets side viser linket, når det er udfyldt.",
+                "Kan være tom, og kolonnen kan udelades (filer fra før kolonnen kom til); "
+                "tilbuddets side viser linket, når det er udfyldt.",
                 required=False,
+                may_be_absent=True,
                 max_length=RAPPORT_LINK_MAX,
                 range_note=f"https://-adresse på højst {RAPPORT_LINK_MAX} tegn, eller tom",
             ),
@@ -575,6 +580,11 @@ def column_names() -> dict[str, tuple[str, ...]]:
 def kinds(name: str) -> dict[str, Kind]:
     """The reader's type of every column of one file."""
     return {c.name: c.kind for c in BY_NAME[name].columns}
+
+
+def absent_ok(name: str) -> frozenset[str]:
+    """Columns of one file that its header may leave out (read as empty)."""
+    return frozenset(c.name for c in BY_NAME[name].columns if c.may_be_absent)
 
 
 def id_columns() -> dict[str, tuple[str, ...]]:
