@@ -153,6 +153,9 @@ class InputFile:
     #: The suite in ``expectations/`` (default: the file's own, ``<name>.json``); the
     #: follow-up plans share ``opfoelgning.json``.
     suite: str = ""
+    #: The folder may lack the file, and it may hold only its header (no rows is a valid
+    #: answer: nothing to say). Every other file must be there with data rows.
+    optional: bool = False
 
     @property
     def file(self) -> str:
@@ -260,6 +263,66 @@ TAKST_FILES: tuple[InputFile, ...] = (
         '("ingen sammenligningsgrundlag" i rapporten), og takstmålet kan ikke vurderes for de '
         "pladser.",
     ),
+)
+
+# --- The administration's comments (issue 20): optional, filled in by the analysts ----------
+
+#: Longest comment in characters: a comment is a few sentences on a card of the resumé and the
+#: annex's first page, not a memo.
+KOMMENTAR_MAX = 800
+#: What a comment can be about besides a facility (``tilbud_id``) or a follow-up plan (its id in
+#: planer.toml): the framework paper's targets (``analysis.maalopfyldelse.TARGET_KEYS``), the
+#: rates whose change the resumé judges (``analysis.resume.CHANGE_AREAS``) and ``alle_maal``, the
+#: message on the targets every facility meets. A unit test keeps this equal to the analyses'
+#: keys (the validation cannot import the analyses: they read the data through it).
+KOMMENTAR_EMNER: dict[str, str] = {
+    "tilsyn": "tilsynsscoren",
+    "paabud": "påbud og sanktioner",
+    "trivsel": "trivsel",
+    "lederevaluering": "lederevaluering",
+    "belaegning": "belægning",
+    "budget": "budgetoverholdelse",
+    "takster": "takster",
+    "fravaer": "sygefravær",
+    "personaleomsaetning": "personaleomsætning",
+    "alle_maal": "de mål, alle tilbud når",
+}
+
+KOMMENTAR_FILE = InputFile(
+    "kommentarer",
+    "forvaltningens kommentarer (valgfri)",
+    "én række pr. år og emne",
+    (
+        Column(
+            "aar",
+            "aar",
+            "Rapportåret, kommentaren hører til. Skal være et år med data.",
+            range_note=f"{FOERSTE_AAR} – i år, et år med data i `fravaer.csv` eller "
+            "`personale.csv`",
+        ),
+        Column(
+            "emne",
+            "id",
+            "Hvad kommentaren handler om: et mål eller nøgletal ("
+            + ", ".join(f"`{k}`" for k in KOMMENTAR_EMNER)
+            + "), en plans id fra `planer.toml` eller et `tilbud_id` fra `tilbud.csv`.",
+            range_note="et mål eller nøgletal, en plans id eller et tilbud_id",
+        ),
+        Column(
+            "kommentar",
+            "tekst",
+            "Forvaltningens egne ord: hvad der gøres ved det, kommentaren handler om. Vises "
+            'under "Det gør forvaltningen" i "Det vigtigste" og ved målet eller tilbuddet. '
+            "Almindelig tekst (ingen HTML); ingen personoplysninger.",
+            max_length=KOMMENTAR_MAX,
+            range_note=f"højst {KOMMENTAR_MAX} tegn, ikke kun blanke tegn",
+        ),
+    ),
+    key=("aar", "emne"),
+    notes="Filen er valgfri: mangler den, eller har den kun overskriften, står der på siderne, "
+    "at forvaltningen ikke har givet en kommentar. (Demodata: opdigtede kommentarer for det "
+    "nyeste år.)",
+    optional=True,
 )
 
 FILES: tuple[InputFile, ...] = (
@@ -502,6 +565,7 @@ FILES: tuple[InputFile, ...] = (
         notes='Mangler en måling, er der ingen række ("ingen data" i rapporten).',
     ),
     *TAKST_FILES,
+    KOMMENTAR_FILE,
 )
 
 
@@ -696,6 +760,8 @@ def readme() -> str:
     parts = [_README_HEAD.format(short=SHORT_TEXT_MAX, long=f"{LONG_TEXT_MAX:,}".replace(",", "."))]
     for spec in FILES:
         parts.append(f"\n### `{spec.file}` – {spec.title} ({spec.row})\n\n")
+        if spec.optional:
+            parts.append("Valgfri fil: den må mangle eller have overskriften alene.\n\n")
         if spec.key:
             keys = ", ".join(f"`{k}`" for k in spec.key)
             parts.append(f"Nøgle (unik pr. række): {keys}.\n\n")

@@ -45,6 +45,13 @@ class Dataset:
     takster_private: pd.DataFrame
     #: Every follow-up plan (planer.PLANER) as the common frame (planer.normalise).
     planer: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: The administration's comments (optional kommentarer.csv): aar, emne, kommentar; raw
+    #: analyst text, escaped where shown (:mod:`statusrapport.kommentarer`).
+    kommentarer: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"aar": pd.Series([], dtype="int64"), "emne": [], "kommentar": []}
+        )
+    )
     demo: bool = False
     years: list[int] = field(default_factory=list)
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
@@ -193,6 +200,12 @@ def parse(folder: Path, inputs: InputFolder | None = None) -> Dataset:
     _num(takster_private, ["gns_takst_kr_pr_doegn"])
     plans = {p.id: planer.normalise(p, frames[p.fil]) for p in planer.PLANER}
 
+    kommentarer = frames["kommentarer"]
+    _num(kommentarer, ["aar"], integer=True)
+    kommentarer = kommentarer.dropna(subset=["aar", "emne", "kommentar"]).reset_index(drop=True)
+    kommentarer["aar"] = kommentarer["aar"].astype("int64")
+    kommentarer["kommentar"] = kommentarer["kommentar"].astype(str).str.strip()
+
     years = kalender.years_with_data(fravaer["aar"], personale["aar"])
     return Dataset(
         data_dir=folder,
@@ -206,6 +219,7 @@ def parse(folder: Path, inputs: InputFolder | None = None) -> Dataset:
         takster=takster,
         takster_private=takster_private,
         planer=plans,
+        kommentarer=kommentarer[["aar", "emne", "kommentar"]],
         demo=config.is_demo(folder),
         years=years,
     )

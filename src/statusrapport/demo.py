@@ -1169,6 +1169,44 @@ def _plans(years: tuple[int, int], seed: int) -> dict[str, pd.DataFrame]:
     return frames
 
 
+#: The demo's comments for the newest year (kommentarer.csv), clearly marked as invented. Some
+#: targets are left without a comment on purpose, so the demo site also shows the "no comment"
+#: text; the facility comments go to a struggling facility (low quality) and the first one.
+_DEMO_KOMMENTARER: dict[str, str] = {
+    "lederevaluering": "Fiktiv demokommentar: Ledelsesudvalget gennemgår lederevalueringerne i "
+    "de målgrupper, der ligger under målet, og hver leder får en udviklingsplan inden sommer.",
+    "tilsyn": "Fiktiv demokommentar: Centret gennemgår tilsynsrapporterne med lederne af de "
+    "tilbud, der ligger under målet, og følger op ved næste tilsyn.",
+    "budget": "Fiktiv demokommentar: Tilbud med merforbrug får en handleplan for økonomien, som "
+    "centerledelsen følger hvert kvartal.",
+    "fravaer": "Fiktiv demokommentar: Tilbud med højt sygefravær får hjælp fra HR til "
+    "fraværssamtaler og til at planlægge vagter, så færre arbejder alene.",
+    "personaleomsaetning": "Fiktiv demokommentar: Centret følger op på fratrædelsessamtalerne "
+    "og styrker introduktionen af nye medarbejdere.",
+    "handicappolitik": "Fiktiv demokommentar: Indsatser uden status får en ansvarlig og en "
+    "frist i næste års handleplan.",
+}
+_DEMO_TILBUD_KOMMENTAR = (
+    "Fiktiv demokommentar: Tilbuddet har fået en plan for opfølgning på tilsynet, som "
+    "centerledelsen gennemgår med lederen hver måned."
+)
+
+
+def _kommentarer(fac: _Facilities, years: tuple[int, int]) -> pd.DataFrame:
+    """A few invented comments for the newest year (no random draws: the same every time)."""
+    year = years[1]
+    known = {p.id for p in planer.PLANER}
+    rows = [
+        (year, emne, text)
+        for emne, text in _DEMO_KOMMENTARER.items()
+        if emne in contract.KOMMENTAR_EMNER or emne in known
+    ]
+    ids = fac.frame["tilbud_id"].tolist()
+    chosen = [ids[i] for i in np.flatnonzero(fac.struggling)[:1]] + ids[:1]
+    rows += [(year, tid, _DEMO_TILBUD_KOMMENTAR) for tid in dict.fromkeys(chosen)]
+    return pd.DataFrame(rows, columns=["aar", "emne", "kommentar"])
+
+
 # --- Public API ---------------------------------------------------------------------------
 
 
@@ -1189,6 +1227,7 @@ def generate(
         "takster": _takster(fac, years, seed),
         "takster_private": _takster_private(years, seed),
         **_plans(years, seed),
+        "kommentarer": _kommentarer(fac, years),
     }
     # a plan without a basis (plan_basis) has no frame: left out, and demo-data says so
     return {

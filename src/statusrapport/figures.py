@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
-from statusrapport import config, escaping, fmt
+from statusrapport import config, disclosure, escaping, fmt
 
 #: Okabe & Ito (2008) palette: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO: tuple[str, ...] = (
@@ -243,6 +249,714 @@ def weakest_target_title(totals: pd.DataFrame, year: int) -> str:
     if weakest["Andel opfyldt"] >= 1:
         return f"Alle tilbud med data når alle mål i {year}"
     return f"Færrest når målet »{weakest['Mål']}«:\n{weakest['Opfyldt af']} tilbud"
+
+
+# --- The report pages' charts (issue 22) ------------------------------------------------------
+# One builder per chart type, taking the rows the page publishes and returning the Figure, so a
+# notebook cell is its Quarto options, one call and ``plt.show()``. Rows flagged by disclosure
+# control (``disclosure.FLAG``) are never drawn: a figure shows what the tables publish.
+
+#: Space between two labels at the end of lines, as a share of the y axis' height.
+_LABEL_GAP = 0.075
+
+
+def _shown_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The published rows: those not flagged by disclosure control."""
+    if disclosure.FLAG in frame:
+        return frame.loc[~frame[disclosure.FLAG].astype(bool)].reset_index(drop=True)
+    return frame.reset_index(drop=True)
+
+
+def _number(value: float, *, percent: bool, decimals: int) -> str:
+    return fmt.pct(value, decimals) if percent else fmt.tal(value, decimals)
+
+
+def _title(ax: Axes, title: str | None) -> None:
+    """A title that states the finding, wrapped at phone width (never clipped)."""
+    if title:
+        wrapped = "\n".join(textwrap.fill(line, width=48) for line in title.split("\n"))
+        ax.set_title(wrapped, loc="left", fontsize=TELEFON_SKRIFT + 1, pad=12)
+
+
+def _spread(values: Sequence[float], heights: Sequence[float]) -> list[float]:
+    """Label centres as near ``values`` as possible without overlap (labels of ``heights``;
+    two neighbours at least half their heights' sum apart): labels that would collide form a
+    group placed around the mean of their values, and groups that then collide merge."""
+
+    def offsets(members: list[int]) -> list[float]:
+        out = [0.0]
+        for before, after in itertools.pairwise(members):
+            out.append(out[-1] + (heights[before] + heights[after]) / 2)
+        return out
+
+    groups: list[tuple[list[int], float]] = []  # members bottom-up, centre of the lowest
+    for i in sorted(range(len(values)), key=lambda k: values[k]):
+        groups.append(([i], values[i]))
+        while len(groups) > 1:
+            (below, start_below), (above, start_above) = groups[-2], groups[-1]
+            top_below = start_below + offsets(below)[-1]
+            if start_above >= top_below + (heights[below[-1]] + heights[above[0]]) / 2:
+                break
+            members = below + above
+            steps = offsets(members)
+            start = sum(values[m] - o for m, o in zip(members, steps, strict=True)) / len(members)
+            groups[-2:] = [(members, start)]
+    placed = [0.0] * len(values)
+    for members, start in groups:
+        for m, o in zip(members, offsets(members), strict=True):
+            placed[m] = start + o
+    return placed
+
+
+def _contrast_on_white(colour: str) -> float:
+    """WCAG 2 contrast ratio of ``colour`` against white."""
+    channels = to_rgb(colour)
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def text_colour(colour: str) -> str:
+    """The line's colour for its label when it reads on white (≥ 4,5:1), else black: the
+    label's place at the line's end ties it to the line."""
+    return colour if _contrast_on_white(colour) >= 4.5 else "black"
+
+
+#: Characters per line of a label at the end of a line (phone width leaves about that much).
+_END_LABEL_WIDTH = 16
+
+
+def _end_labels(ax: Axes, ends: Sequence[tuple[float, float, str, str]]) -> None:
+    """Labels right of the ends of lines (x, y, text, colour) instead of a legend, pushed
+    apart where lines end close to each other and wrapped to a narrow margin. Call after the
+    y limits are final."""
+    if not ends:
+        return
+    low, high = ax.get_ylim()
+    wrapped = [
+        textwrap.fill(text, width=_END_LABEL_WIDTH, break_long_words=False)
+        for _, _, text, _ in ends
+    ]
+    heights = [_LABEL_GAP * (w.count("\n") + 1) * (high - low) for w in wrapped]
+    ys = _spread([y for _, y, _, _ in ends], heights)
+    for (x, _y, _text, colour), text, y_label in zip(ends, wrapped, ys, strict=True):
+        ax.annotate(
+            text,
+            xy=(x, y_label),
+            xytext=(6, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=10,
+            color=text_colour(colour),
+            annotation_clip=False,
+        )
+
+
+def _month_axis(ax: Axes) -> None:
+    """Short Danish month names ('jan 2025') on a date axis."""
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _p: fmt.maaned(mdates.num2date(v), kort=True))
+    )
+    ax.tick_params(axis="x", labelrotation=45, labelsize=9)
+
+
+def _plain_axes(ax: Axes, *, xlabel: str = "", ylabel: str = "") -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+#: Colours for series without a meaning of their own (authorities, parts of a whole): the
+#: Okabe–Ito colours without vermillion (that means "not met") and yellow (unreadable on white).
+SERIE_FARVER: tuple[str, ...] = (
+    OKABE_ITO[0],
+    OKABE_ITO[1],
+    OKABE_ITO[2],
+    OKABE_ITO[3],
+    OKABE_ITO[4],
+    OKABE_ITO[7],
+    MUTED,
+)
+
+
+def year_bars(
+    frame: pd.DataFrame,
+    value: str,
+    *,
+    ylabel: str,
+    percent: bool = False,
+    decimals: int = 1,
+    reference: tuple[float, str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """One bar per year (column ``aar``) with its value written on it in Danish format;
+    ``reference`` is a dashed comparison line (value, label) labelled in the plot."""
+    fig, ax = plt.subplots()
+    values = frame[value].astype("float64")
+    bars = ax.bar(frame["aar"].astype(int).astype(str), values.fillna(0), color=PRIMARY)
+    ax.bar_label(
+        bars,
+        labels=[
+            "" if pd.isna(v) else _number(v, percent=percent, decimals=decimals) for v in values
+        ],
+        fontsize=9,
+        padding=2,
+        bbox=_LABEL_BOX,
+    )
+    ax.margins(y=0.15)
+    if reference is not None:
+        ax.axhline(reference[0], color=TARGET_COLOUR, linestyle="--", linewidth=1.2, zorder=1)
+        text = f"{reference[1]}: {_number(reference[0], percent=percent, decimals=decimals)}"
+        _end_labels(ax, [(len(frame) - 0.5, reference[0], text, TARGET_COLOUR)])
+    danish_axis(ax, percent=percent, decimals=0)
+    ax.grid(axis="x", visible=False)
+    _plain_axes(ax, xlabel="År", ylabel=ylabel)
+    _title(ax, title)
+    fig.tight_layout()
+    return fig
+
+
+def stacked_bars(
+    frame: pd.DataFrame,
+    x: str,
+    parts: Mapping[str, str] | Sequence[str],
+    *,
+    ylabel: str,
+    colours: Sequence[str] = SERIE_FARVER,
+    percent: bool = False,
+    decimals: int = 0,
+    xlabel: str = "År",
+    title: str | None = None,
+) -> Figure:
+    """Stacked bars, one per row of ``frame`` (``x`` on the axis), one segment per column of
+    ``parts`` (column → label, or columns named by themselves; bottom first). The labels stand
+    beside the last bar's segments; when a part is empty in the last bar, a legend above the
+    plot names them instead."""
+    if not isinstance(parts, Mapping):
+        parts = {str(c): str(c) for c in parts}
+    fig, ax = plt.subplots()
+    positions = list(range(len(frame)))
+    bottom = [0.0] * len(frame)
+    ends: list[tuple[float, float, str, str]] = []
+    for (column, label), colour in zip(parts.items(), colours, strict=False):
+        heights = frame[column].astype("float64").fillna(0).tolist()
+        ax.bar(positions, heights, bottom=bottom, color=colour, label=label, width=0.7)
+        if positions and heights[-1] > 0:
+            ends.append((positions[-1] + 0.35, bottom[-1] + heights[-1] / 2, label, "black"))
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    ax.set_xticks(positions, [str(v) for v in frame[x]])
+    ax.set_ylim(0, max([*bottom, 0.0]) * 1.08 or 1)
+    if not percent:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    danish_axis(ax, percent=percent, decimals=decimals)
+    ax.grid(axis="x", visible=False)
+    _plain_axes(ax, xlabel=xlabel, ylabel=ylabel)
+    if len(ends) == len(parts):
+        _end_labels(ax, ends)
+    elif parts:
+        ax.legend(loc="lower left", bbox_to_anchor=(-0.02, 1.0), ncols=2, fontsize=9)
+    _title(ax, title if len(ends) == len(parts) else None)
+    fig.tight_layout()
+    return fig
+
+
+def horizontal_bars(
+    frame: pd.DataFrame,
+    label: str,
+    value: str,
+    *,
+    xlabel: str,
+    previous: str | None = None,
+    year: int | None = None,
+    start: float = 0.0,
+    xmax: float | None = None,
+    target: float | None = None,
+    percent: bool = False,
+    decimals: int = 1,
+    title: str | None = None,
+) -> Figure:
+    """Horizontal bars, one per row (top to bottom as in ``frame``), the value written at the
+    end of each bar; ``previous`` draws last year's level as a black tick, named once by its
+    year (no legend); ``target`` a dashed target line. A row hidden by disclosure control keeps
+    its name and says "udeladt" where its bar would be."""
+    n = len(frame)
+    fig, ax = plt.subplots(figsize=(TELEFON_BREDDE, 0.55 * n + 1.6))
+    y = list(range(n))[::-1]
+    hidden = (
+        frame[disclosure.FLAG].astype(bool).tolist() if disclosure.FLAG in frame else [False] * n
+    )
+    values = [
+        math.nan if h else float(v)
+        for h, v in zip(hidden, frame[value].astype("float64"), strict=True)
+    ]
+    before = frame[previous].astype("float64").tolist() if previous is not None else [math.nan] * n
+    highest = max([v for v in [*values, *before] if not math.isnan(v)] + [start])
+    right = xmax if xmax is not None else start + (highest - start) * 1.25 or 1.0
+    ax.barh(
+        y,
+        [0.0 if math.isnan(v) else v - start for v in values],
+        left=start,
+        color=PRIMARY,
+        height=0.6,
+    )
+    pad = 0.01 * (right - start)
+    for yi, v, b, h in zip(y, values, before, hidden, strict=True):
+        if math.isnan(v):
+            end = b if not math.isnan(b) else start
+            text = "udeladt" if h else "ingen tal"
+            ax.text(end + pad, yi, text, va="center", ha="left", fontsize=9, color=MUTED)
+        elif v - start >= 0.18 * (right - start) and not (b - start < 0.16 * (right - start)):
+            # Inside the bar at its start: never next to (or read as) last year's tick.
+            text = _number(v, percent=percent, decimals=decimals)
+            ax.text(start + pad, yi, text, va="center", ha="left", fontsize=9, color="white")
+        else:
+            end = max(v, b) if not math.isnan(b) else v
+            text = _number(v, percent=percent, decimals=decimals)
+            ax.text(end + pad, yi, text, va="center", ha="left", fontsize=9, color="black")
+    shown_before = [(yi, b) for yi, b in zip(y, before, strict=True) if not math.isnan(b)]
+    if shown_before:
+        ax.scatter(
+            [b for _, b in shown_before],
+            [yi for yi, _ in shown_before],
+            marker="|",
+            s=400,
+            color="black",
+            zorder=3,
+        )
+        if year is not None:
+            top_y, top_b = shown_before[0]
+            ax.annotate(
+                str(year - 1),
+                xy=(top_b, top_y + 0.3),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=9,
+            )
+    ax.set_yticks(y, [escaping.figure_text(v) for v in frame[label]])
+    ax.set_xlim(start, right)
+    ax.set_ylim(-0.6, n - 0.4 + (0.5 if target is not None or shown_before else 0))
+    if target is not None:
+        target_line(ax, target, "Mål", axis="x", percent=percent)
+    danish_axis(ax, "x", percent=percent, decimals=0 if percent else 1)
+    ax.grid(axis="y", visible=False)
+    _plain_axes(ax, xlabel=xlabel)
+    _title(ax, title)
+    fig.tight_layout()
+    return fig
+
+
+def labelled_lines(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    xlabel: str,
+    ylabel: str,
+    group: str | None = None,
+    highlight: object = None,
+    colours: Mapping[object, str] | None = None,
+    percent: bool = False,
+    decimals: int = 1,
+    xticks: Sequence[tuple[float, str]] | None = None,
+    ylim: tuple[float | None, float | None] = (0, None),
+    ystep: float | None = None,
+    target: tuple[float, str] | None = None,
+    zero_label: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Lines over time, one per ``group`` (in ``frame``'s order), each named at its end
+    instead of in a legend. ``highlight`` (the report year, the centre) is drawn thick and on
+    top; the others thin in their ``colours`` or dashed grey. ``target`` draws a labelled
+    target line, ``zero_label`` a labelled zero line (a comparison level)."""
+    fig, ax = plt.subplots()
+    groups = [(None, frame)] if group is None else list(frame.groupby(group, sort=False))
+    groups.sort(key=lambda item: item[0] == highlight)  # the highlighted line last, on top
+    ends: list[tuple[float, float, str, str]] = []
+    for name, rows in groups:
+        rows = rows.dropna(subset=[y])
+        main = group is None or name == highlight
+        colour = (colours or {}).get(name, PRIMARY if main else MUTED)
+        ax.plot(
+            rows[x],
+            rows[y],
+            marker="o",
+            markersize=5 if main else 4,
+            linewidth=2.6 if main else 1.4,
+            linestyle="-" if main or colours else "--",
+            color=colour,
+            zorder=3 if main else 2,
+        )
+        if group is not None and len(rows):
+            last = (float(rows[x].iloc[-1]), float(rows[y].iloc[-1]))
+            ends.append((*last, escaping.figure_text(name), colour))
+    if xticks is not None:
+        ax.set_xticks([t for t, _ in xticks], [s for _, s in xticks])
+    else:
+        ax.set_xticks(sorted(frame[x].dropna().unique()))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(round(v))))
+    ax.set_ylim(*ylim)
+    if ystep is not None:
+        ax.yaxis.set_major_locator(MultipleLocator(ystep))
+    if zero_label is not None:
+        ax.axhline(0, color="black", linewidth=1)
+        right = max((e[0] for e in ends), default=float(frame[x].max()))
+        ends.append((right, 0.0, zero_label, "black"))
+    if target is not None:
+        target_line(ax, target[0], target[1], percent=percent)
+    danish_axis(ax, percent=percent, decimals=decimals)
+    _plain_axes(ax, xlabel=xlabel, ylabel=ylabel)
+    _end_labels(ax, ends)
+    _title(ax, title)
+    fig.tight_layout()
+    return fig
+
+
+class FunnelData(Protocol):
+    """What a funnel plot draws (``analysis.common.Funnel``): the shown facilities with their
+    limits, the limit curves and the centre line."""
+
+    table: pd.DataFrame
+    curve: pd.DataFrame
+    target: float
+
+
+def funnel_title(n_outside: int) -> str:
+    """The funnel plot's finding: how many facilities lie outside the 99,8 % limits."""
+    if n_outside == 0:
+        return "Ingen tilbud ligger uden for 99,8 %-grænserne"
+    return f"{fmt.antal(n_outside, 'tilbud ligger', 'tilbud ligger')} uden for 99,8 %-grænserne"
+
+
+def funnel_plot(
+    funnel: FunnelData,
+    named: pd.DataFrame,
+    *,
+    size: str,
+    rate: str,
+    xlabel: str,
+    ylabel: str,
+    decimals: int = 1,
+) -> Figure:
+    """Funnel plot (Spiegelhalter 2005): each shown facility's ``rate`` against its ``size``,
+    the centre line and the 95 % and 99,8 % limits labelled at their ends; the facilities in
+    ``named`` (outside the 99,8 % limits) named at their points. The title counts them."""
+    fig, ax = plt.subplots(figsize=(TELEFON_BREDDE, 5))
+    table = _shown_rows(funnel.table)
+    curve = funnel.curve
+    ends: list[tuple[float, float, str, str]] = []
+    for level, style, text in (("95", "--", "95 %"), ("998", ":", "99,8 %")):
+        if curve.empty:
+            break
+        ax.plot(curve["size"], curve[f"upper_{level}"], color=MUTED, linestyle=style)
+        ax.plot(curve["size"], curve[f"lower_{level}"], color=MUTED, linestyle=style)
+        last = curve.iloc[-1]
+        ends.append((float(last["size"]), float(last[f"upper_{level}"]), text, MUTED))
+    if not math.isnan(funnel.target):
+        ax.axhline(funnel.target, color="black", linewidth=1)
+        right = float(curve["size"].iloc[-1]) if len(curve) else float(table[size].max())
+        centre = f"Centret i alt {fmt.pct(funnel.target, decimals)}"
+        ends.append((right, funnel.target, centre, "black"))
+    ax.scatter(table[size], table[rate], color=PRIMARY, zorder=3)
+    for row in _shown_rows(named).itertuples():
+        ax.annotate(
+            escaping.figure_text(row.navn),
+            (getattr(row, size), getattr(row, rate)),
+            xytext=(5, 5),
+            textcoords="offset points",
+            fontsize=9,
+        )
+    danish_axis(ax, percent=True, decimals=0)
+    danish_axis(ax, "x", decimals=0)
+    ax.set_ylim(bottom=0)
+    _plain_axes(ax, xlabel=xlabel, ylabel=ylabel)
+    _end_labels(ax, ends)
+    _title(ax, funnel_title(len(named)))
+    fig.tight_layout()
+    return fig
+
+
+def control_chart_title(n_outside: int) -> str:
+    """The control chart's finding: how many months lie outside the control limits."""
+    if n_outside == 0:
+        return "Ingen måneder uden for kontrolgrænserne"
+    return f"{fmt.antal(n_outside, 'måned', 'måneder')} uden for kontrolgrænserne"
+
+
+def control_chart(table: pd.DataFrame, *, ylabel: str) -> Figure:
+    """A control chart (P′, Laney 2002) of monthly values (``dato``, ``value``) with its
+    centre line and limits (``centre``, ``lcl``, ``ucl``) labelled at their ends; months with
+    ``signal`` (outside the limits) marked by a triangle. The title counts them."""
+    fig, ax = plt.subplots()
+    ax.plot(table["dato"], table["value"], marker="o", markersize=3, color=PRIMARY, zorder=3)
+    ax.plot(table["dato"], table["centre"], color="black", linewidth=1)
+    ax.plot(table["dato"], table["ucl"], color=MUTED, linestyle="--")
+    ax.plot(table["dato"], table["lcl"], color=MUTED, linestyle="--")
+    outside = table.loc[table["signal"].astype(bool)]
+    if len(outside):
+        ax.scatter(outside["dato"], outside["value"], marker="^", s=60, color=ACCENT, zorder=4)
+    ax.set_ylim(bottom=0)
+    danish_axis(ax, percent=True)
+    _month_axis(ax)
+    _plain_axes(ax, ylabel=ylabel)
+    if len(table):
+        last = table.iloc[-1]
+        x = float(mdates.date2num(pd.Timestamp(last["dato"])))
+        _end_labels(
+            ax,
+            [
+                (x, float(last["ucl"]), "Øvre grænse", MUTED),
+                (x, float(last["centre"]), "Gennemsnit", "black"),
+                (x, float(last["lcl"]), "Nedre grænse", MUTED),
+            ],
+        )
+    _title(ax, control_chart_title(len(outside)))
+    fig.tight_layout()
+    return fig
+
+
+def run_charts(points: pd.DataFrame, charts: pd.DataFrame, *, ylabel: str) -> Figure:
+    """Small run charts, two a row, one per row of ``charts`` (``tilbud_id``, ``navn``,
+    ``median``): the facility's monthly ``saesonjusteret`` values from ``points`` and its
+    median as a dashed line; one y axis from 0 for all, so levels compare."""
+    charts = _shown_rows(charts)
+    n = max(len(charts), 1)
+    columns = min(n, 2)
+    rows = -(-n // columns)
+    fig, axes = plt.subplots(
+        rows,
+        columns,
+        figsize=(TELEFON_BREDDE, 2.6 * rows + 0.4),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
+    for ax, chart in zip(axes.flat, charts.itertuples(), strict=False):
+        series = points.loc[points["tilbud_id"] == chart.tilbud_id]
+        ax.plot(series["dato"], series["saesonjusteret"], marker="o", markersize=3, color=PRIMARY)
+        ax.axhline(float(chart.median), color=MUTED, linestyle="--", linewidth=1)
+        ax.set_title(escaping.figure_text(chart.navn), fontsize=10, loc="left")
+        ax.set_ylim(bottom=0)
+        danish_axis(ax, percent=True, decimals=0)
+        ax.yaxis.set_major_locator(MultipleLocator(0.02))
+        _month_axis(ax)
+        ax.tick_params(axis="x", labelsize=8)
+    for ax in list(axes.flat)[len(charts) :]:
+        ax.set_visible(False)
+    fig.supylabel(ylabel, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def season_title(table: pd.DataFrame) -> str:
+    """The seasonal pattern's finding: the months with the highest and lowest swing."""
+    values = table.set_index("maanedsnavn")["saesonudsving_procentpoint"]
+    full = dict(zip(fmt.MAANEDER_KORT, fmt.MAANEDER, strict=True))  # 'jan' → 'januar'
+    high, low = (full.get(str(m), str(m)) for m in (values.idxmax(), values.idxmin()))
+    return f"Typisk højest i {high} og lavest i {low}"
+
+
+def season_bars(table: pd.DataFrame, *, ylabel: str) -> Figure:
+    """The typical seasonal swing per month (``maanedsnavn``, ``saesonudsving_procentpoint``)
+    as bars above (blue) and below (sky blue) zero; the title names the extremes."""
+    fig, ax = plt.subplots()
+    values = table["saesonudsving_procentpoint"].astype("float64")
+    colours = [PRIMARY if v > 0 else OKABE_ITO[4] for v in values]
+    ax.bar(table["maanedsnavn"], values, color=colours)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.yaxis.set_major_locator(MultipleLocator(0.5))
+    danish_axis(ax)
+    ax.grid(axis="x", visible=False)
+    _plain_axes(ax, xlabel="Måned", ylabel=ylabel)
+    _title(ax, season_title(table))
+    fig.tight_layout()
+    return fig
+
+
+def score_title(scores: pd.DataFrame, below: str) -> str:
+    """The inspection scores' finding: how many facilities with a score meet the target."""
+    shown = scores.dropna(subset=["Gennemsnit"])
+    met = int((shown["Status"] != below).sum())
+    return f"{fmt.heltal(met)} af {fmt.heltal(len(shown))} tilbud når målet"
+
+
+def score_dots(
+    scores: pd.DataFrame,
+    *,
+    target: float,
+    above: str,
+    below: str,
+    band: tuple[float, float] | None = None,
+    groups: Sequence[str] = config.MAALGRUPPER,
+) -> Figure:
+    """One dot per facility's average score (``Gennemsnit``) in a row per target group
+    (``Målgruppe``, in ``groups`` order), blue when ``Status`` is ``above`` and vermillion
+    (target not met) when ``below``; the facilities below the target named, the target line
+    and the band of what is near the target (``band``) drawn. The title counts who meets it."""
+    shown = scores.dropna(subset=["Gennemsnit"]).reset_index(drop=True)
+    order = [g for g in groups if g in set(shown["Målgruppe"])]
+    fig, ax = plt.subplots(figsize=(TELEFON_BREDDE, 0.7 * len(order) + 2.2))
+    sns.swarmplot(
+        data=shown,
+        x="Gennemsnit",
+        y="Målgruppe",
+        order=order,
+        hue="Status",
+        hue_order=[above, below],
+        palette={above: PRIMARY, below: IKKE_OPFYLDT_FARVE},
+        size=7,
+        ax=ax,
+        legend=False,
+    )
+    target_line(ax, target, "Mål", axis="x")
+    if band is not None:
+        ax.axvspan(band[0], band[1], color=MUTED, alpha=0.15, zorder=0, lw=0)
+    per_group: dict[str, int] = {}
+    for row in shown.loc[shown["Status"] == below].itertuples():
+        group = str(row.Målgruppe)
+        offsets = ax.collections[order.index(group)].get_offsets()
+        dots = [(float(p[0]), float(p[1])) for p in np.asarray(offsets)]
+        score = float(row.Gennemsnit)  # type: ignore[arg-type]
+        x, y = min(dots, key=lambda p: abs(p[0] - score))
+        k = per_group[group] = per_group.get(group, -1) + 1
+        ax.annotate(
+            escaping.figure_text(row.Tilbud),
+            xy=(x, y),
+            # Below the target is left of the line: names further left, never over the line.
+            xytext=(-10, (-1) ** k * (10 + 10 * (k // 2))),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=9,
+            arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.8},
+        )
+    low = min([float(shown["Gennemsnit"].min()), target] if len(shown) else [target])
+    ax.set_xlim(low - 0.4, 5.0)
+    ax.xaxis.set_major_locator(MultipleLocator(0.2))
+    ax.set_yticks(range(len(order)), [g.capitalize() for g in order])
+    danish_axis(ax, "x")
+    _plain_axes(ax, xlabel="Gennemsnitlig score (1–5)")
+    _title(ax, score_title(shown, below))
+    fig.tight_layout()
+    return fig
+
+
+def score_histogram(distribution: pd.DataFrame, *, target: float) -> Figure:
+    """Facilities per score interval (``Fra``, ``Til``, ``Antal tilbud``): bars from the
+    target up blue, below it vermillion, the count on each bar, the target line labelled."""
+    fig, ax = plt.subplots()
+    starts = distribution["Fra"].astype("float64")
+    width = float(distribution["Til"].iloc[0] - distribution["Fra"].iloc[0]) if len(starts) else 0.2
+    colours = [PRIMARY if a >= target - 1e-9 else IKKE_OPFYLDT_FARVE for a in starts]
+    counts = distribution["Antal tilbud"].astype(int)
+    bars = ax.bar(starts, counts, width=width * 0.92, align="edge", color=colours)
+    ax.bar_label(bars, labels=[fmt.heltal(c) if c else "" for c in counts], fontsize=9, padding=2)
+    ax.margins(y=0.15)
+    target_line(ax, target, "Mål", axis="x")
+    ax.xaxis.set_major_locator(MultipleLocator(0.2))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    danish_axis(ax, "x")
+    danish_axis(ax, "y", decimals=0)
+    ax.grid(axis="x", visible=False)
+    _plain_axes(ax, xlabel="Gennemsnitlig score (1–5)", ylabel="Antal tilbud")
+    fig.tight_layout()
+    return fig
+
+
+def before_after_title(counts: pd.DataFrame) -> str:
+    """The follow-up's finding: the highest stage's count at the first and latest status."""
+    first, last = _two_years(counts)
+    top = counts.iloc[-1]
+    return (
+        f"{str(top['Status']).capitalize()}: {fmt.heltal(top[first])} i {first}, "
+        f"{fmt.heltal(top[last])} i {last}"
+    )
+
+
+def _two_years(counts: pd.DataFrame) -> tuple[str, str]:
+    years = [c for c in counts.columns if c != "Status"]
+    return years[0], years[-1]
+
+
+def grouped_bars(counts: pd.DataFrame, *, ylabel: str) -> Figure:
+    """Items per stage (``Status``, lowest first) at the first and latest status (the other
+    two columns): grey then blue bars side by side, the count on each, the year written under
+    the first pair instead of a legend. The title gives the highest stage's two counts."""
+    first, last = _two_years(counts)
+    fig, ax = plt.subplots()
+    x = list(range(len(counts)))
+    width = 0.4
+    for i, (column, colour) in enumerate(((first, MUTED), (last, PRIMARY))):
+        places = [p + (i - 0.5) * width for p in x]
+        bars = ax.bar(places, counts[column].astype(int), width=width, color=colour)
+        ax.bar_label(bars, labels=[fmt.heltal(v) for v in counts[column]], fontsize=9)
+        if x:
+            ax.annotate(
+                str(column),
+                xy=(places[0], 0),
+                xytext=(0, -3),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=8,
+                color=colour if colour != MUTED else "#555555",
+            )
+    ax.set_xticks(x, [str(s).replace(" ", "\n", 1) for s in counts["Status"]])
+    ax.tick_params(axis="x", pad=14)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(y=0.12)
+    danish_axis(ax, "y", decimals=0)
+    ax.grid(axis="x", visible=False)
+    _plain_axes(ax, ylabel=ylabel)
+    _title(ax, before_after_title(counts))
+    fig.tight_layout()
+    return fig
+
+
+def association_plot(
+    points: pd.DataFrame,
+    band: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    xlabel: str,
+    ylabel: str,
+) -> Figure:
+    """A scatter of the shown facilities (``x`` against ``y``) with the fitted line
+    (``band``: ``x``, ``mean``, ``ci_low``, ``ci_high``) and its 95 % band, the line named at
+    its end (no legend)."""
+    fig, ax = plt.subplots()
+    shown = _shown_rows(points)
+    ax.scatter(shown[x], shown[y], color=PRIMARY, zorder=3)
+    ax.fill_between(band["x"], band["ci_low"], band["ci_high"], color=OKABE_ITO[4], alpha=0.3, lw=0)
+    ax.plot(band["x"], band["mean"], color=ACCENT)
+    danish_axis(ax, "x", percent=True, decimals=0)
+    danish_axis(ax, percent=True, decimals=0)
+    _plain_axes(ax, xlabel=xlabel, ylabel=ylabel)
+    if len(band):
+        last = band.iloc[-1]
+        _end_labels(
+            ax, [(float(last["x"]), float(last["mean"]), "Gennemsnitlig\nsammenhæng", ACCENT)]
+        )
+    fig.tight_layout()
+    return fig
+
+
+def score_trend(yearly: pd.DataFrame, *, target: float) -> Figure:
+    """The average inspection score per year (``År``, ``Gennemsnit``) on the 1–5 scale from
+    just below the target (or the lowest year) to 5, with the labelled target line."""
+    low = min(3.0, float(yearly["Gennemsnit"].min()) - 0.2) if len(yearly) else 3.0
+    return labelled_lines(
+        yearly,
+        "År",
+        "Gennemsnit",
+        xlabel="År",
+        ylabel="Gennemsnitlig score (1–5)",
+        ylim=(low, 5.0),
+        ystep=0.2,
+        target=(target, "Mål"),
+    )
 
 
 # --- The facility profile (tilbudsprofil) --------------------------------------------------------

@@ -661,7 +661,16 @@ YEAR_PAGES: tuple[Page, ...] = (
         id="maalopfyldelse",
         title="Målopfyldelse",
         module=maal,
-        inputs=("tilbud", "tilsyn", "paabud", "noegletal", "takster", "takster_private"),
+        # kommentarer: the administration's words on each target ("Det gør forvaltningen")
+        inputs=(
+            "tilbud",
+            "tilsyn",
+            "paabud",
+            "noegletal",
+            "takster",
+            "takster_private",
+            "kommentarer",
+        ),
         key_figures=(maal.key_figures, takster.key_figures),
         tables=(
             Table("fig-maalopfyldelse", "antal tilbud, der når hvert mål", figure=True),

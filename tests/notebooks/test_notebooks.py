@@ -117,9 +117,12 @@ def test_resume_runs_and_says_fictive(small_demo: Path, tmp_path: Path):
     assert "tilbud opfylder alle de mål" in text
     assert (tmp_path / "interaktiv" / "tabeller" / "maalopfyldelse-resume.csv").exists()
     # "Det vigtigste": at most five ranked messages, each with the administration's comment
-    # or the sentence that none was given (no comments file in the demo).
+    # or the sentence that none was given; the demo's kommentarer.csv gives both (issue 20).
     cards = text.count('<li class="budskab">')
-    assert 1 <= cards <= 5 and text.count("Forvaltningen har ikke givet en kommentar") >= cards
+    comments = text.count('<p class="budskab-kommentar">')
+    assert 1 <= cards <= 5 and comments == cards
+    assert "Det gør forvaltningen:</strong> Fiktiv demokommentar" in text
+    assert "<em>Forvaltningen har ikke givet en kommentar.</em>" in text
 
 
 @pytest.mark.slow

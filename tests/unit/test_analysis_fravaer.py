@@ -328,45 +328,58 @@ def _change(change: float, low: float | None, high: float | None, n: int = 30) -
 @pytest.mark.parametrize(
     ("change", "word"),
     [
-        (_change(0.3, 0.1, 0.5), "steg"),
-        (_change(-0.3, -0.5, -0.1), "faldt"),
-        (_change(-3.0, -5.0, 0.2), "på niveau med sidste år"),
-        (_change(-10.2, None, None, n=3), "for få tilbud til at vurdere"),
-        (None, "ukendt"),
+        (_change(0.3, 0.1, 0.5), "steget"),
+        (_change(-0.3, -0.5, -0.1), "faldet"),
+        (_change(-0.1, -0.5, 0.3), "uændret"),  # inside ±0,6 point (10 % of 6 %)
+        (_change(-3.0, -5.0, 0.2), "kan ikke afgøres"),
+        (_change(-10.2, None, None, n=3), "kan ikke afgøres"),
+        (None, common.UKENDT),
     ],
 )
 def test_verdict_follows_the_interval_not_the_size(change: Change | None, word: str) -> None:
     assert common.verdict(change) == word
 
 
+def test_verdict_is_the_resumes_word_for_the_same_interval() -> None:
+    """One vocabulary: a page's table and the resumé say the same word for the same change."""
+    from statusrapport.analysis import resume
+
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        low, high = sorted(rng.normal(0, 1, 2))
+        change = _change((low + high) / 2, low, high)
+        assert common.verdict(change) == resume.change_verdict(0.06, [low, high])
+        assert common.verdict(change) in common.VERDICTS
+
+
 def test_wording_never_calls_a_change_whose_interval_contains_zero_a_rise_or_fall() -> None:
     rng = np.random.default_rng(5)
-    risky = ("steg", "faldt", "stigning", "fald ")
+    risky = (" er steget fra", " er faldet fra", "stigning", "fald ")
     for _ in range(300):
         low, high = sorted(rng.normal(0, 2, 2))
         centre = rng.uniform(low, high)
         text = common.change_sentence("Sygefraværet", _change(centre, low, high), 2025)
         if low <= 0 <= high:
             assert not any(w in text for w in risky), text
-            assert "på niveau med sidste år" in text
+            assert ("er uændret" in text) != ("kan ikke afgøres" in text), text
         else:
-            assert (" steg " if low > 0 else " faldt ") in text
-        assert f"fra {fmt.signed(low)} til {fmt.signed(high)} procentpoint" in text
+            assert (" er steget fra " if low > 0 else " er faldet fra ") in text
+        assert "interval" not in text and "procentpoint" not in text  # intervals go in tables
 
 
-def test_change_sentence_shows_the_interval_in_danish() -> None:
+def test_change_sentence_says_the_word_and_the_two_levels() -> None:
     level = common.change_sentence("Sygefraværet", _change(-0.07, -0.52, 0.41), 2025)
-    assert level == (
-        "Sygefraværet er på niveau med sidste år (6,0\u00a0% i 2024; −0,1\u00a0procentpoint, "
-        "95\u00a0%-sikkerhedsinterval fra −0,5 til +0,4 procentpoint)."
-    )
+    assert level == "Sygefraværet er uændret: 5,9\u00a0% i 2025 mod 6,0\u00a0% i 2024."
     sure = common.change_sentence("Sygefraværet", _change(0.4, 0.1, 0.8), 2025)
-    assert sure == (
-        "Sygefraværet steg fra 6,0\u00a0% i 2024 (+0,4\u00a0procentpoint; "
-        "95\u00a0%-sikkerhedsinterval fra +0,1 til +0,8 procentpoint)."
+    assert sure == "Sygefraværet er steget fra 6,0\u00a0% i 2024 til 6,4\u00a0% i 2025."
+    wide = common.change_sentence("Sygefraværet", _change(-0.2, -0.9, 0.5), 2025)
+    assert wide == (
+        "Om sygefraværet er steget eller faldet fra 6,0\u00a0% i 2024 til 5,8\u00a0% i 2025, "
+        "kan ikke afgøres."
     )
     few = common.change_sentence("Omsætningen", _change(-10.2, None, None, n=3), 2025)
-    assert "steg" not in few and "faldt" not in few and "3 tilbud" in few
+    assert " er steget fra" not in few and " er faldet fra" not in few and "3 tilbud" in few
+    assert "kan ikke afgøres" in few
 
 
 @pytest.mark.parametrize(("sigma_z", "word"), [(1.4, "gjort bredere"), (0.9, "gjort smallere")])

@@ -1,8 +1,10 @@
 """What the absence and turnover pages share: year-over-year changes with their interval and the
 words for them, key-figure helpers and the column labels common to both.
 
-One rule for the words (issue 10): a rate "steg" or "faldt" only when the 95 % interval of the
-change excludes 0; otherwise it is "på niveau med sidste år", and the interval is always shown.
+One vocabulary for a change (issues 10 and 20), used by every page and the resumé:
+:func:`change_verdict` gives "steget", "faldet", "uændret" or "kan ikke afgøres" from the 95 %
+interval of the change; the sentences say the word and the two levels, never the interval (the
+interval goes in the tables and the "Sådan læser du usikkerheden" box).
 """
 
 from __future__ import annotations
@@ -45,12 +47,69 @@ LABELS: dict[str, str] = {
 #: No claim that a difference or association exceeds chance from fewer facilities than this.
 MIN_TILBUD_PAASTAND = 10
 
-#: Verdicts, from the interval only (never from the size of the rounded change).
-STEG = "steg"
-FALDT = "faldt"
-NIVEAU = "på niveau med sidste år"
-FOR_FAA = "for få tilbud til at vurdere"
+# --- Change in plain Danish: the one verdict vocabulary (issue 20) ---------------------------
+
+STEGET = "steget"
+FALDET = "faldet"
+UAENDRET = "uændret"
+KAN_IKKE_AFGOERES = "kan ikke afgøres"
+#: The reader's words for a change, in the order the method page explains them.
+VERDICTS: tuple[str, ...] = (STEGET, FALDET, UAENDRET, KAN_IKKE_AFGOERES)
+#: Not a verdict: there is no change to judge (no earlier year, or the figure is hidden).
 UKENDT = "ukendt"
+#: A change counts as "uændret" when its whole 95 % interval lies within ± this share of last
+#: year's level: 6,1 % sygefravær → ±0,61 procentpoint, 24 % personaleomsætning → ±2,4 point.
+#: Why 10 % and what it does at the group sizes that occur: :func:`change_verdict`.
+UAENDRET_ANDEL = 0.10
+
+
+def change_verdict(before: float | None, ci: Sequence[float] | None) -> str | None:
+    """The reader's word for a year-on-year change of a rate, from its 95 % interval.
+
+    ``before`` is last year's rate (a fraction, 0.061), ``ci`` the interval of the change in
+    percentage points. With L, U the interval and m = ``UAENDRET_ANDEL`` × 100 × before:
+
+    - L > 0: "steget"; U < 0: "faldet" (the interval excludes no change: a two-sided test at
+      5 %, so a true zero change is called a rise or a fall at most 2,5 % of the time each);
+    - −m ≤ L and U ≤ m: "uændret" – every change the data allow is small. This is the
+      equivalence reading of the interval (two one-sided tests, Schuirmann 1987; Walker &
+      Nowacki 2011, J Gen Intern Med 26:192–196): a 95 % interval inside ±m is TOST at
+      α = 2,5 % per side, so a true change of size m or more is called "uændret" at most
+      2,5 % of the time;
+    - otherwise, or without an interval: "kan ikke afgøres" (the data cannot tell).
+
+    Why m = 10 % of last year's level (a judgement, stated on the method page): the margin must
+    be a change too small to act on, yet wider than the published precision. 10 % relative is
+    ±0,6 point of 6 % absence (about 1,4 days per full-time post of 227 working days) and ±2,4
+    points of 24 % turnover – half the differences the public figures treat as real (Danish
+    municipalities range 9,0–13,7 absence days per full-time post; Københavns Kommune rose
+    from about 12 to 14,5 days with COVID, +20 %) and well above the rounding of the published
+    0,1 point (1,6 % of 6 %). One share for both rates keeps one rule for the reader.
+
+    What it does, by the seeded simulation in ``tests/unit/test_verdict_simulation.py``
+    (demo-like facilities, 4 000 groups per size, CR2/t interval of ``stats.change``). With no
+    true change: a wrong direction 2,3–3,4 % per side at 5–36 facilities (the interval's own
+    slack at few facilities; the band does not touch it); absence "uændret" 0,5 % at 5, 10,5 %
+    at 20 and 43 % at 36 facilities, the rest "kan ikke afgøres"; turnover (leavers come in
+    waves) never "uændret". With a true change of +10 %: "uændret" at most about 4 %. Other bands
+    at 36 facilities: 5 % makes "uændret" impossible (0,1 %); 15 % and 20 % call a true 10 %
+    rise "uændret" 19 % and 29 % of the time – too often to say "uændret" in a report.
+
+    None when there is no earlier year to compare with.
+    """
+    if before is None or not np.isfinite(float(before)):
+        return None
+    if not ci or ci[0] is None or ci[1] is None:
+        return KAN_IKKE_AFGOERES
+    low, high = float(ci[0]), float(ci[1])
+    if low > 0:
+        return STEGET
+    if high < 0:
+        return FALDET
+    margin = UAENDRET_ANDEL * 100 * float(before)
+    if -margin <= low and high <= margin:
+        return UAENDRET
+    return KAN_IKKE_AFGOERES
 
 
 def none_if_nan(value: Any) -> float | None:
@@ -184,14 +243,11 @@ def facility_changes(
 
 
 def verdict(change: Change | None) -> str:
-    """steg / faldt only when the interval excludes 0; else på niveau (or too few to judge)."""
+    """:func:`change_verdict` of a computed change (:data:`UKENDT` when there is none)."""
     if change is None or not np.isfinite(change.change_pp):
         return UKENDT
-    if not change.has_ci:
-        return FOR_FAA
-    if change.excludes_zero:
-        return STEG if (change.ci_low_pp or 0.0) > 0 else FALDT
-    return NIVEAU
+    ci = [change.ci_low_pp, change.ci_high_pp] if change.has_ci else None
+    return change_verdict(change.before, ci) or UKENDT  # type: ignore[arg-type]
 
 
 def interval_text(change: Change) -> str:
@@ -204,32 +260,39 @@ def interval_text(change: Change) -> str:
     )
 
 
-def change_sentence(subject: str, change: Change | None, year: int) -> str:
-    """One sentence on the change from last year, worded by the interval, with the interval.
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
-    'Sygefraværet steg fra 6,1 % i 2024 (+0,4 procentpoint; 95 %-sikkerhedsinterval fra
-    +0,1 til +0,8 procentpoint).' – or '… er på niveau med sidste år (6,1 % i 2024; …)'.
+
+def change_sentence(subject: str, change: Change | None, year: int) -> str:
+    """One sentence on the change from last year in the reader's words, without the interval.
+
+    'Sygefraværet er steget fra 6,1 % i 2024 til 6,5 % i 2025.' · 'Sygefraværet er uændret:
+    6,0 % i 2025 mod 6,1 % i 2024.' · 'Om sygefraværet er steget eller faldet fra 6,1 % i
+    2024 til 6,0 % i 2025, kan ikke afgøres.' The interval is in the page's table; the word
+    comes from :func:`verdict` only, never from the size of the rounded change.
     """
     if change is None or not np.isfinite(change.change_pp):
         return ""
     word = verdict(change)
     before = f"{fmt.pct(change.before)} i {year - 1}"
-    points = fmt.point(change.change_pp)
-    if word in (STEG, FALDT):
-        return f"{subject} {word} fra {before} ({points}; {interval_text(change)})."
-    if word == NIVEAU:
-        return f"{subject} er {NIVEAU} ({before}; {points}, {interval_text(change)})."
-    if change.method == "quasi_poisson":
-        return (
-            f"{subject} var {before} ({points}). Der er for få hændelser eller tilbud til at "
-            "beregne et sikkerhedsinterval, så det kan ikke vurderes, om ændringen er større "
-            "end tilfældig variation."
-        )
-    return (
-        f"{subject} var {before} ({points}). Med kun "
-        f"{fmt.antal(change.n_clusters, 'tilbud', 'tilbud')} kan det ikke vurderes, om "
-        "ændringen er større end tilfældig variation."
+    after = f"{fmt.pct(change.after)} i {year}"
+    if word in (STEGET, FALDET):
+        return f"{subject} er {word} fra {before} til {after}."
+    if word == UAENDRET:
+        return f"{subject} er {UAENDRET}: {after} mod {before}."
+    text = (
+        f"Om {_lower_first(subject)} er steget eller faldet fra {before} til {after}, "
+        "kan ikke afgøres"
     )
+    if not change.has_ci:
+        reason = (
+            "der er for få hændelser eller tilbud til at beregne usikkerheden"
+            if change.method == "quasi_poisson"
+            else f"det bygger på kun {fmt.antal(change.n_clusters, 'tilbud', 'tilbud')}"
+        )
+        return f"{text}: {reason}."
+    return f"{text}."
 
 
 def change_columns(
@@ -389,17 +452,20 @@ def funnel_key_figures(prefix: str, result: Funnel) -> dict[str, int]:
 
 
 __all__ = [
-    "FALDT",
-    "FOR_FAA",
+    "FALDET",
+    "KAN_IKKE_AFGOERES",
     "LABELS",
     "MIN_CLUSTERS",
     "MIN_TILBUD_PAASTAND",
-    "NIVEAU",
-    "STEG",
+    "STEGET",
+    "UAENDRET",
+    "UAENDRET_ANDEL",
     "UKENDT",
+    "VERDICTS",
     "Funnel",
     "change_columns",
     "change_sentence",
+    "change_verdict",
     "ci_list",
     "facility_changes",
     "funnel",

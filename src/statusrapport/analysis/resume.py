@@ -7,52 +7,22 @@ committee member can read aloud; numbers are in Danish format.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from statusrapport import config, escaping, fmt
+from statusrapport import kommentarer as comment_input
+from statusrapport.analysis import common, tilsyn
 from statusrapport.analysis import maalopfyldelse as maal
-from statusrapport.analysis import tilsyn
 
-# --- Change in plain Danish (issue 20): steget, faldet, uændret, kan ikke afgøres ------------
-
-STEGET = "steget"
-FALDET = "faldet"
-UAENDRET = "uændret"
-KAN_IKKE_AFGOERES = "kan ikke afgøres"
-#: A change counts as "uændret" when its whole 95 % interval lies within ± this share of last
-#: year's level (10 %: 6,1 % sygefravær → ±0,61 procentpoint). Outside it, an interval that
-#: holds 0 says the data cannot tell a rise from a fall: "kan ikke afgøres", not "på niveau".
-UAENDRET_ANDEL = 0.10
-
-
-def change_verdict(before: float | None, ci: Sequence[float] | None) -> str | None:
-    """The reader's word for a year-on-year change of a rate, from its 95 % interval.
-
-    ``before`` is last year's rate (a fraction, 0.061), ``ci`` the interval of the change in
-    percentage points. With L, U the interval and m = ``UAENDRET_ANDEL`` × 100 × before:
-
-    - L > 0: "steget"; U < 0: "faldet" (the interval excludes no change);
-    - −m ≤ L and U ≤ m: "uændret" (every change the data allow is small: an equivalence
-      reading of the interval, Schuirmann 1987; Walker & Nowacki 2011);
-    - otherwise, or without an interval: "kan ikke afgøres".
-
-    None when there is no earlier year to compare with.
-    """
-    if before is None:
-        return None
-    if not ci:
-        return KAN_IKKE_AFGOERES
-    low, high = float(ci[0]), float(ci[1])
-    if low > 0:
-        return STEGET
-    if high < 0:
-        return FALDET
-    margin = UAENDRET_ANDEL * 100 * float(before)
-    if -margin <= low and high <= margin:
-        return UAENDRET
-    return KAN_IKKE_AFGOERES
+# The words for a change are the one vocabulary of :mod:`statusrapport.analysis.common`.
+STEGET = common.STEGET
+FALDET = common.FALDET
+UAENDRET = common.UAENDRET
+KAN_IKKE_AFGOERES = common.KAN_IKKE_AFGOERES
+UAENDRET_ANDEL = common.UAENDRET_ANDEL
+change_verdict = common.change_verdict
 
 
 @dataclass(frozen=True)
@@ -289,7 +259,7 @@ def findings(figures: Mapping[str, Any], names: Mapping[str, str]) -> list[Headl
 #: Most messages on the resumé and the annex's first page (issue 20).
 MAX_BUDSKABER = 5
 #: What the page says when the administration has given no comment for a message.
-INGEN_KOMMENTAR = "Forvaltningen har ikke givet en kommentar."
+INGEN_KOMMENTAR = comment_input.INGEN_KOMMENTAR
 #: How the messages are ranked, in words for the page (the rule :func:`vigtigste` applies).
 RANGORDEN = (
     "Først de mål, som den største andel af tilbuddene ikke når; derefter tydelige ændringer i "

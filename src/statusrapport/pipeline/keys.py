@@ -71,6 +71,7 @@ FIELD_INPUTS: dict[str, tuple[str, ...]] = {
     "takster": ("takster", "tilbud"),
     "takster_private": ("takster_private",),
     "planer": tuple(p.fil for p in planer.PLANER),
+    "kommentarer": ("kommentarer",),
     "years": (),
     "demo": (),
     "data_dir": (),

@@ -195,6 +195,7 @@ def _read_content(raw: bytes, path: Path, name: str) -> tuple[Table | None, list
     """Structure and types of a file's bytes (``path`` names it and gives its format)."""
     file = path.name
     columns = list(COLUMN_TYPES[name])
+    optional = name in contract.BY_NAME and contract.BY_NAME[name].optional
     findings: list[Check] = []
 
     def fail(rule: str, description: str, examples=None, hint=None, n_bad=0) -> None:
@@ -235,14 +236,17 @@ def _read_content(raw: bytes, path: Path, name: str) -> tuple[Table | None, list
             ok("overskrift_gentaget", "overskriften står kun i første linje")
         if frame.empty and quiet_if_empty:  # the open quote is the finding
             return None
-        if frame.empty:
+        if frame.empty and optional:  # no rows is an answer: nothing to say this time
+            ok("har_data", "filen har kun overskriften – det er tilladt (filen er valgfri)")
+        elif frame.empty:
             fail(
                 "har_data",
                 "filen har kun overskriften og ingen datarækker",
                 hint="Eksportér filen igen med data.",
             )
             return None
-        ok("har_data", "filen har datarækker")
+        else:
+            ok("har_data", "filen har datarækker")
         digest = (
             hashlib.blake2b(content, digest_size=16).hexdigest()
             if len(content) < _HASH_LIMIT
@@ -785,6 +789,17 @@ def read_folder(folder: Path) -> InputFolder:
                     False,
                     hint=f"Fjern den ene af de to filer, så det er klart, hvilken {spec.name} "
                     "der gælder.",
+                )
+            )
+            continue
+        if spec.optional and not os.path.lexists(path):
+            findings.append(
+                Check(
+                    spec.file,
+                    None,
+                    "fil_findes",
+                    "filen er valgfri og ligger ikke i datamappen (siderne skriver, at der ikke "
+                    "er givet en kommentar)",
                 )
             )
             continue

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, fmt, kalender, planer
+from statusrapport import config, contract, fmt, kalender, planer
 from statusrapport.validation import hints
 from statusrapport.validation.reading import LINE, TEXT_SUFFIX, Table
 from statusrapport.validation.report import Check
@@ -437,6 +438,91 @@ def plan_statuses(tables: dict[str, Table], year: int, today: date) -> list[Chec
     return findings
 
 
+def comments(tables: dict[str, Table], year: int, today: date) -> list[Check]:
+    """The administration's comments (optional file): each is about something the report
+    shows (a target or rate, a plan, a facility in tilbud.csv), for a year with data, and
+    says something (not only blanks). Length, required values and one comment per year and
+    subject are checked by the reader and the suite."""
+    if "kommentarer" not in tables:
+        return []
+    frame = tables["kommentarer"].frame
+    file = tables["kommentarer"].file
+    known = set(contract.KOMMENTAR_EMNER) | {p.id for p in planer.PLANER}
+    if "tilbud" in tables:
+        known |= set(tables["tilbud"].frame["tilbud_id"].dropna().astype(str))
+    subjects = frame["emne"]
+    unknown = {str(u) for u in pd.unique(subjects.dropna()) if str(u) not in known}
+    guesses: dict[object, str | None] = {u: hints.nearest_id(u, known) for u in unknown}
+    bad = subjects.astype(str).isin(unknown).to_numpy(dtype=bool) & subjects.notna().to_numpy()
+
+    def subject_text(rows: pd.DataFrame) -> pd.Series:
+        return rows["emne"].map(lambda v: _id_with_guess(v, guesses))
+
+    likely = sorted((u, g) for u, g in guesses.items() if g)
+    findings = [
+        Check(
+            file,
+            "emne",
+            "kendt_emne",
+            "emne skal være et mål eller nøgletal, en plans id fra planer.toml eller et "
+            "tilbud_id fra tilbud.csv",
+            "fejl",
+            not bad.any(),
+            int(bad.sum()),
+            _lines_examples(frame, bad, subject_text),
+            (
+                "Ret emne"
+                + (f" ({', '.join(f'{u} → {g}' for u, g in likely[:5])})" if likely else "")
+                + ". Mål og nøgletal: "
+                + ", ".join(contract.KOMMENTAR_EMNER)
+                + "."
+            )
+            if bad.any()
+            else None,
+        )
+    ]
+    fravaer: Any = tables["fravaer"].frame["maaned"] // 100 if "fravaer" in tables else []
+    personale: Any = tables["personale"].frame["aar"] if "personale" in tables else []
+    years = kalender.years_with_data(fravaer, personale, today)
+    if years:
+        outside = (frame["aar"].notna() & ~frame["aar"].isin(years)).to_numpy(dtype=bool)
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+        findings.append(
+            Check(
+                file,
+                "aar",
+                "aar_med_data",
+                f"aar skal være et år med data i fravaer.csv eller personale.csv ({span})",
+                "fejl",
+                not outside.any(),
+                int(outside.sum()),
+                _lines_examples(frame, outside, lambda r: r["aar"].astype("Int64").astype(str)),
+                "Ret året, så kommentaren hører til et rapportår med data."
+                if outside.any()
+                else None,
+            )
+        )
+    text = frame["kommentar"]
+    blank = (text.notna() & (text.astype(str).str.strip() == "")).to_numpy(dtype=bool)
+    findings.append(
+        Check(
+            file,
+            "kommentar",
+            "kommentar_tekst",
+            "kommentar må ikke bestå af blanke tegn alene",
+            "fejl",
+            not blank.any(),
+            int(blank.sum()),
+            _lines_examples(frame, blank, lambda r: r["emne"].astype(str)),
+            "Skriv kommentaren, eller slet rækken (ingen række: siden siger, at der ikke er "
+            "givet en kommentar)."
+            if blank.any()
+            else None,
+        )
+    )
+    return findings
+
+
 RULES: dict[str, Rule] = {
     "kendt_tilbud": known_facilities,
     "fratraadte_plausibel": plausible_leavers,
@@ -444,6 +530,7 @@ RULES: dict[str, Rule] = {
     "planens_statusser": plan_statuses,
     "daekning": coverage,
     "daekning_takster": rate_coverage,
+    "kommentarer": comments,
 }
 
 
