@@ -109,3 +109,57 @@ def test_theme_bars_are_the_facilitys_scores_with_the_target_line() -> None:
     ax = fig.axes[0]
     assert [b.get_width() for b in ax.patches] == pytest.approx([3.5, 4.2])
     assert ax.lines[0].get_xdata()[0] == config.TARGETS.tilsyn_min
+
+
+def _colours(fig: plt.Figure) -> set[str]:
+    found: set[str] = set()
+    for ax in fig.axes:
+        found |= {to_hex(p.get_facecolor()) for p in ax.patches}
+        found |= {to_hex(line.get_color()) for line in ax.lines}
+        for collection in ax.collections:
+            found |= {to_hex(c) for c in collection.get_facecolors()}
+    return found
+
+
+def test_profile_charts_are_phone_width_and_keep_vermillion_for_not_met() -> None:
+    """The site's colour system (vermillion only means "target not met") and phone width."""
+    temaer = pd.DataFrame(
+        {"Tema": ["Kompetencer"], "Tilbuddet": [3.5], "Målgruppen": [3.9], "Hele centret": [4.0]}
+    )
+    historik = pd.DataFrame(
+        {
+            "aar": [2024, 2025],
+            **{
+                f"{k}_{s}": [0.1, 0.2]
+                for k in ("fravaer", "omsaetning")
+                for s in ("tilbud", "center")
+            },
+        }
+    )
+    history = pd.DataFrame(
+        {
+            "aar": [2024, 2025],
+            **{
+                k: [1.0, 2.0]
+                for k in (
+                    "tilsyn",
+                    "paabud",
+                    "trivsel",
+                    "lederevaluering_maalgruppe",
+                    "belaegning",
+                    "budget",
+                    "takster",
+                )
+            },
+        }
+    )
+    charts = [
+        figures.profil_temaer(temaer, config.TARGETS.tilsyn_min),
+        figures.profil_historik(historik),
+        figures.profil_maalhistorik(history),
+        figures.profil_placering(_placement(), "fravaersprocent", title="t"),
+    ]
+    vermillion = figures.IKKE_OPFYLDT_FARVE.lower()
+    for fig in charts:
+        assert fig.get_figwidth() == figures.TELEFON_BREDDE
+        assert vermillion not in _colours(fig)
