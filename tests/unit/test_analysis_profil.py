@@ -398,6 +398,12 @@ def test_earlier_years_come_from_the_archive(tmp_path) -> None:
     assert "[2023](../../2023/tilbud/A1.html)" in text and "[2022](" in text
     assert "ingen" in profil.earlier_links("A1", [])
     assert profil.earlier_years("A1", 2025, tmp_path / "mangler") == []
+    # A year staged in the same run (key figures written, notebooks not yet run) counts when
+    # the facility is active that year, whichever notebook finishes first.
+    (tmp_path / "2021").mkdir()
+    (tmp_path / "2021" / "noegletal.json").write_text("{}", encoding="utf-8")
+    assert profil.earlier_years("A1", 2025, tmp_path, lambda y: y == 2021) == [2023, 2022, 2021]
+    assert profil.earlier_years("A1", 2025, tmp_path, lambda y: False) == [2023, 2022]
 
 
 def test_change_table_has_the_interval_and_the_plain_verdict() -> None:

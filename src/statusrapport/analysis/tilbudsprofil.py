@@ -644,7 +644,14 @@ def page(data: Dataset, year: int, tilbud_id: str, *, reports: Path | None = Non
             placement(data, year, tilbud_id, key) for key in ("sygefravaer", "personaleomsaetning")
         ),
         aendringstabel=change_table(moves, year),
-        tidligere=tuple(earlier_years(tilbud_id, year, archive)),
+        tidligere=tuple(
+            earlier_years(
+                tilbud_id,
+                year,
+                archive,
+                lambda y: tilbud_id in set(data.active_facilities(y)["tilbud_id"].astype(str)),
+            )
+        ),
     )
 
 
@@ -965,19 +972,31 @@ def placement_display(item: Placering) -> pd.DataFrame:
     )
 
 
-def earlier_years(tilbud_id: str, year: int, reports: Path) -> list[int]:
-    """Earlier years whose archive (``reports/<år>/tilbud/``) holds this facility's profile.
+def earlier_years(
+    tilbud_id: str,
+    year: int,
+    reports: Path,
+    active: Callable[[int], bool] = lambda _y: False,
+) -> list[int]:
+    """Earlier years of the archive (``reports/<år>/``) with this facility's profile.
 
-    Earlier years are published history and never change (docs/architecture.md, the archive),
-    so the links found when the page runs stay valid.
+    A year counts when its folder holds the facility's profile – published history, which never
+    changes (docs/architecture.md, the archive) – or, for a year built in the same run (its
+    folder and key figures are staged before any notebook runs), when the facility is
+    ``active`` that year and so gets a profile: the links do not depend on which notebook of a
+    multi-year run happens to finish first.
     """
     if not reports.is_dir():
         return []
     found = []
     for folder in reports.iterdir():
-        earlier = folder.name.isdigit() and int(folder.name) < year
-        if earlier and (folder / "tilbud" / f"{tilbud_id}.ipynb").is_file():
-            found.append(int(folder.name))
+        if not (folder.name.isdigit() and int(folder.name) < year):
+            continue
+        y = int(folder.name)
+        published = (folder / "tilbud" / f"{tilbud_id}.ipynb").is_file()
+        staged = (folder / "noegletal.json").is_file() and active(y)
+        if published or staged:
+            found.append(y)
     return sorted(found, reverse=True)
 
 
