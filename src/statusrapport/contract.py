@@ -25,6 +25,11 @@ SHORT_TEXT_MAX = 200
 #: Longest free text (descriptions, comments) in characters.
 LONG_TEXT_MAX = 1_000_000
 
+#: Longest link to an inspection report (tilsyn.csv ``rapport_link``), in characters.
+RAPPORT_LINK_MAX = 500
+#: A report link: https only, no spaces, quotes or angle brackets (it becomes a link on a page).
+RAPPORT_LINK_PATTERN = r"^https://[^\s<>\"'\\]+$"
+
 #: First year of the reporting period (the demo data starts here); nothing before is accepted.
 FOERSTE_AAR = 2019
 
@@ -99,6 +104,9 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     required: bool = True
+    #: The header may leave the column out (a column added later: files made before it was
+    #: added stay valid); it is then read as empty.
+    may_be_absent: bool = False
     #: Longest value in characters (text columns); ids are bounded by :data:`ID_PATTERN`.
     max_length: int | None = None
     #: ``minimum`` itself is not allowed (a value must be greater).
@@ -372,6 +380,17 @@ FILES: tuple[InputFile, ...] = (
                 minimum=1,
                 maximum=5,
             ),
+            Column(
+                "rapport_link",
+                "tekst",
+                "Adresse på Socialtilsynets tilsynsrapport (https://…), fx fra Tilbudsportalen. "
+                "Kan være tom, og kolonnen kan udelades (filer fra før kolonnen kom til); "
+                "tilbuddets side viser linket, når det er udfyldt.",
+                required=False,
+                may_be_absent=True,
+                max_length=RAPPORT_LINK_MAX,
+                range_note=f"https://-adresse på højst {RAPPORT_LINK_MAX} tegn, eller tom",
+            ),
         ),
         key=("tilbud_id", "tilsynsdato", "tema"),
         notes="Et gennemsnit over 7 temaer kan ikke sammenlignes med et gennemsnit over 5 temaer "
@@ -625,6 +644,11 @@ def column_names() -> dict[str, tuple[str, ...]]:
 def kinds(name: str) -> dict[str, Kind]:
     """The reader's type of every column of one file."""
     return {c.name: c.kind for c in BY_NAME[name].columns}
+
+
+def absent_ok(name: str) -> frozenset[str]:
+    """Columns of one file that its header may leave out (read as empty)."""
+    return frozenset(c.name for c in BY_NAME[name].columns if c.may_be_absent)
 
 
 def id_columns() -> dict[str, tuple[str, ...]]:

@@ -711,7 +711,9 @@ def _tilsyn(fac: _Facilities, years: tuple[int, int], seed: int) -> pd.DataFrame
     reform = np.datetime64(config.REFORM_DATO.isoformat())
     first, last = years
     span = max(1, last - first)
-    rows: list[tuple[str, str, str, float]] = []
+    # rapport_link stays empty: demo data never carries an invented address (the page says the
+    # link is not in the data and where reports are found).
+    rows: list[tuple[str, str, str, float, None]] = []
     for i, tilbud_id in enumerate(fac.frame["tilbud_id"]):
         for year in range(first, last + 1):
             lo = max(np.datetime64(f"{year}-01-01"), fac.start[i] + np.timedelta64(30, "D"))
@@ -732,7 +734,7 @@ def _tilsyn(fac: _Facilities, years: tuple[int, int], seed: int) -> pd.DataFrame
                         + rng.normal(0, 0.25)
                     )
                     score = float(np.round(np.clip(score, 1.0, 5.0), 1))
-                    rows.append((tilbud_id, str(visit), tema, score))
+                    rows.append((tilbud_id, str(visit), tema, score, None))
     frame = pd.DataFrame(rows, columns=list(contract.BY_NAME["tilsyn"].column_names))
     return frame.sort_values(["tilbud_id", "tilsynsdato"], kind="stable", ignore_index=True)
 

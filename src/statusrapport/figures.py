@@ -957,3 +957,159 @@ def score_trend(yearly: pd.DataFrame, *, target: float) -> Figure:
         ystep=0.2,
         target=(target, "Mål"),
     )
+
+
+# --- The facility profile (tilbudsprofil) --------------------------------------------------------
+# The profile notebook's figures: each builder takes the frame the page also shows as a table.
+
+
+def profil_temaer(temaer: pd.DataFrame, target: float) -> Figure:
+    """Theme scores at the latest inspection: the facility as bars, its target group as dots and
+    the centre as diamonds, the target as a dashed line. ``temaer`` is ``profil.theme_scores``."""
+    fig, ax = plt.subplots(figsize=(TELEFON_BREDDE, 0.6 * len(temaer) + 1.5))
+    y = list(range(len(temaer)))
+    ax.barh(y, temaer["Tilbuddet"], color=PRIMARY, label="Tilbuddet", height=0.6)
+    ax.scatter(temaer["Målgruppen"], y, color=ACCENT, zorder=3, label="Målgruppen", s=40)
+    ax.scatter(
+        temaer["Hele centret"], y, color=MUTED, marker="D", zorder=3, label="Hele centret", s=30
+    )
+    ax.set_yticks(y, [textwrap.fill(str(t), 22) for t in temaer["Tema"]])
+    ax.invert_yaxis()
+    ax.set_xlim(1, 5)
+    ax.set_xlabel("Score (1–5)")
+    target_line(ax, target, "Mål", axis="x")
+    danish_axis(ax, "x", decimals=1)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def profil_historik(historik: pd.DataFrame) -> Figure:
+    """Absence (top) and turnover (bottom) per year: the facility as a solid line with points,
+    the centre dashed; each line labelled at its end (no legend to look up). ``historik`` is
+    ``profil.history``; a hidden year is a gap in the facility's line."""
+    fig, axes = plt.subplots(2, 1, figsize=(TELEFON_BREDDE, 6.4), sharex=True)
+    for ax, column, title in (
+        (axes[0], "fravaer", "Sygefravær"),
+        (axes[1], "omsaetning", "Personaleomsætning"),
+    ):
+        for suffix, label, style in (
+            ("tilbud", "Tilbuddet", {"marker": "o", "color": PRIMARY}),
+            ("center", "Hele centret", {"linestyle": "--", "color": MUTED}),
+        ):
+            series = historik[f"{column}_{suffix}"].astype(float)
+            ax.plot(historik["aar"], series, label=label, **style)  # type: ignore[arg-type]
+            last = series.last_valid_index()
+            if last is not None:
+                ax.annotate(
+                    label,
+                    (float(historik["aar"].loc[last]), float(series.loc[last])),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=10,
+                    color=style["color"],
+                    bbox=_LABEL_BOX,
+                )
+        ax.set_title(title, loc="left")
+        ax.set_ylim(bottom=0)
+        danish_axis(ax, "y", decimals=0, percent=True)
+        years = historik["aar"].astype(int)
+        if len(years):
+            step = max(1, (len(years) + 5) // 6)  # at most about six year labels
+            ax.set_xticks(list(years)[::step])
+            # room at the right for the line labels, no empty year ticks
+            ax.set_xlim(years.min() - 0.3, years.max() + 0.2 + 0.16 * max(len(years), 3))
+    axes[1].set_xlabel("År")
+    fig.tight_layout()
+    return fig
+
+
+def _target_panels() -> list[tuple[str, str, float | None]]:
+    """The history's panels: (column of ``profil.target_history``, title, target line; None
+    for the budget, whose target is a ±band)."""
+    t = config.TARGETS
+    return [
+        ("tilsyn", "Tilsynsscore (1–5)", t.tilsyn_min),
+        ("paabud", "Påbud og sanktioner", float(t.paabud_max)),
+        ("trivsel", "Trivsel (1–7)", t.trivsel_min),
+        ("lederevaluering_maalgruppe", "Lederevaluering, målgruppen", t.lederevaluering_min),
+        ("belaegning", "Belægning (%)", t.belaegning_min),
+        ("budget", "Budgetafvigelse (%)", None),
+        ("takster", "Takst ift. private (%)", -t.takster_under_pct),
+    ]
+
+
+def profil_maalhistorik(frame: pd.DataFrame) -> Figure:
+    """Small multiples: every target's value per year, one panel each, with its target as a
+    dashed line (the budget's ±band as two). ``frame`` is ``profil.target_history``; a year
+    without a value (no survey, no data) is simply not drawn."""
+    panels = _target_panels()
+    rows = (len(panels) + 1) // 2
+    fig, axes = plt.subplots(rows, 2, figsize=(TELEFON_BREDDE, 2.0 * rows + 0.6), sharex=True)
+    flat = list(axes.flat)
+    years = frame["aar"].astype(int)
+    for ax, (column, title, target) in zip(flat, panels, strict=False):
+        values = frame[column].astype(float)
+        measured = values.notna()  # a survey held every other year: join the measured years
+        ax.plot(years[measured], values[measured], marker="o", color=PRIMARY, markersize=4)
+        if column == "budget":
+            band = config.TARGETS.budget_max_abs
+            for edge in (-band, band):
+                ax.axhline(edge, color=TARGET_COLOUR, linestyle="--", linewidth=1)
+        elif target is not None:
+            ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1)
+        ax.set_title(title, loc="left", fontsize=10)
+        ax.tick_params(labelsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        decimals = 2 if column == "tilsyn" else (0 if column == "paabud" else 1)
+        danish_axis(ax, "y", decimals=decimals)
+        if column == "paabud":
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_ylim(bottom=0)
+    for ax in flat[len(panels) :]:
+        ax.set_visible(False)
+        # the panel above a hidden one is the bottom of its column: it carries the years
+        flat[flat.index(ax) - 2].xaxis.set_tick_params(labelbottom=True)
+    fig.text(0.99, 0.01, "Stiplet linje: målet", ha="right", va="bottom", fontsize=9)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def profil_placering(tabel: pd.DataFrame, column: str, *, title: str) -> Figure:
+    """The facility among the shown facilities of its target group (or the centre): one bar
+    each, lowest first, the facility's own bar in the primary colour with its name and value
+    written at it, the others grey. ``tabel`` is ``profil.placement(...).tabel``."""
+    n = len(tabel)
+    fig, ax = plt.subplots(figsize=(TELEFON_BREDDE, 0.34 * n + 1.4))
+    y = list(range(n))
+    own = tabel["eget"].astype(bool).tolist()
+    values = tabel[column].astype(float).tolist()
+    ax.barh(y, values, color=[PRIMARY if o else "#c8c8c8" for o in own], height=0.7)
+    names = [escaping.figure_text(v) for v in tabel["navn"]]
+    ax.set_yticks(y, names)
+    for tick, o in zip(ax.get_yticklabels(), own, strict=True):
+        if o:
+            tick.set_fontweight("bold")
+            tick.set_color(PRIMARY)
+        else:
+            tick.set_color("#444444")
+    for yi, value, o in zip(y, values, own, strict=True):
+        if o:
+            ax.annotate(
+                fmt.pct(value),
+                (value, yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=10,
+                fontweight="bold",
+                color=PRIMARY,
+            )
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(values, default=0.0) * 1.2 or 1.0)
+    danish_axis(ax, "x", decimals=0, percent=True)
+    ax.grid(axis="y", visible=False)
+    ax.set_title(textwrap.fill(title, width=52), loc="left", fontsize=TELEFON_SKRIFT)
+    fig.tight_layout()
+    return fig

@@ -199,6 +199,15 @@ def _profile_history(data: Dataset, year: int, tilbud: str | None) -> pd.DataFra
     return profil.history(data, year, str(tilbud))
 
 
+def _profile_changes(data: Dataset, year: int, tilbud: str | None) -> pd.DataFrame:
+    return profil.change_table(profil.changes(data, year, str(tilbud)), year)
+
+
+def _profile_placement(noegle: str) -> Source:
+    """The facility among its group's shown facilities in one rate (the placement figure)."""
+    return lambda data, year, tilbud: profil.placement(data, year, str(tilbud), noegle).tabel
+
+
 def _season(data: Dataset, year: int, _: str | None) -> pd.DataFrame:
     season = fravaer.seasonal(data, year)
     return pd.DataFrame() if season is None else season.table
@@ -746,7 +755,48 @@ PROFILE = Page(
             source=_profile_history,
         ),
         Table("temaer-{tilbud}", "tilbuddets temascorer mod målgruppen og centret"),
-        Table("paabud-{tilbud}", "tilbuddets påbud og sanktioner"),
+        Table("paabud-{tilbud}", "tilbuddets påbud og sanktioner i året og året før"),
+        Table("maal-{tilbud}", "rammepapirets mål: værdi, mål, afstand til målet og status"),
+        Table("maal-historik-{tilbud}", "tilbuddets værdi for hvert mål pr. år"),
+        Table(
+            "aendring-{tilbud}",
+            "ændringen i tilbuddets sygefravær og personaleomsætning fra året før, med interval",
+            level="andet",
+            measure=TURNOVER,
+            columns=(
+                Column("Nøgletal", "noegle", name="Nøgletal"),
+                Column(
+                    "Ændring (procentpoint)", "afledt", name="Ændring (procentpoint)", decimals=1
+                ),
+                Column(
+                    "95 %-sikkerhedsinterval (procentpoint)",
+                    "afledt",
+                    name="95 %-sikkerhedsinterval (procentpoint)",
+                ),
+                Column("Vurdering", "tekst", name="Vurdering"),
+                # the two years' rates (headers are the years): the facility's own, as in historik
+                Column("*", "afledt", decimals=_PCT),
+            ),
+            source=_profile_changes,
+        ),
+        Table(
+            "fig-profil-sygefravaer-{tilbud}",
+            "tilbuddets sygefravær blandt målgruppens viste tilbud (som årets side viser dem)",
+            level="tilbud",
+            measure=ABSENCE,
+            figure=True,
+            columns=(_NAVN, _FRAVAER, Column("Eget tilbud", "tekst", name="eget")),
+            source=_profile_placement("sygefravaer"),
+        ),
+        Table(
+            "fig-profil-personaleomsaetning-{tilbud}",
+            "tilbuddets personaleomsætning blandt målgruppens viste tilbud",
+            level="tilbud",
+            measure=TURNOVER,
+            figure=True,
+            columns=(_NAVN, _OMSAETNING, Column("Eget tilbud", "tekst", name="eget")),
+            source=_profile_placement("personaleomsaetning"),
+        ),
     ),
 )
 

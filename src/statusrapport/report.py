@@ -409,6 +409,12 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def page_class(css_class: str) -> None:
+    """An empty, hidden element that names the page type, so styles.css can scope rules to it
+    (``body:has(.profilside)``: the profile's print style) without touching other pages."""
+    _display_html(f'<div class="{escaping.html(css_class)}" hidden></div>', markdown="")
+
+
 def suppression_note(n_suppressed: int) -> None:
     """Tell the reader that figures were hidden by disclosure control (only when any were)."""
     if n_suppressed:

@@ -33,7 +33,7 @@ def _dataset(folder: Path) -> data.Dataset:
     frames["tilsyn"] = pd.DataFrame(
         [("A", f"{YEAR}-05-01", t, 3.9) for t in config.TEMAER]
         + [("B", f"{YEAR}-06-01", t, 3.7) for t in config.TEMAER],
-        columns=list(config.FILES["tilsyn"]),
+        columns=list(config.FILES["tilsyn"])[:4],  # the optional rapport_link left out
     )
     frames["paabud"] = pd.DataFrame(
         [

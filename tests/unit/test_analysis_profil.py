@@ -261,3 +261,178 @@ def test_page_is_what_the_notebook_draws_at_the_precision_shown(small: data.Data
     assert side.aendringer == profil.change_sentences(profil.changes(small, 2025, tid), 2025)
     assert side.undertrykte == int(profil.comparison(small, 2025, tid)["undertrykt"].sum())
     assert side.fingerprint() == profil.page(small, 2025, tid).fingerprint()  # deterministic
+
+
+# --- The page a facility manager uses (issue 20) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("tilsyn", 3.76, "0,04 point under målet"),  # 3,76 − 3,8 at the shown two decimals
+        ("tilsyn", 4.5, "0,70 point over målet"),
+        ("tilsyn", 3.8, "på målet"),
+        ("trivsel", 5.2, "0,3 point under målet"),  # 5,2 − 5,5
+        ("belaegning", 92.8, "1,2 procentpoint under målet"),  # 92,8 − 94
+        ("budget", -1.4, "0,4 procentpoint uden for målet"),  # |−1,4| − 1
+        ("budget", 0.7, "inden for målet"),
+        ("paabud", 2, "2 påbud eller sanktioner over målet"),  # 2 − 0
+        ("paabud", 0, "inden for målet"),
+        ("takster", -4.3, "4,3 procent under målet"),  # −4,3 − 0
+        ("takster", 1.26, "1,3 procent over målet"),
+        ("tilsyn", float("nan"), "–"),
+    ],
+)
+def test_distance_to_the_target_in_its_unit(key: str, value: float, expected: str) -> None:
+    assert profil.distance(key, value).replace("\xa0", " ") == expected
+
+
+def test_targets_reuse_the_comparisons_values_and_statuses(small: data.Dataset) -> None:
+    from statusrapport.analysis import maalopfyldelse as maal
+
+    tilbud_id = small.tilbud["tilbud_id"].iloc[0]
+    compared = profil.comparison(small, 2025, tilbud_id)
+    table = profil.targets(compared).set_index("noegle")
+    assert list(table.index) == list(maal.TARGET_KEYS)
+    by_key = compared.set_index("noegle")
+    for key in maal.FACILITY_KEYS:
+        assert table.loc[key, "Status"] == by_key.loc[key, "Status"]
+        assert table.loc[key, "Værdi"] == profil.format_value(key, by_key.loc[key, "Tilbuddet"])
+        assert table.loc[key, "Målet"] == maal.TARGET_LABELS[key]
+    # The scoreboard's status for the facility is the same as the profile's.
+    matrix = maal.status_matrix(small, 2025).set_index("tilbud_id")
+    for key in maal.FACILITY_KEYS:
+        assert table.loc[key, "Status"] == matrix.loc[tilbud_id, key]
+    leader = table.loc["lederevaluering"]
+    assert leader["Værdi"] == "–" and leader["Status"] == maal.KUN_GRUPPE
+
+
+def test_inspection_visits_and_report_links(small: data.Dataset, tmp_path) -> None:
+    import shutil
+
+    folder = tmp_path / "raw"
+    shutil.copytree(small.data_dir, folder)
+    raw = pd.read_csv(folder / "tilsyn.csv", dtype=str)
+    tilbud_id = raw["tilbud_id"].iloc[0]
+    mine = raw[(raw["tilbud_id"] == tilbud_id) & raw["tilsynsdato"].str[:4].isin(["2024", "2025"])]
+    newest = mine["tilsynsdato"].max()
+    raw.loc[raw["tilsynsdato"].eq(newest) & raw["tilbud_id"].eq(tilbud_id), "rapport_link"] = (
+        "https://tilbudsportalen.dk/rapport?id=7&x=(a)"
+    )
+    raw.to_csv(folder / "tilsyn.csv", index=False)
+    ds = data.parse(folder)
+    visits = profil.inspection_visits(ds, 2025, tilbud_id)
+    assert [v.dato.strftime("%Y-%m-%d") for v in visits] == sorted(
+        mine["tilsynsdato"].unique(), reverse=True
+    )
+    first = mine[mine["tilsynsdato"] == newest]
+    assert visits[0].gennemsnit == pytest.approx(first["score"].astype(float).mean())
+    assert visits[0].antal_temaer == first["tema"].nunique()
+    lines = profil.inspection_lines(visits)
+    # The link is inert in Markdown: parentheses percent-encoded, nothing invented elsewhere.
+    assert "(https://tilbudsportalen.dk/rapport?id=7&x=%28a%29)" in lines[0]
+    assert all("https://" not in line for line in lines[1:])
+
+
+def test_orders_of_the_year_and_the_year_before(small: data.Dataset) -> None:
+    raw = _raw(small, "paabud")
+    raw = raw[raw["dato"].str[:4].isin(["2024", "2025"])]
+    tilbud_id = raw["tilbud_id"].value_counts().index[0]
+    mine = raw[raw["tilbud_id"] == tilbud_id].sort_values("dato", ascending=False)
+    table = profil.orders_two_years(small, 2025, tilbud_id)
+    assert table["Beskrivelse"].tolist() == mine["beskrivelse"].tolist()
+    assert list(table.columns) == ["Dato", "Myndighed", "Type", "Beskrivelse"]
+    n25 = int((mine["dato"].str[:4] == "2025").sum())
+    n24 = int((mine["dato"].str[:4] == "2024").sum())
+    text = profil.orders_sentence(small, 2025, tilbud_id, "X")
+    assert f" {n25} " in text or (n25 == 0 and "ingen påbud eller sanktioner i 2025" in text)
+    assert f" {n24} " in text or (n24 == 0 and "ingen påbud eller sanktioner i 2024" in text)
+
+
+def test_target_history_is_what_each_years_target_page_publishes(small: data.Dataset) -> None:
+    from statusrapport.analysis import maalopfyldelse as maal
+
+    tilbud_id = small.tilbud["tilbud_id"].iloc[1]
+    history = profil.target_history(small, 2025, tilbud_id).set_index("aar")
+    assert list(history.index) == [2023, 2024, 2025]
+    group = small.tilbud.set_index("tilbud_id").loc[tilbud_id, "maalgruppe"]
+    for year in (2023, 2024, 2025):
+        published = maal.public_values(small, year).set_index("tilbud_id").loc[tilbud_id]
+        for key in profil.HISTORY_KEYS:
+            assert history.loc[year, key] == pytest.approx(published[key], nan_ok=True)
+        leaders = maal.leader_by_group(small, year).set_index("maalgruppe")["lederevaluering"]
+        assert history.loc[year, profil.LEDER_GRUPPE] == pytest.approx(
+            leaders.get(group, np.nan), nan_ok=True
+        )
+    shown = profil.target_history_display(history.reset_index())
+    assert "Lederevaluering" not in shown.columns  # only the group's, never the facility's
+
+
+def test_placement_shows_what_the_year_page_shows(small: data.Dataset) -> None:
+    from statusrapport.analysis import sygefravaer as fravaer
+
+    funnel = fravaer.funnel(small, 2025).table
+    tilbud_id = str(funnel["tilbud_id"].iloc[0])
+    item = profil.placement(small, 2025, tilbud_id, "sygefravaer")
+    # 8 facilities in 5 groups: no group has 4 shown, so the whole centre is the comparison.
+    assert item.kreds == "hele centret"
+    assert len(item.tabel) == len(funnel)
+    assert item.eget_vist and int(item.tabel["eget"].sum()) == 1
+    own = item.tabel.loc[item.tabel["eget"], "fravaersprocent"].iloc[0]
+    expected = funnel.loc[funnel["tilbud_id"].astype(str) == tilbud_id, "fravaersprocent"]
+    assert own == pytest.approx(round(float(expected.iloc[0]), 3))
+    assert item.tabel["fravaersprocent"].is_monotonic_increasing
+    title = profil.placement_title(item, "Navn", 2025).replace("\xa0", " ")
+    assert title.startswith("Sygefravær 2025: Navn (") and "i hele centret" in title
+
+
+def test_earlier_years_come_from_the_archive(tmp_path) -> None:
+    for year, tid in ((2023, "A1"), (2024, "B2"), (2022, "A1"), (2026, "A1")):
+        folder = tmp_path / str(year) / "tilbud"
+        folder.mkdir(parents=True)
+        (folder / f"{tid}.ipynb").write_text("{}", encoding="utf-8")
+    (tmp_path / "noter").mkdir()
+    years = profil.earlier_years("A1", 2025, tmp_path)
+    assert years == [2023, 2022]
+    text = profil.earlier_links("A1", years)
+    assert "[2023](../../2023/tilbud/A1.html)" in text and "[2022](" in text
+    assert "ingen" in profil.earlier_links("A1", [])
+    assert profil.earlier_years("A1", 2025, tmp_path / "mangler") == []
+    # A year staged in the same run (key figures written, notebooks not yet run) counts when
+    # the facility is active that year, whichever notebook finishes first.
+    (tmp_path / "2021").mkdir()
+    (tmp_path / "2021" / "noegletal.json").write_text("{}", encoding="utf-8")
+    assert profil.earlier_years("A1", 2025, tmp_path, lambda y: y == 2021) == [2023, 2022, 2021]
+    assert profil.earlier_years("A1", 2025, tmp_path, lambda y: False) == [2023, 2022]
+
+
+def test_change_table_has_the_interval_and_the_plain_verdict() -> None:
+    from statusrapport.analysis import common
+    from statusrapport.stats.change import Change
+
+    ch = Change(0.2, 0.28, 8.0, -1.0, 17.0, 30, 0, 0.95, "quasi_poisson")
+    items = [
+        profil.FacilityChange("personaleomsaetning", "Tilbuddets personaleomsætning", ch, False),
+        profil.FacilityChange("sygefravaer", "Tilbuddets sygefravær", None, True),
+    ]
+    table = profil.change_table(items, 2025)
+    first, hidden = table.iloc[0], table.iloc[1]
+    assert first["Sidste år"] == 0.2 and first["I år"] == 0.28
+    assert first["Ændring (procentpoint)"] == 8.0
+    assert first["95 %-sikkerhedsinterval (procentpoint)"] == "−1,0 til +17,0"
+    assert first["Vurdering"] == common.verdict(ch)
+    assert hidden["Vurdering"] == "udeladt" and np.isnan(hidden["I år"])
+
+
+def test_page_carries_the_managers_parts_into_the_fingerprint(
+    small: data.Dataset, tmp_path
+) -> None:
+    tilbud_id = small.tilbud["tilbud_id"].iloc[0]
+    before = profil.page(small, 2025, tilbud_id, reports=tmp_path)
+    assert not before.maal.empty and len(before.placeringer) == 2
+    assert before.tidligere == ()
+    (tmp_path / "2024" / "tilbud").mkdir(parents=True)
+    (tmp_path / "2024" / "tilbud" / f"{tilbud_id}.ipynb").write_text("{}", encoding="utf-8")
+    after = profil.page(small, 2025, tilbud_id, reports=tmp_path)
+    assert after.tidligere == (2024,)
+    assert after.fingerprint() != before.fingerprint()  # a new link is a new page

@@ -31,7 +31,8 @@ def _write_dataset(
         [(tid, navn, "CLB", "autisme", "§ 108", 20, fra, til) for tid, navn, fra, til in tilbud],
         columns=list(config.FILES["tilbud"]),
     )
-    frames["tilsyn"] = pd.DataFrame(tilsyn_rows, columns=list(config.FILES["tilsyn"]))
+    # the optional rapport_link column left out, as a file made before it was added
+    frames["tilsyn"] = pd.DataFrame(tilsyn_rows, columns=list(config.FILES["tilsyn"])[:4])
     frames["paabud"] = pd.DataFrame(list(paabud_rows), columns=list(config.FILES["paabud"]))
     frames["noegletal"] = pd.DataFrame(
         list(noegletal_rows), columns=list(config.FILES["noegletal"])

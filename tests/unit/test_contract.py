@@ -377,3 +377,21 @@ def test_validation_checks_the_year_the_run_plans(demo_copy: Path) -> None:
     assert report.year == 2025
     assert latest_year(demo_copy) == 2025
     assert any(f.file == "personale.csv" and f.column == "aar" for f in report.errors)
+
+
+def test_a_tilsyn_file_without_the_optional_report_link_is_valid(
+    demo_copy: Path,
+) -> None:
+    """rapport_link came later: a tilsyn.csv made before it (no such column) still validates,
+    and the column is read as empty; every other column stays required in the header."""
+    from statusrapport import data, validation
+
+    assert contract.absent_ok("tilsyn") == frozenset({"rapport_link"})
+    assert all(not contract.absent_ok(f.name) for f in contract.FILES if f.name != "tilsyn")
+    path = demo_copy / "tilsyn.csv"
+    pd.read_csv(path, dtype=str).drop(columns="rapport_link").to_csv(path, index=False)
+    assert validation.validate(demo_copy, year=2025).ok
+    assert data.parse(demo_copy).tilsyn["rapport_link"].isna().all()
+    pd.read_csv(path, dtype=str).drop(columns="score").to_csv(path, index=False)
+    report = validation.validate(demo_copy, year=2025)
+    assert not report.ok and "mangler: score" in report.summary_text()

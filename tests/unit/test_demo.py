@@ -115,10 +115,15 @@ def test_frames_keep_the_contracts_ids_and_lengths(frames: dict[str, pd.DataFram
             values = frame[column.name].dropna()
             if column.kind == "id":
                 assert values.astype(str).str.fullmatch(contract.ID_PATTERN[1:-1]).all()
-            if column.kind in ("id", "tekst"):
+            if column.kind in ("id", "tekst") and len(values):
                 assert values.astype(str).str.len().max() <= column.limit, column.name
             if column.allowed:
                 assert set(values) <= set(contract.VOCABULARIES[column.allowed]), column.name
+
+
+def test_demo_invents_no_report_links(frames: dict[str, pd.DataFrame]) -> None:
+    """The optional rapport_link stays empty: demo data never carries a made-up address."""
+    assert frames["tilsyn"]["rapport_link"].isna().all()
 
 
 def test_dates_inside_period(frames: dict[str, pd.DataFrame]) -> None:

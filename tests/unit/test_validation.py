@@ -237,6 +237,18 @@ CORRUPTIONS: list[tuple[str, Callable[[Path], None], str, str | None]] = [
     ("score over 5", set_value("tilsyn", 5, "score", "45"), "tilsyn.csv", "score"),
     ("score under 1", set_value("tilsyn", 7, "score", "0.5"), "tilsyn.csv", "score"),
     (
+        "rapportlink uden https",
+        set_value("tilsyn", 4, "rapport_link", "http://tilbudsportalen.dk/rapport/1"),
+        "tilsyn.csv",
+        "rapport_link",
+    ),
+    (
+        "rapportlink for langt",
+        set_value("tilsyn", 4, "rapport_link", "https://tilbudsportalen.dk/" + "a" * 500),
+        "tilsyn.csv",
+        "rapport_link",
+    ),
+    (
         "tekst som tal",
         set_value("personale", 3, "fratraadte", "mange"),
         "personale.csv",
@@ -404,6 +416,7 @@ def _assert_named(code: int, out: str, err: str, file: str, column: str | None) 
 #: sends all of them through `validate`, `make test-fast` one per suite (those not listed here).
 GX_ONLY_SLOW = {
     "score under 1",
+    "rapportlink uden https",
     "negativt antal",
     "langtid over syg",
     "fuldtid nul",

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, disclosure, escaping, fmt
+from statusrapport import config, contract, disclosure, escaping, fmt, paths
 from statusrapport.analysis import common, takster, tilsyn
 from statusrapport.analysis import maalopfyldelse as maal
 from statusrapport.analysis import personaleomsaetning as personale
@@ -567,8 +570,14 @@ class Profilside:
     temaer: pd.DataFrame  # theme_scores(), rounded as shown
     historik: pd.DataFrame  # history(), rounded as shown
     aendringer: list[str]  # change_sentences()
-    paabud: pd.DataFrame  # orders()
+    paabud: pd.DataFrame  # orders_two_years(): this year and the year before
     demo: bool
+    maal: pd.DataFrame = field(default_factory=pd.DataFrame)  # targets()
+    tilsyn: tuple[Tilsynsbesoeg, ...] = ()  # inspection_visits()
+    maalhistorik: pd.DataFrame = field(default_factory=pd.DataFrame)  # target_history()
+    placeringer: tuple[Placering, ...] = ()  # placement() for absence and turnover
+    aendringstabel: pd.DataFrame = field(default_factory=pd.DataFrame)  # change_table()
+    tidligere: tuple[int, ...] = ()  # earlier_years(): years with this facility's page
 
     @property
     def undertrykte(self) -> int:
@@ -589,25 +598,439 @@ class Profilside:
             "aendringer": self.aendringer,
             "paabud": self.paabud.astype(str).to_dict(orient="split"),
             "demo": self.demo,
+            "maal": self.maal.astype(str).to_dict(orient="split"),
+            "tilsyn": [
+                [str(v.dato), v.antal_temaer, round(v.gennemsnit, 2), v.rapport_link]
+                for v in self.tilsyn
+            ],
+            "maalhistorik": target_history_display(self.maalhistorik).to_dict(orient="split")
+            if len(self.maalhistorik)
+            else [],
+            "placeringer": [
+                [p.noegle, p.kreds, p.tabel.astype(str).to_dict(orient="split")]
+                for p in self.placeringer
+            ],
+            "aendringstabel": self.aendringstabel.astype(str).to_dict(orient="split"),
+            "tidligere": list(self.tidligere),
         }
         return sha(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str))
 
 
-def page(data: Dataset, year: int, tilbud_id: str) -> Profilside:
-    """The facility's page for ``year`` (what the profile notebook shows)."""
+def page(data: Dataset, year: int, tilbud_id: str, *, reports: Path | None = None) -> Profilside:
+    """The facility's page for ``year`` (what the profile notebook shows); ``reports`` is the
+    archive of earlier years (default: ``reports/`` in the run's build folder)."""
     themes = theme_scores(data, year, tilbud_id)
     numeric = [c for c in (TILBUD, GRUPPE, CENTER) if c in themes]
     themes[numeric] = themes[numeric].astype(float).round(_THEME_DECIMALS)
     past = history(data, year, tilbud_id)
     rates = [c for c in past if c != "aar"]
     past[rates] = past[rates].astype(float).round(_RATE_DECIMALS)
+    compared = comparison(data, year, tilbud_id)
+    moves = changes(data, year, tilbud_id)
+    archive = paths.build_root() / "reports" if reports is None else reports
     return Profilside(
         aar=year,
         tilbud=facility(data, tilbud_id),
-        sammenligning=comparison(data, year, tilbud_id),
+        sammenligning=compared,
         temaer=themes,
         historik=past,
-        aendringer=change_sentences(changes(data, year, tilbud_id), year),
-        paabud=orders(data, year, tilbud_id),
+        aendringer=change_sentences(moves, year),
+        paabud=orders_two_years(data, year, tilbud_id),
         demo=bool(data.demo),
+        maal=targets(compared),
+        tilsyn=tuple(inspection_visits(data, year, tilbud_id)),
+        maalhistorik=target_history(data, year, tilbud_id),
+        placeringer=tuple(
+            placement(data, year, tilbud_id, key) for key in ("sygefravaer", "personaleomsaetning")
+        ),
+        aendringstabel=change_table(moves, year),
+        tidligere=tuple(
+            earlier_years(
+                tilbud_id,
+                year,
+                archive,
+                lambda y: tilbud_id in set(data.active_facilities(y)["tilbud_id"].astype(str)),
+            )
+        ),
     )
+
+
+# --- What a facility manager comes for (issue 20) ------------------------------------------------
+
+#: How a target's distance is written: (unit, decimals as the value is shown).
+_DISTANCE_UNITS: dict[str, tuple[str, int]] = {
+    "tilsyn": ("point", 2),  # two decimals as shown: 3,76 is 0,04 point under, not "0,0"
+    "trivsel": ("point", 1),
+    "lederevaluering": ("point", 1),
+    "belaegning": ("procentpoint", 1),
+    "budget": ("procentpoint", 1),
+    "takster": ("procent", 1),
+}
+PAA_MAALET = "på målet"
+INDEN_FOR_MAALET = "inden for målet"
+
+
+def _target_value(key: str) -> float:
+    """The threshold of a target in the unit of its value (``config.TARGETS``, never here)."""
+    t = config.TARGETS
+    return {
+        "tilsyn": t.tilsyn_min,
+        "paabud": float(t.paabud_max),
+        "trivsel": t.trivsel_min,
+        "lederevaluering": t.lederevaluering_min,
+        "belaegning": t.belaegning_min,
+        "budget": t.budget_max_abs,
+        "takster": -t.takster_under_pct,
+    }[key]
+
+
+def distance(key: str, value: float | None) -> str:
+    """The distance from the target in the target's own unit, in words.
+
+    Minimum targets (tilsyn, trivsel, lederevaluering, belaegning): d = v − mål, written
+    "0,4 point under målet" / "… over målet" / "på målet" after rounding to the shown precision.
+    Budget (|v| ≤ mål): d = |v| − mål, "… procentpoint uden for målet" or "inden for målet".
+    Orders (v ≤ mål): the orders above the target. Rates (per cent relative to the private
+    average, target below −``takster_under_pct``): d = v − mål in per cent.
+    """
+    if value is None or pd.isna(value):
+        return fmt.MISSING
+    v, goal = float(value), _target_value(key)
+    if key == "paabud":
+        over = round(v - goal)
+        if over <= 0:
+            return INDEN_FOR_MAALET
+        return f"{fmt.antal(over, 'påbud eller sanktion', 'påbud eller sanktioner')} over målet"
+    unit, decimals = _DISTANCE_UNITS[key]
+    if key == "budget":
+        d = round(abs(round(v, decimals)) - goal, decimals)
+        if d <= 0:
+            return INDEN_FOR_MAALET
+        return f"{fmt.tal(d, decimals)} {unit} uden for målet"
+    d = round(round(v, decimals) - goal, decimals)
+    if d == 0:
+        return PAA_MAALET
+    side = "over" if d > 0 else "under"
+    return f"{fmt.tal(abs(d), decimals)} {unit} {side} målet"
+
+
+def targets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every target of the framework paper with the facility's value, the target, the distance
+    to it and the status, from :func:`comparison` (the same values and statuses, not recomputed).
+
+    Columns: noegle, Mål, Værdi, Målet, Afstand til målet, Status. The leader evaluation is the
+    evaluation of one named manager, so its row shows the target group's mean only
+    (``maal.GROUP_ONLY``) and no status for the facility.
+    """
+    by_key = frame.set_index("noegle")
+    rows = []
+    for key in maal.TARGET_KEYS:
+        row = by_key.loc[key]
+        if key in maal.GROUP_ONLY:
+            group = row[GRUPPE]
+            rows.append(
+                {
+                    "noegle": key,
+                    "Mål": maal.VALUE_LABELS[key],
+                    "Værdi": fmt.MISSING,
+                    "Målet": maal.TARGET_LABELS[key],
+                    "Afstand til målet": (
+                        f"målgruppens gennemsnit: {format_value(key, group)}"
+                        if pd.notna(group)
+                        else fmt.MISSING
+                    ),
+                    "Status": maal.KUN_GRUPPE,
+                }
+            )
+            continue
+        value = row[TILBUD]
+        rows.append(
+            {
+                "noegle": key,
+                "Mål": maal.VALUE_LABELS[key],
+                "Værdi": format_value(key, value),
+                "Målet": maal.TARGET_LABELS[key],
+                "Afstand til målet": distance(key, value),
+                "Status": str(row["Status"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _safe_url(url: str) -> str:
+    """A validated https address made inert in a Markdown link: every character Markdown or a
+    Quarto shortcode could read (``( ) [ ] { } < >`` and spaces) percent-encoded."""
+    return quote(url, safe=":/?#&=%+-._~@!$,;*'")
+
+
+@dataclass(frozen=True)
+class Tilsynsbesoeg:
+    """One inspection visit of the facility: its date, themes scored, mean, report link."""
+
+    dato: pd.Timestamp
+    antal_temaer: int
+    gennemsnit: float
+    rapport_link: str | None
+
+
+def inspection_visits(data: Dataset, year: int, tilbud_id: str) -> list[Tilsynsbesoeg]:
+    """The facility's inspection visits in ``year − 1`` and ``year``, newest first.
+
+    The mean is over the themes scored at that visit (the facility's score on the Tilsyn page is
+    its latest visit's). ``rapport_link`` is the optional ``tilsyn.csv`` column (None: empty).
+    """
+    frame = data.tilsyn.loc[
+        (data.tilsyn["tilbud_id"] == tilbud_id)
+        & (data.tilsyn["aar"] <= year)
+        & (data.tilsyn["aar"] > year - tilsyn.WINDOW_YEARS)
+    ]
+    out = []
+    for day, part in frame.groupby("tilsynsdato", sort=True):
+        links = part["rapport_link"].dropna().astype(str) if "rapport_link" in part else []
+        links = [u for u in links if u.strip()]
+        out.append(
+            Tilsynsbesoeg(
+                dato=pd.Timestamp(day),
+                antal_temaer=int(part["tema"].nunique()),
+                gennemsnit=float(part["score"].mean()),
+                rapport_link=links[0] if links else None,
+            )
+        )
+    return sorted(out, key=lambda v: v.dato, reverse=True)
+
+
+#: Where Socialtilsynet's reports are found when the data carries no link.
+TILBUDSPORTALEN = "https://tilbudsportalen.dk"
+
+
+def inspection_lines(visits: list[Tilsynsbesoeg]) -> list[str]:
+    """One Markdown line per visit: date, themes, mean and the report link – or, without a link
+    in the data, that it is not there and where reports are found (never an invented link)."""
+    lines = []
+    for visit in visits:
+        text = (
+            f"Tilsyn {fmt.dato(visit.dato)}: {fmt.antal(visit.antal_temaer, 'tema', 'temaer')}, "
+            f"gennemsnit {fmt.tal(visit.gennemsnit, 2)}."
+        )
+        if visit.rapport_link:
+            text += (
+                f" [Socialtilsynets rapport fra {fmt.dato(visit.dato)}]"
+                f"({_safe_url(visit.rapport_link)})"
+            )
+        lines.append(text)
+    return lines
+
+
+def orders_two_years(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
+    """The facility's orders and sanctions in ``year`` and ``year − 1``, newest first.
+
+    Columns: Dato (Danish date), Myndighed, Type, Beskrivelse (data text, escaped by the table).
+    """
+    frame = data.paabud.loc[
+        (data.paabud["tilbud_id"] == tilbud_id) & data.paabud["aar"].isin([year - 1, year])
+    ]
+    frame = frame.sort_values("dato", ascending=False)
+    return pd.DataFrame(
+        {
+            "Dato": [fmt.dato(pd.Timestamp(d)) for d in frame["dato"]],
+            "Myndighed": frame["myndighed"].astype(str).tolist(),
+            "Type": frame["type"].astype(str).tolist(),
+            "Beskrivelse": frame["beskrivelse"].astype(str).tolist(),
+        }
+    )
+
+
+def _orders_count(n: int) -> str:
+    return (
+        "ingen påbud eller sanktioner"
+        if n == 0
+        else fmt.antal(n, "påbud eller sanktion", "påbud eller sanktioner")
+    )
+
+
+def orders_sentence(data: Dataset, year: int, tilbud_id: str, navn: str) -> str:
+    """'X fik ingen påbud eller sanktioner i 2025 og 1 påbud eller sanktion i 2024. Målet er
+    ingen.' – the rows of :func:`orders_two_years` counted by year (``navn`` escaped already)."""
+    mine = data.paabud.loc[data.paabud["tilbud_id"] == tilbud_id, "aar"]
+    now, before = int((mine == year).sum()), int((mine == year - 1).sum())
+    return (
+        f"{navn} fik {_orders_count(now)} i {year} og {_orders_count(before)} i {year - 1}. "
+        "Målet er ingen."
+    )
+
+
+#: The per-facility targets in the history, and the leader evaluation for the target group.
+HISTORY_KEYS: tuple[str, ...] = maal.FACILITY_KEYS
+LEDER_GRUPPE = "lederevaluering_maalgruppe"
+
+
+def target_history(data: Dataset, year: int, tilbud_id: str) -> pd.DataFrame:
+    """Every target's value per year from the first year of data to ``year``.
+
+    Columns: aar, one per :data:`HISTORY_KEYS` (the facility's value as the year's Målopfyldelse
+    page publishes it, ``maal.values``; NaN when the facility was not active or had no data)
+    and :data:`LEDER_GRUPPE` (the target group's leader evaluation, ``maal.leader_by_group``:
+    NaN where the group is hidden). Only values the year pages publish: nothing new is revealed.
+    """
+    first = min((y for y in data.years if y <= year), default=year)
+    me = facility(data, tilbud_id)
+    rows = []
+    for y in range(max(first, contract.FOERSTE_AAR), year + 1):
+        values: pd.DataFrame = data.cached(("profil.maal", y), partial(maal.values, data, y))
+        mine = values.loc[values["tilbud_id"] == tilbud_id]
+        leaders: pd.DataFrame = data.cached(
+            ("profil.ledere", y), partial(maal.leader_by_group, data, y)
+        )
+        group = leaders.set_index("maalgruppe")["lederevaluering"]
+        row: dict[str, Any] = {"aar": y}
+        for key in HISTORY_KEYS:
+            row[key] = float(mine[key].iloc[0]) if len(mine) else np.nan
+        row[LEDER_GRUPPE] = float(group.get(me.maalgruppe, np.nan))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def target_history_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`target_history` as the page shows it: År, then one column per target (Danish)."""
+    out = pd.DataFrame({"År": frame["aar"].astype(int).astype(str)})
+    for key in HISTORY_KEYS:
+        out[maal.VALUE_LABELS[key]] = [format_value(key, v) for v in frame[key]]
+    out["Lederevaluering, målgruppen"] = [
+        format_value("lederevaluering", v) for v in frame[LEDER_GRUPPE]
+    ]
+    return out
+
+
+#: A comparison among the target group needs at least this many shown facilities, else the
+#: whole centre is shown (one or two bars say nothing about where the facility stands).
+MIN_SAMMENLIGNING = 4
+
+
+@dataclass(frozen=True)
+class Placering:
+    """The facility among the facilities of its target group (or the centre) in one rate."""
+
+    noegle: str  # "sygefravaer" or "personaleomsaetning"
+    tabel: pd.DataFrame  # navn, <rate column>, eget (bool); as the year page publishes them
+    kreds: str  # "målgruppen" or "hele centret": whom the facility is compared with
+    eget_vist: bool  # False: the facility's own figure is not published (disclosure)
+
+
+def placement(data: Dataset, year: int, tilbud_id: str, noegle: str) -> Placering:
+    """The shown facilities' absence (``sygefravaer``) or turnover (``personaleomsaetning``)
+    exactly as the year page's funnel table publishes them (rate rounded to 0,1 percentage
+    point), the facility marked. Hidden facilities are not in the funnel table, so none is
+    drawn here either; sorted by rate, lowest first."""
+    me = facility(data, tilbud_id)
+    column = "fravaersprocent" if noegle == "sygefravaer" else "omsaetning"
+    source = fravaer.funnel if noegle == "sygefravaer" else personale.funnel
+    # Not cached on the dataset: the funnel is cheap, and it must follow the year page's
+    # disclosure exactly (a cached copy would outlive a change in how the page is computed).
+    table = source(data, year).table
+    shown = table.loc[:, ["tilbud_id", "navn", "maalgruppe", column]].copy()
+    shown[column] = shown[column].astype(float).round(_RATE_DECIMALS)
+    in_group = shown.loc[shown["maalgruppe"].astype(str) == me.maalgruppe]
+    kreds = "målgruppen"
+    if len(in_group) < MIN_SAMMENLIGNING:
+        in_group, kreds = shown, "hele centret"
+    out = in_group.assign(eget=in_group["tilbud_id"].astype(str) == tilbud_id)
+    out = out.sort_values([column, "navn"], kind="stable", ignore_index=True)
+    return Placering(
+        noegle=noegle,
+        tabel=out[["navn", column, "eget"]],
+        kreds=kreds,
+        eget_vist=bool(out["eget"].any()),
+    )
+
+
+#: (rate column, Danish name, noun) of each placement.
+_PLACEMENT_NAMES: dict[str, tuple[str, str]] = {
+    "sygefravaer": ("fravaersprocent", "Sygefravær"),
+    "personaleomsaetning": ("omsaetning", "Personaleomsætning"),
+}
+
+
+def placement_title(item: Placering, navn: str, year: int) -> str:
+    """A title that states what the figure shows: the facility's value among how many."""
+    column, name = _PLACEMENT_NAMES[item.noegle]
+    among = f"{fmt.antal(len(item.tabel), 'vist tilbud', 'viste tilbud')} i {item.kreds}"
+    if not item.eget_vist:
+        return f"{name} {year}: {among} (tilbuddets eget tal er udeladt)"
+    own = float(item.tabel.loc[item.tabel["eget"], column].iloc[0])
+    return f"{name} {year}: {navn} ({fmt.pct(own)}) blandt {among}"
+
+
+def placement_display(item: Placering) -> pd.DataFrame:
+    """The figure's data as published: Tilbud, the rate, Eget tilbud (ja/nej)."""
+    column, name = _PLACEMENT_NAMES[item.noegle]
+    return pd.DataFrame(
+        {
+            "Tilbud": item.tabel["navn"].astype(str).tolist(),
+            name: item.tabel[column].astype(float).tolist(),
+            "Eget tilbud": ["ja" if o else "nej" for o in item.tabel["eget"]],
+        }
+    )
+
+
+def earlier_years(
+    tilbud_id: str,
+    year: int,
+    reports: Path,
+    active: Callable[[int], bool] = lambda _y: False,
+) -> list[int]:
+    """Earlier years of the archive (``reports/<år>/``) with this facility's profile.
+
+    A year counts when its folder holds the facility's profile – published history, which never
+    changes (docs/architecture.md, the archive) – or, for a year built in the same run (its
+    folder and key figures are staged before any notebook runs), when the facility is
+    ``active`` that year and so gets a profile: the links do not depend on which notebook of a
+    multi-year run happens to finish first.
+    """
+    if not reports.is_dir():
+        return []
+    found = []
+    for folder in reports.iterdir():
+        if not (folder.name.isdigit() and int(folder.name) < year):
+            continue
+        y = int(folder.name)
+        published = (folder / "tilbud" / f"{tilbud_id}.ipynb").is_file()
+        staged = (folder / "noegletal.json").is_file() and active(y)
+        if published or staged:
+            found.append(y)
+    return sorted(found, reverse=True)
+
+
+def earlier_links(tilbud_id: str, years: list[int]) -> str:
+    """'Tilbuddets side i tidligere år: [2024](…), [2023](…).' – link texts are the years."""
+    if not years:
+        return "Der er ingen sider for tilbuddet fra tidligere år i arkivet."
+    links = ", ".join(f"[{y}](../../{y}/tilbud/{tilbud_id}.html)" for y in years)
+    return f"Tilbuddets side i tidligere år: {links}."
+
+
+def change_table(items: list[FacilityChange], year: int) -> pd.DataFrame:
+    """The change of each rate from ``year − 1`` with its 95 % interval and the plain verdict.
+
+    Columns: Nøgletal, Sidste år, I år (fractions), Ændring (procentpoint), 95 %-sikker-
+    hedsinterval (procentpoint), Vurdering (``common.verdict``). A hidden change is a row of
+    missing marks with the verdict "udeladt".
+    """
+    names = {"sygefravaer": "Sygefravær", "personaleomsaetning": "Personaleomsætning"}
+    rows = []
+    for item in items:
+        change = None if item.hidden else item.change
+        rows.append(
+            {
+                "Nøgletal": names[item.noegle],
+                "Sidste år": np.nan if change is None else round(change.before, _RATE_DECIMALS),
+                "I år": np.nan if change is None else round(change.after, _RATE_DECIMALS),
+                "Ændring (procentpoint)": np.nan if change is None else round(change.change_pp, 1),
+                "95 %-sikkerhedsinterval (procentpoint)": (
+                    fmt.interval(change.ci_low_pp, change.ci_high_pp)
+                    if change is not None and change.has_ci
+                    else fmt.MISSING
+                ),
+                "Vurdering": "udeladt" if change is None else common.verdict(change),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -59,6 +59,7 @@ def expectation_parameters(today: datetime.date) -> dict[str, Any]:
         "denne_maaned": today.year * 100 + today.month,
         **{name: list(values) for name, values in contract.VOCABULARIES.items()},
         "bostedsundersoegelse_aar": [2008, *range(first, today.year + 1)],
+        "rapport_link_moenster": contract.RAPPORT_LINK_PATTERN,
     }
 
 

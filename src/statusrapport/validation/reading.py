@@ -252,6 +252,9 @@ def _read_content(raw: bytes, path: Path, name: str) -> tuple[Table | None, list
             if len(content) < _HASH_LIMIT
             else None
         )
+        for column in columns:  # a column the header may leave out is read as empty
+            if column not in frame:
+                frame[column] = pd.Series(None, index=frame.index, dtype="object")
         return Table(name, frame[[*columns, LINE]], digest=digest, source=file)
 
     if path.suffix.lower() == ".xlsx":
@@ -276,7 +279,7 @@ def _read_content(raw: bytes, path: Path, name: str) -> tuple[Table | None, list
             f"filen er en Excel-projektmappe (.xlsx); {which} læses, og linjenumre er "
             "rækkenumre i arket",
         )
-        if _check_header(sheet.header, columns, fail, ok):
+        if _check_header(sheet.header, columns, fail, ok, contract.absent_ok(name)):
             return None, findings
         frame = pd.DataFrame(sheet.rows, columns=sheet.header, dtype="str")
         frame[LINE] = np.asarray(sheet.lines, dtype=np.int64)
@@ -347,7 +350,7 @@ def _read_content(raw: bytes, path: Path, name: str) -> tuple[Table | None, list
         header = [h.strip() for h in next(_limited_reader([header_line], delimiter))]
     except csv.Error:
         header = [h.strip() for h in header_line.split(delimiter)]
-    if _check_header(header, columns, fail, ok):
+    if _check_header(header, columns, fail, ok, contract.absent_ok(name)):
         return None, findings
 
     # --- rows ----------------------------------------------------------------------------------
@@ -426,12 +429,17 @@ def _read_content(raw: bytes, path: Path, name: str) -> tuple[Table | None, list
 
 
 def _check_header(
-    header: list[str], columns: list[str], fail: Callable[..., None], ok: Callable[..., None]
+    header: list[str],
+    columns: list[str],
+    fail: Callable[..., None],
+    ok: Callable[..., None],
+    absent_ok: frozenset[str] = frozenset(),
 ) -> bool:
-    """Check the header against the contract's columns; ``True`` when reading must stop."""
+    """Check the header against the contract's columns (``absent_ok``: those it may leave
+    out); ``True`` when reading must stop."""
     counts = Counter(header)
     known = set(columns)
-    missing = [c for c in columns if c not in counts]
+    missing = [c for c in columns if c not in counts and c not in absent_ok]
     extra = [h for h in counts if h not in known]
     doubled = sorted(h for h, n in counts.items() if n > 1)
     too_wide = len(header) > len(columns) + _MAX_EXTRA_COLUMNS
