@@ -263,3 +263,18 @@ def test_the_annex_first_page_carries_the_comment_escaped(monkeypatch: pytest.Mo
     assert "Det gør forvaltningen:* " + escaping.markdown("Vi *retter* <b>det</b>.") in printed
     assert "<b>" not in printed and kommentarer.INGEN_KOMMENTAR in printed
     assert "&lt;b&gt;" in data_["text/html"] and "<b>det" not in data_["text/html"]
+
+
+def test_the_profile_shows_its_facilitys_comment_and_is_keyed_on_it(copy: Path) -> None:
+    """The facility's page carries the comment on it (raw in the page object, escaped by the
+    notebook), and a changed comment changes the page's fingerprint, so the profile re-runs."""
+    from statusrapport.analysis import tilbudsprofil as profil
+
+    _write(copy, "2025,CLB01,Ny leder fra marts.")
+    first = profil.page(data.parse(copy), 2025, "CLB01", reports=copy / "ingen")
+    other = profil.page(data.parse(copy), 2025, "CLB02", reports=copy / "ingen")
+    assert first.kommentar == "Ny leder fra marts." and other.kommentar is None
+    _write(copy, "2025,CLB01,Ny leder fra april.")
+    second = profil.page(data.parse(copy), 2025, "CLB01", reports=copy / "ingen")
+    assert second.kommentar == "Ny leder fra april."
+    assert first.fingerprint() != second.fingerprint()

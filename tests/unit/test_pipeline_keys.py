@@ -77,3 +77,29 @@ def test_a_page_without_a_declaration_depends_on_every_input() -> None:
     assert keys.declared_inputs("ny_side") == tuple(config.FILES)
     for page in pages.BY_ID:
         assert set(keys.declared_inputs(page)) <= set(config.FILES)
+
+
+def test_profile_key_follows_the_earlier_years_its_page_links_to(tmp_path: Path) -> None:
+    """A backfill that adds an earlier year changes the newer profiles' links (to that year),
+    so it must change their keys though data and code are the same; a stored fingerprint is
+    folded once, never again (an unchanged run keeps its keys)."""
+    from statusrapport.kalender import ActiveFacility
+
+    reports = tmp_path / "reports"
+    (reports / "2023" / "tilbud").mkdir(parents=True)
+    (reports / "2023" / "tilbud" / "A.ipynb").write_text("{}")
+    (reports / "2024").mkdir()  # published without a profile of A or B: no link
+    (reports / "2026" / "tilbud").mkdir(parents=True)  # later years are never linked
+    (reports / "2026" / "tilbud" / "A.ipynb").write_text("{}")
+    facilities = [ActiveFacility("A", "Alfa", "autisme"), ActiveFacility("B", "Beta", "autisme")]
+
+    alone = keys.archive_years(reports, 2025, facilities, {})
+    assert alone == {"A": [2023], "B": []}
+    backfill = keys.archive_years(reports, 2025, facilities, {2022: {"B"}, 2024: {"A", "B"}})
+    assert backfill == {"A": [2023, 2024], "B": [2022, 2024]}
+
+    shown = {"A": "fa", "B": "fb"}
+    first = keys.with_archive_years(shown, alone)
+    assert first == keys.with_archive_years(shown, alone)  # the same run, the same keys
+    assert first != keys.with_archive_years(shown, backfill)
+    assert shown == {"A": "fa", "B": "fb"}  # the stored fingerprints are left as they are

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from statusrapport import config, contract, disclosure, escaping, fmt, paths
+from statusrapport import config, contract, disclosure, escaping, fmt, kommentarer, paths
 from statusrapport.analysis import common, takster, tilsyn
 from statusrapport.analysis import maalopfyldelse as maal
 from statusrapport.analysis import personaleomsaetning as personale
@@ -578,6 +578,7 @@ class Profilside:
     placeringer: tuple[Placering, ...] = ()  # placement() for absence and turnover
     aendringstabel: pd.DataFrame = field(default_factory=pd.DataFrame)  # change_table()
     tidligere: tuple[int, ...] = ()  # earlier_years(): years with this facility's page
+    kommentar: str | None = None  # the administration's comment (kommentarer.csv), raw text
 
     @property
     def undertrykte(self) -> int:
@@ -612,6 +613,7 @@ class Profilside:
             ],
             "aendringstabel": self.aendringstabel.astype(str).to_dict(orient="split"),
             "tidligere": list(self.tidligere),
+            "kommentar": self.kommentar,
         }
         return sha(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str))
 
@@ -644,6 +646,7 @@ def page(data: Dataset, year: int, tilbud_id: str, *, reports: Path | None = Non
             placement(data, year, tilbud_id, key) for key in ("sygefravaer", "personaleomsaetning")
         ),
         aendringstabel=change_table(moves, year),
+        kommentar=kommentarer.for_tilbud(data, year, tilbud_id),
         tidligere=tuple(
             earlier_years(
                 tilbud_id,

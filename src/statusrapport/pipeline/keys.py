@@ -174,6 +174,41 @@ def profile_fingerprints(
         return {}
 
 
+def archive_years(
+    reports_dir: Path,
+    year: int,
+    facilities: list[ActiveFacility],
+    run_years: dict[int, set[str]],
+) -> dict[str, list[int]]:
+    """Per facility, the earlier years its profile links to (``tilbudsprofil.earlier_years``):
+    published years that hold its profile, and earlier years built in this run in which it is
+    active. Part of the profile's key, so a backfill that adds a year re-runs the newer profiles
+    (their links change) while the data and code stay the same."""
+    published = {
+        int(folder.name)
+        for folder in (reports_dir.iterdir() if reports_dir.is_dir() else [])
+        if folder.name.isdigit() and int(folder.name) < year
+    }
+    result = {}
+    for f in facilities:
+        years = {
+            y
+            for y in published
+            if (reports_dir / str(y) / "tilbud" / f"{f.tilbud_id}.ipynb").is_file()
+        }
+        years |= {y for y, active in run_years.items() if y < year and f.tilbud_id in active}
+        result[f.tilbud_id] = sorted(years)
+    return result
+
+
+def with_archive_years(pages: dict[str, str], years: dict[str, list[int]]) -> dict[str, str]:
+    """The profile fingerprints with the earlier years each profile links to folded in."""
+    return {
+        tilbud_id: sha(shown, ",".join(str(y) for y in years.get(tilbud_id, [])))
+        for tilbud_id, shown in pages.items()
+    }
+
+
 def read_manifest(published_year: Path) -> dict[str, Any]:
     """The manifest the year was published with (empty when it was never published)."""
     path = published_year / MANIFEST

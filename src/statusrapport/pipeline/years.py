@@ -131,7 +131,16 @@ def year_runs(
         chosen = []
         for y in requested_years(years, available):
             hashes = (chosen[0].input_hash, chosen[0].code_hash) if chosen else None
-            chosen.append(prepare_year(options, y, log, inputs=inputs, hashes=hashes))
+            chosen.append(
+                prepare_year(
+                    options,
+                    y,
+                    log,
+                    inputs=inputs,
+                    hashes=hashes,
+                    run_years=[r.year for r in chosen],
+                )
+            )
     kept = [r for r in chosen if options.force or not r.history]
     frozen = [r.year for r in chosen if r not in kept]
     if frozen:
@@ -149,8 +158,12 @@ def prepare_year(
     log: Log,
     inputs: InputFolder | None = None,
     hashes: tuple[str, str] | None = None,
+    run_years: list[int] | None = None,
 ) -> YearRun:
-    """Year, facilities, tasks and their keys; which tasks changed since the published run."""
+    """Year, facilities, tasks and their keys; which tasks changed since the published run.
+
+    ``run_years``: the earlier years this run builds (a backfill), which the profiles link to.
+    """
     from statusrapport import validation
     from statusrapport.data import input_fingerprint
     from statusrapport.validation.reading import read_folder
@@ -182,16 +195,32 @@ def prepare_year(
     run.tasks = year_tasks(data_dir, year, facilities)
     run.manifest = keys.read_manifest(run.published_year)
     run.history = is_history(year, available, run.manifest, run.published_year)
+    profile_keys: dict[str, str] = {}
     if options.force or not run.history:  # published history is left out: no keys needed
         basis = keys.profile_basis(run.input_hash, run.code_hash, year)
         run.pages = keys.profile_fingerprints(
             data_dir, year, basis, run.manifest, facilities, inputs
         )
+        profile_keys = keys.with_archive_years(
+            run.pages,
+            keys.archive_years(
+                options.reports_dir,
+                year,
+                facilities,
+                {
+                    y: {
+                        f.tilbud_id
+                        for f in kalender.active_facilities(inputs.tables["tilbud"].frame, y)
+                    }
+                    for y in (run_years or [])
+                },
+            ),
+        )
     run.files = datafolder.file_hashes_cached(data_dir, run.input_hash)
     bases = changes.input_bases(
         run.tasks, run.files, run.input_hash, config.is_demo(data_dir), available
     )
-    run.components = keys.assign_keys(run.tasks, run.input_hash, run.code_hash, run.pages, bases)
+    run.components = keys.assign_keys(run.tasks, run.input_hash, run.code_hash, profile_keys, bases)
     old_keys: dict[str, str] = {} if options.force else run.manifest.get("tasks", {})
     run.changed = [
         t
