@@ -6,7 +6,8 @@ import contextlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
@@ -24,6 +25,29 @@ from statusrapport.lifecycle import RUN_ID_ENV, processes_with
 
 #: Set by jupyter_client in every kernel it starts: the PID of the process that started it.
 _KERNEL_PARENT_ENV = "JPY_PARENT_PID"
+
+
+@contextlib.contextmanager
+def _stderr_into(log: Path | None) -> Iterator[None]:
+    """The resource tracker inherits this process's stderr (``sys.stderr.fileno()``) when it
+    starts; pointed at the kernel log, what it prints while the run stops a pool that is still
+    warming up (CPython's tracker prints a ``KeyError`` traceback when a spawned worker and the
+    run both unregister the pool's queue semaphore) goes there, not to the terminal."""
+    if log is None:
+        yield
+        return
+    try:
+        handle = open(log, "a", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError:
+        yield
+        return
+    saved = sys.stderr
+    sys.stderr = handle
+    try:
+        yield
+    finally:
+        sys.stderr = saved
+        handle.close()
 
 
 class WarmPool:
@@ -48,7 +72,8 @@ class WarmPool:
         # run stops them itself. In this process a Ctrl-C meanwhile is delivered on unblock.
         # multiprocessing's resource tracker *unblocks* SIGINT after it starts, so it is started
         # first; otherwise the first pool of a process would spawn its workers unprotected.
-        resource_tracker.ensure_running()
+        with _stderr_into(self.log):
+            resource_tracker.ensure_running()
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             return self._spawn()

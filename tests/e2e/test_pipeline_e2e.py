@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from helpers import describe, run_axe, snapshot
 
@@ -66,12 +67,19 @@ def test_no_change_rerun_skips_every_notebook(cli, work: Path) -> None:
 
 
 def test_backfill_adds_an_earlier_year_and_keeps_published_history(cli, work: Path) -> None:
-    """``--years`` builds the missing year in one run and publishes once; the newest year
-    (unchanged) stays byte-identical; the backfilled year is then history, kept as it is."""
+    """``--years`` builds the missing year in one run and publishes once; the newest year's
+    pages stay byte-identical, except its profiles, which now link to the facility's page of
+    the added year (and its manifest); the backfilled year is then history, kept as it is."""
     newest = snapshot(work / "reports" / str(YEAR))
     result = cli.run(work, "--years", f"{YEAR - 1}-{YEAR}")
     assert result.returncode == 0, result.stderr
-    assert snapshot(work / "reports" / str(YEAR)) == newest
+    after = snapshot(work / "reports" / str(YEAR))
+    changed = {Path(k) for k in newest if newest[k] != after.get(k)}
+    profiles = {k for k in changed if k.parent.name == "tilbud"}
+    assert profiles and changed - profiles == {work / "reports" / str(YEAR) / ".manifest.json"}
+    for profile in profiles:
+        link = f"../../{YEAR - 1}/tilbud/{profile.stem}.html"
+        assert link in profile.read_text(encoding="utf-8"), profile.name
     earlier = work / "reports" / str(YEAR - 1)
     for stem, _title in registry.titles():
         assert (earlier / f"{stem}.ipynb").exists()
@@ -86,9 +94,10 @@ def test_backfill_adds_an_earlier_year_and_keeps_published_history(cli, work: Pa
         assert version.parent.name == f".{link.name}.versions", os.readlink(link)
         assert version.is_dir() and not version.is_symlink()
         assert not any(p.is_symlink() for p in version.parent.iterdir())
+    # the added year's pages, and the newest year's profiles that now link to it
     assert last["run"] == len(registry.titles()) + len(list(earlier.glob("tilbud/*.ipynb"))) + len(
         list(earlier.glob("opfoelgning/*.ipynb"))
-    )
+    ) + len(profiles)
 
     history = snapshot(earlier)
     again = cli.run(work, "--year", str(YEAR - 1))
@@ -254,9 +263,9 @@ def test_invalid_data_exits_1_and_touches_nothing(cli, work: Path, small_data: P
     before = snapshot(work / "reports", work / "_site")
     shutil.copytree(small_data, work / "raw")
     path = work / "raw" / "tilsyn.csv"
-    lines = path.read_text().splitlines()
-    lines[3] = lines[3].rsplit(",", 1)[0] + ",7.5"  # a score outside 1–5
-    path.write_text("\n".join(lines) + "\n")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[2, "score"] = "7.5"  # a score outside 1–5, on line 4
+    frame.to_csv(path, index=False)
     result = cli.run(work)
     assert result.returncode == 1
     assert "tilsyn.csv" in result.stderr and "score" in result.stderr
