@@ -358,6 +358,17 @@ def _without_web_words(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return copy
 
 
+def _messages_only(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The messages' list of the resumé's cell for print (its Markdown form), nothing else."""
+    copy = nbformat.from_dict(dict(cell))
+    copy["outputs"] = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": d["text/markdown"]})
+        for d in (o.get("data", {}) for o in _outputs(cell))
+        if "text/markdown" in d and 'class="vigtigste"' in str(d.get("text/html", ""))
+    ] or _without_web_words(cell)["outputs"]
+    return copy
+
+
 #: Short column names for the per-facility scoreboard in print (the full targets are listed
 #: under the table): the same as on the web.
 KORTE_MAAL: dict[str, str] = figures.MAAL_KORT
@@ -474,6 +485,7 @@ def committee_notebook(
         toc=False,
     )[:1]
     cells.append(nbformat.v4.new_markdown_cell(memo_header(year, publication)))
+    cells.append(_figure_box())
     pages = {p.stem: p for p in report.pages}
 
     def read(stem: str) -> nbformat.NotebookNode | None:
@@ -483,12 +495,8 @@ def committee_notebook(
     first = resume
     messages = _cell_with(resume, 'class="vigtigste"')
     summary = _cell_with(resume, "maalopfyldelse-resume.csv")
-    if messages is not None:
-        cells.append(nbformat.v4.new_markdown_cell(f"# Det vigtigste i {year}"))
-        cells.append(_without_web_words(messages))
-    elif resume is not None:
-        cells.append(nbformat.v4.new_markdown_cell("# Resumé"))
-        cells += [c for c in _resume_cells(resume) if c is not summary]
+    # Page 1: the target summary under the memo header, then the ranked messages (without the
+    # web page's sentence on how they are ranked: the heading says it, and page 1 has no room).
     compact = (
         summary_markdown(
             (build_dir / pages["resume"].path).parent / "tabeller" / "maalopfyldelse-resume.csv",
@@ -501,6 +509,14 @@ def committee_notebook(
         cells.append(nbformat.v4.new_markdown_cell(compact))
     elif summary is not None:
         cells.append(_without_web_words(summary))
+    if messages is not None:
+        cells.append(
+            nbformat.v4.new_markdown_cell(f"# Det vigtigste i {year}, det vigtigste først")
+        )
+        cells.append(_messages_only(messages))
+    elif resume is not None:
+        cells.append(nbformat.v4.new_markdown_cell("# Resumé"))
+        cells += [c for c in _resume_cells(resume) if c is not summary]
     board = None
     if "maalopfyldelse" in pages:
         folder = (build_dir / pages["maalopfyldelse"].path).parent
@@ -531,6 +547,22 @@ def committee_notebook(
         cells.append(_without_web_words(plans))
     cells.append(nbformat.v4.new_markdown_cell(_read_more(report)))
     return _notebook(cells, first)
+
+
+#: The annex's figures sit in a box of the text width and this height, scaled to fit (the
+#: site's charts are drawn for a phone's width, so on A4 they would run a page tall each).
+ANNEX_FIGURE_HEIGHT = "6.5cm"
+
+
+def _figure_box() -> nbformat.NotebookNode:
+    """Typst rules for the annex's body: figures in a fixed box, paragraphs kept whole."""
+    return nbformat.v4.new_raw_cell(
+        "```{=typst}\n"
+        f'#set image(width: 100%, height: {ANNEX_FIGURE_HEIGHT}, fit: "contain")\n'
+        # a paragraph is never split over two pages: no two lines alone on a last page
+        "#show par: it => block(breakable: false, it)\n"
+        "```"
+    )
 
 
 def _read_more(report: YearReport) -> str:
