@@ -28,6 +28,7 @@ SCRIPT = textwrap.dedent(
             return executor
 
     pool = Bare.__new__(Bare)
+    pool.log = None  # no kernel log: the resource tracker keeps this stderr
     executor = pool._start()
     masks = []
     for process in executor._processes.values():
