@@ -496,7 +496,7 @@ def committee_notebook(
     messages = _cell_with(resume, 'class="vigtigste"')
     summary = _cell_with(resume, "maalopfyldelse-resume.csv")
     # Page 1: the target summary under the memo header, then the ranked messages (without the
-    # web page's sentence on how they are ranked: the heading says it, and page 1 has no room).
+    # web page's sentence on how they are ranked: the numbers say it, and page 1 has no room).
     compact = (
         summary_markdown(
             (build_dir / pages["resume"].path).parent / "tabeller" / "maalopfyldelse-resume.csv",
@@ -510,9 +510,7 @@ def committee_notebook(
     elif summary is not None:
         cells.append(_without_web_words(summary))
     if messages is not None:
-        cells.append(
-            nbformat.v4.new_markdown_cell(f"# Det vigtigste i {year}, det vigtigste først")
-        )
+        cells.append(nbformat.v4.new_markdown_cell(f"# Det vigtigste i {year}"))
         cells.append(_messages_only(messages))
     elif resume is not None:
         cells.append(nbformat.v4.new_markdown_cell("# Resumé"))
