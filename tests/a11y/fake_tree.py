@@ -12,6 +12,7 @@ import json
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output, new_raw_cell
@@ -198,3 +199,18 @@ def make_tree(build_dir: Path, *, demo: bool = True) -> Path:
     runs = build_dir / "reports" / "runs.jsonl"
     runs.write_text(json.dumps({"exit_code": 0}) + "\n", encoding="utf-8")
     return build_dir
+
+
+def build_site(build_dir: Path, *, demo: bool = True, engine: str = "nbconvert", **extra: Any):
+    """``site.build`` of a fake tree for ``YEARS`` (quiet; ``extra``: e.g. ``previous_site``)."""
+    from statusrapport import site
+
+    return site.build(
+        build_dir,
+        years=list(YEARS),
+        demo=demo,
+        run_info=RUN_INFO,
+        quiet=True,
+        engine=engine,
+        **extra,
+    )

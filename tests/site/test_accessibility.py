@@ -21,8 +21,6 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "a11y"))
 import fake_tree
 from helpers import describe, run_axe
 
-from statusrapport import site
-
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
@@ -34,15 +32,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if override:
         return Path(override).resolve()
     build_dir = fake_tree.make_tree(tmp_path_factory.mktemp("a11y") / "build", demo=True)
-    result = site.build(
-        build_dir,
-        years=list(fake_tree.YEARS),
-        demo=True,
-        run_info=fake_tree.RUN_INFO,
-        quiet=True,
-        engine="nbconvert",
-    )
-    return result.site_dir
+    return fake_tree.build_site(build_dir).site_dir
 
 
 def test_every_page_passes_axe_links_and_alt_text(node_ready: str, built_site: Path) -> None:

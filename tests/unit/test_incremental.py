@@ -258,17 +258,7 @@ def _fake_quarto(monkeypatch, pdfs_made: bool) -> dict:
 def _build(tmp_path: Path):
     import fake_tree
 
-    from statusrapport import site
-
-    build_dir = fake_tree.make_tree(tmp_path / "build")
-    return site.build(
-        build_dir,
-        years=list(fake_tree.YEARS),
-        demo=True,
-        run_info=fake_tree.RUN_INFO,
-        quiet=True,
-        engine="quarto",
-    )
+    return fake_tree.build_site(fake_tree.make_tree(tmp_path / "build"), engine="quarto")
 
 
 def test_pdfs_are_typeset_beside_the_render_and_published_with_it(
@@ -406,15 +396,7 @@ def test_a_later_run_renders_by_cost_on_the_published_site(tmp_path: Path, monke
             nb = nbformat.read(path, as_version=4)
             nb.cells.append(nbformat.v4.new_markdown_cell("Rettet."))
             nbformat.write(nb, path)
-        return site.build(
-            build_dir,
-            years=list(fake_tree.YEARS),
-            demo=True,
-            run_info=fake_tree.RUN_INFO,
-            quiet=True,
-            engine="quarto",
-            previous_site=published,
-        )
+        return fake_tree.build_site(build_dir, engine="quarto", previous_site=published)
 
     one = rebuild(tmp_path / "b", ["2025/tilsyn.ipynb"])
     assert one.quarto_calls == ["index.qmd", "reports/2025/tilsyn.ipynb"] == units[-1]

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from statusrapport import contract, data, datafolder, demo, escaping, kommentarer, pages
+from statusrapport import contract, data, demo, escaping, kommentarer
 from statusrapport.analysis import maalopfyldelse as maal
 from statusrapport.analysis import resume
-from statusrapport.pipeline import changes, keys
-from statusrapport.pipeline.tasks import active_facilities, year_tasks
 from statusrapport.validation import validate
 from statusrapport.validation.report import Check
 
@@ -216,30 +214,6 @@ def test_the_demo_comments_leave_a_message_without_comment(small: Path) -> None:
     assert comments and all(text.startswith("Fiktiv") for text in comments.values())
     assert set(contract.KOMMENTAR_EMNER) - set(comments)  # some subject has no comment
     assert kommentarer.for_year(dataset, 2024) == {}
-
-
-# --- the incremental key ---------------------------------------------------------------------
-
-
-def _keys(folder: Path) -> dict[str, str]:
-    year = 2025
-    tasks = year_tasks(folder, year, active_facilities(folder, year))
-    files = datafolder.file_hashes(folder)
-    bases = changes.input_bases(tasks, files, "alle-input", True, [2024, 2025])
-    keys.assign_keys(tasks, "alle-input", "kode", None, bases)
-    return {t.output: t.key for t in tasks}
-
-
-def test_a_new_comment_reruns_only_the_pages_that_declare_the_comments(copy: Path) -> None:
-    before = _keys(copy)
-    with (copy / "kommentarer.csv").open("a", encoding="utf-8") as handle:
-        handle.write("2025,trivsel,En ny kommentar.\n")
-    after = _keys(copy)
-    changed = {Path(o).stem for o in before if before[o] != after[o] and "/tilbud/" not in o}
-    expected = {s for s, _ in pages.titles() if "kommentarer" in keys.declared_inputs(s)}
-    assert changed == expected
-    assert {"resume", "maalopfyldelse", "datakvalitet"} <= changed
-    assert not changed & {"tilsyn", "sygefravaer", "personaleomsaetning"}
 
 
 def test_the_annex_first_page_carries_the_comment_escaped(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,6 +43,21 @@ def test_an_absence_correction_changes_only_the_pages_that_declare_absence(small
     assert {"sygefravaer", "resume", "datakvalitet"} <= changed and "tilsyn" not in changed
 
 
+def test_a_new_comment_reruns_only_the_pages_that_declare_the_comments(small: Path) -> None:
+    before = _keys(small)
+    path = small / "kommentarer.csv"
+    original = path.read_text(encoding="utf-8")
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("2025,trivsel,En ny kommentar.\n")
+        after = _keys(small)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    changed = {Path(o).stem for o in before if before[o] != after[o] and "/tilbud/" not in o}
+    expected = {s for s, _ in pages.titles() if "kommentarer" in keys.declared_inputs(s)}
+    assert changed == expected
+
+
 def test_the_years_with_data_and_the_demo_flag_are_part_of_every_year_page_key(
     small: Path,
 ) -> None:

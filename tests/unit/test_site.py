@@ -30,14 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def build_preview(tmp_path: Path, *, demo: bool = True) -> site.RenderResult:
     build_dir = fake_tree.make_tree(tmp_path / "build", demo=demo)
-    return site.build(
-        build_dir,
-        years=list(fake_tree.YEARS),
-        demo=demo,
-        run_info=fake_tree.RUN_INFO,
-        quiet=True,
-        engine="nbconvert",
-    )
+    return fake_tree.build_site(build_dir, demo=demo)
 
 
 @pytest.fixture(scope="module")
