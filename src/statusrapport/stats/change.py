@@ -200,13 +200,7 @@ def change_dispersion(
     denominator in both years and at least one event enter (one with no events in either year
     has an infinite −α_i and no information on φ). None with fewer than ``min_clusters``.
     """
-    nb, db = _as_float_array(num_before, "num_before"), _as_float_array(den_before, "den_before")
-    na, da = _as_float_array(num_after, "num_after"), _as_float_array(den_after, "den_after")
-    if not (nb.shape == db.shape == na.shape == da.shape):
-        raise ValueError("Tællere og nævnere for de to år skal have samme længde.")
-    arrays = np.vstack([nb, db, na, da])
-    if not np.all(np.isfinite(arrays)) or np.any(arrays < 0):
-        raise ValueError("Tællere og nævnere skal være tal ≥ 0 (0 for et år uden data).")
+    nb, db, na, da = _checked(num_before, den_before, num_after, den_after)
     keep = (db > 0) & (da > 0) & (nb + na > 0)
     k = int(keep.sum())
     if k < max(min_clusters, 2):
